@@ -1,0 +1,205 @@
+"""C structures the kernel keeps in guest memory, declared once for Python and C.
+
+Everything a program could observe or corrupt lives in the machine's RAM with
+a C layout (padding included): the trap frame the trampoline fills, the
+credential (``struct ucred``), the signal frame on the user stack. Each is
+declared here once; Python reads and writes it through a ``View``, and
+``c_header()`` prints the same declaration as C (with ``_Static_assert``s on
+every offset) for the trampoline and for tests.
+
+    TRAPFRAME   struct trapframe   31 registers, sepc, kernel stack, trap() address
+    UCRED       struct ucred       uid/euid/saved uid, gid/egid/saved gid, groups
+    SIGFRAME    struct sigframe    what signal delivery pushes on the user stack
+
+Layout rules are C's on RV64 (LP64): each field aligned to its own size,
+the struct's size rounded up to its largest alignment.
+"""
+
+from __future__ import annotations
+
+import struct as _struct
+from dataclasses import dataclass
+
+# name -> (size, struct format letter, C type)
+_TYPES = {
+    "u8": (1, "B", "uint8_t"), "i8": (1, "b", "int8_t"),
+    "u16": (2, "H", "uint16_t"), "i16": (2, "h", "int16_t"),
+    "u32": (4, "I", "uint32_t"), "i32": (4, "i", "int32_t"),
+    "u64": (8, "Q", "uint64_t"), "i64": (8, "q", "int64_t"),
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str           # a key of _TYPES
+    count: int          # 1, or the length of an array
+    offset: int
+
+    @property
+    def size(self) -> int:
+        return _TYPES[self.type][0] * self.count
+
+
+class Struct:
+    """A C struct layout: ``Struct("ucred", [("cr_uid", "u32"), ("cr_groups", "u32", 16), ...])``."""
+
+    def __init__(self, cname: str, fields: list[tuple], comment: str = ""):
+        self.cname = cname
+        self.comment = comment
+        self.fields: dict[str, Field] = {}
+        offset, align = 0, 1
+        for spec in fields:
+            name, typ = spec[0], spec[1]
+            count = spec[2] if len(spec) > 2 else 1
+            if typ not in _TYPES:
+                raise ValueError(f"struct {cname}.{name}: unknown type {typ!r}, expected one of {sorted(_TYPES)}")
+            size = _TYPES[typ][0]
+            offset = (offset + size - 1) // size * size      # align the field to its size
+            self.fields[name] = Field(name, typ, count, offset)
+            offset += size * count
+            align = max(align, size)
+        self.size = (offset + align - 1) // align * align
+
+    def offset(self, name: str) -> int:
+        return self.fields[name].offset
+
+    def c_decl(self) -> str:
+        lines = [f"/* {self.comment} */"] if self.comment else []
+        lines.append(f"struct {self.cname} {{")
+        for f in self.fields.values():
+            arr = f"[{f.count}]" if f.count > 1 else ""
+            lines.append(f"\t{_TYPES[f.type][2]:<9} {f.name}{arr};\t/* {f.offset:4d} */")
+        lines.append("};")
+        return "\n".join(lines)
+
+    def asm_defines(self) -> str:
+        """#defines usable from assembly: TRAPFRAME_RA 0, ..., TRAPFRAME_SIZE."""
+        up = self.cname.upper()
+        out = [f"#define {up}_{f.name.upper()} {f.offset}" for f in self.fields.values()]
+        out.append(f"#define {up}_SIZE {self.size}")
+        return "\n".join(out)
+
+    def c_asserts(self) -> str:
+        out = [f'_Static_assert(sizeof(struct {self.cname}) == {self.size}, "{self.cname} size");']
+        out += [f'_Static_assert(__builtin_offsetof(struct {self.cname}, {f.name}) == {f.offset}, '
+                f'"{self.cname}.{f.name}");' for f in self.fields.values()]
+        return "\n".join(out)
+
+    def view(self, mem, addr: int) -> "View":
+        return View(self, mem, addr)
+
+    def __repr__(self) -> str:
+        return f"<struct {self.cname}: {len(self.fields)} fields, {self.size} bytes>"
+
+
+class View:
+    """Reads and writes one struct instance at physical address ``addr`` of a machine's RAM.
+
+    ``v.cr_uid`` reads, ``v.cr_uid = 0`` writes; arrays read as lists and are
+    indexed with ``v.get("cr_groups", i)`` / ``v.set("cr_groups", v, i)``.
+    """
+
+    __slots__ = ("struct", "ram", "addr", "_off")
+
+    def __init__(self, struct: Struct, mem, addr: int):
+        object.__setattr__(self, "struct", struct)
+        object.__setattr__(self, "ram", mem.data)             # the bytearray of RAM
+        object.__setattr__(self, "addr", addr)
+        object.__setattr__(self, "_off", addr - mem.base)
+        if not 0 <= addr - mem.base <= len(mem.data) - struct.size:
+            raise ValueError(f"struct {struct.cname} at {addr:#x} is outside RAM "
+                             f"[{mem.base:#x}, {mem.base + len(mem.data):#x})")
+
+    def get(self, name: str, index: int = 0) -> int:
+        f = self.struct.fields[name]
+        size, fmt, _ = _TYPES[f.type]
+        return _struct.unpack_from("<" + fmt, self.ram, self._off + f.offset + size * index)[0]
+
+    def set(self, name: str, value: int, index: int = 0) -> None:
+        f = self.struct.fields[name]
+        size, fmt, _ = _TYPES[f.type]
+        if fmt.isupper():
+            value &= (1 << (8 * size)) - 1
+        _struct.pack_into("<" + fmt, self.ram, self._off + f.offset + size * index, value)
+
+    def __getattr__(self, name: str):
+        try:
+            f = self.struct.fields[name]
+        except KeyError:
+            raise AttributeError(f"struct {self.struct.cname} has no field {name!r}") from None
+        if f.count == 1:
+            return self.get(name)
+        return [self.get(name, i) for i in range(f.count)]
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in self.struct.fields:
+            raise AttributeError(f"struct {self.struct.cname} has no field {name!r}")
+        self.set(name, value)
+
+    def as_dict(self) -> dict:
+        return {name: getattr(self, name) for name in self.struct.fields}
+
+    def raw(self) -> bytes:
+        return bytes(self.ram[self._off:self._off + self.struct.size])
+
+    def __repr__(self) -> str:
+        return f"<struct {self.struct.cname} at {self.addr:#x}>"
+
+
+# The RISC-V integer registers in x-number order (x1..x31); x0 is always zero and is not saved.
+REGNAMES = ["ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+            "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7",
+            "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+            "t3", "t4", "t5", "t6"]
+
+TRAPFRAME = Struct("trapframe", [(r, "u64") for r in REGNAMES] + [
+    ("sepc", "u64"),            # user pc: the ecall, or the faulting instruction
+    ("kernel_sp", "u64"),       # top of this thread's kernel stack (loaded by the trampoline)
+    ("kernel_trap", "u64"),     # address of the host function trap() (called by the trampoline)
+], comment="Saved user registers: x(n) at offset 8*(n-1). Written by trampoline.S, read by Python.")
+
+NGROUPS = 16
+UCRED = Struct("ucred", [
+    ("cr_ref", "u32"),          # references (one per process sharing it)
+    ("cr_uid", "u32"),          # effective user id
+    ("cr_ruid", "u32"),         # real user id
+    ("cr_svuid", "u32"),        # saved user id
+    ("cr_ngroups", "u32"),      # number of groups in cr_groups
+    ("cr_rgid", "u32"),         # real group id
+    ("cr_svgid", "u32"),        # saved group id
+    ("cr_groups", "u32", NGROUPS),  # cr_groups[0] is the effective group id
+], comment="A process credential (FreeBSD's struct ucred, the fields that matter).")
+
+# What sendsig() pushes on the user stack for a caught signal (our layout; FreeBSD's
+# sigframe holds a siginfo and a ucontext). The handler's ra points at the sigcode
+# page, which calls sigreturn(&frame) to put every register back.
+SIGFRAME = Struct("sigframe", [
+    ("sf_signo", "i32"),
+    ("sf_code", "i32"),
+    ("sf_addr", "u64"),         # faulting address (si_addr) for SIGSEGV/SIGBUS
+    ("sf_mask", "u32", 4),      # the signal mask to restore (sigset_t: 4 x u32)
+    ("sf_onstack", "u64"),
+    ("sf_regs", "u64", 31),     # x1..x31 at delivery
+    ("sf_sepc", "u64"),         # pc at delivery
+    ("sf_magic", "u64"),        # SIGFRAME_MAGIC: sigreturn refuses anything else
+], comment="Signal frame on the user stack, read back by sigreturn().")
+SIGFRAME_MAGIC = 0x6F736B69745F7366   # "oskit_sf"
+
+ALL = [TRAPFRAME, UCRED, SIGFRAME]
+
+
+def c_header() -> str:
+    """The C header (structs, assembly offsets, static asserts) generated from these declarations."""
+    parts = ["/* Generated by oskit/kernel/structs.py: do not edit. */",
+             "#ifndef OSKIT_KERNEL_STRUCTS_H", "#define OSKIT_KERNEL_STRUCTS_H"]
+    for s in ALL:
+        parts.append(s.asm_defines())
+    parts.append("#ifndef __ASSEMBLER__")
+    parts.append("#include <stdint.h>")
+    for s in ALL:
+        parts.append(s.c_decl())
+        parts.append(s.c_asserts())
+    parts.append("#endif")
+    parts.append("#endif")
+    return "\n".join(parts) + "\n"
