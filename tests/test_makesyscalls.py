@@ -1,0 +1,173 @@
+"""makesyscalls: the generated files are fresh, the numbers are FreeBSD's, bad
+input is reported with its line, and a new call can be added from Python."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from oskit.kernel import makesyscalls as ms
+from oskit.kernel import syscalls_table
+
+# FreeBSD's numbers (sys/kern/syscalls.master, checked by hand against it).
+FREEBSD = {
+    "exit": 1, "fork": 2, "read": 3, "write": 4, "open": 5, "close": 6, "wait4": 7,
+    "link": 9, "unlink": 10, "chdir": 12, "fchdir": 13, "chmod": 15, "chown": 16, "break": 17,
+    "getpid": 20, "setuid": 23, "getuid": 24, "geteuid": 25, "access": 33, "kill": 37,
+    "getppid": 39, "dup": 41, "getegid": 43, "getgid": 47, "ioctl": 54, "execve": 59,
+    "umask": 60, "msync": 65, "munmap": 73, "mprotect": 74, "madvise": 75, "mincore": 78,
+    "getgroups": 79, "setgroups": 80, "dup2": 90, "fcntl": 92, "gettimeofday": 116,
+    "getrusage": 117, "rename": 128, "mkdir": 136, "rmdir": 137, "setgid": 181, "setegid": 182,
+    "seteuid": 183, "getrlimit": 194, "setrlimit": 195, "clock_gettime": 232, "nanosleep": 240,
+    "issetugid": 253, "__getcwd": 326, "sched_yield": 331, "sigprocmask": 340,
+    "sigsuspend": 341, "sigpending": 343, "sigaction": 416, "sigreturn": 417, "mmap": 477,
+    "lseek": 478, "openat": 499, "pipe2": 542, "fstat": 551, "fstatat": 552,
+    "getdirentries": 554,
+}
+
+HEAD = "0\tAUE_NULL\tUNIMPL\tsyscall\n"
+
+
+def error_of(text):
+    with pytest.raises(ms.MasterError) as info:
+        ms.parse(text)
+    return info.value
+
+
+def test_checked_in_files_are_fresh():
+    """`python -m oskit.kernel.makesyscalls --check` exits 0: nothing generated is stale."""
+    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.makesyscalls", "--check"],
+                          capture_output=True, text=True, cwd=ms.ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert ms.stale() == []
+
+
+def test_check_names_a_stale_file(tmp_path):
+    """A hand-edited generated file is listed as stale, and --check exits 1 naming it."""
+    ms.write(root=tmp_path)
+    assert ms.stale(root=tmp_path) == []
+    header = tmp_path / ms.HEADER
+    header.write_text(header.read_text().replace("SYS_fork", "SYS_spoon"))
+    assert ms.stale(root=tmp_path) == [ms.HEADER]
+    proc = subprocess.run([sys.executable, "-c",
+                           "import sys, pathlib; from oskit.kernel import makesyscalls as m;"
+                           f"m.ROOT = pathlib.Path({str(tmp_path)!r});"
+                           "sys.exit(m.main(['--check']))"],
+                          capture_output=True, text=True, cwd=ms.ROOT)
+    assert proc.returncode == 1
+    assert "stale: oskit/userland/include/sys/syscall.h" in proc.stderr
+
+
+def test_numbers_are_freebsds():
+    """Every call has FreeBSD's number, in the master file and in all three outputs."""
+    files = ms.generate()
+    for name, number in FREEBSD.items():
+        assert syscalls_table.BY_NAME[name].number == number, name
+        assert re.search(rf"#define\tSYS_{name}\s+{number}\s+/\* {number} = {name} \*/",
+                         files[ms.HEADER]), name
+        assert f"/* {number} = {name} */\n" in files[ms.STUBS]
+        assert re.search(rf"__sys_{re.escape(name)}:\n\tli\tt0, {number}\n\tecall\n\tbnez\tt0, cerror\n",
+                         files[ms.STUBS]), name
+
+
+def test_generated_files_say_do_not_edit():
+    """Each generated file starts with the DO NOT EDIT banner."""
+    for rel, text in ms.generate().items():
+        assert text.splitlines()[0] in (f"/* {ms.BANNER} */", f"# {ms.BANNER}"), rel
+
+
+def test_wrapped_calls_have_no_plain_alias():
+    """exit and break are stubs only as __sys_exit/__sys_break; ordinary calls also get a weak alias."""
+    stubs = ms.generate()[ms.STUBS]
+    assert "__sys_exit:" in stubs and "\t.weak\texit\n" not in stubs
+    assert "__sys_break:" in stubs and "\t.weak\tbreak\n" not in stubs
+    assert "\t.weak\twrite\n\t.set\twrite, __sys_write\n" in stubs
+
+
+def test_argument_decoding_follows_the_c_type():
+    """int sign-extends from bit 31, uid_t zero-extends 32 bits, mode_t 16, off_t and pointers keep 64."""
+    t = syscalls_table.BY_NAME
+    assert t["close"].decode_args([0xFFFF_FFFF]) == (-1,)
+    assert t["close"].decode_args([0x1234_0000_0000_0005]) == (5,)       # junk upper half ignored
+    assert t["setuid"].decode_args([0xFFFF_FFFF_FFFF_FFFF]) == (0xFFFF_FFFF,)
+    assert t["umask"].decode_args([0o1234567]) == (0o1234567 & 0xFFFF,)
+    assert t["lseek"].decode_args([3, 2**64 - 10, 0]) == (3, -10, 0)
+    assert t["read"].decode_args([0, 2**63, 2**64 - 1]) == (0, 2**63, 2**64 - 1)
+
+
+def test_trace_formatting():
+    """Paths are shown as strings fetched by the tracer, pointers in hex, modes in octal, NULL by name."""
+    t = syscalls_table.BY_NAME
+    strings = {0x2000: "/tmp/a\"b"}
+    assert (t["open"].format_call((0x2000, 0x601, 0o644), strings.get)
+            == 'open("/tmp/a\\"b", 0x601, 0644)')
+    assert t["open"].format_call((0x3000, 0, 0), strings.get) == "open(0x3000, 0x0, 00)"
+    assert t["wait4"].format_call((-1, 0, 1, 0)) == "wait4(-1, NULL, 1, NULL)"
+    assert t["mmap"].format_return(0x4000_0000) == "0x40000000"
+    assert t["getpid"].format_call(()) == "getpid()"
+
+
+def test_new_call_from_python(tmp_path):
+    """A call appended to the master text appears in the stubs, the header and the table."""
+    text = ms.MASTER.read_text() + "555\tAUE_NULL\tSTD\t{ int hello(int times, const char *who); }\n"
+    files = ms.generate(text)
+    assert "#define\tSYS_hello" in files[ms.HEADER]
+    assert "__sys_hello:\n\tli\tt0, 555\n" in files[ms.STUBS]
+    ms.write(files, root=tmp_path)
+    namespace = {}
+    exec((tmp_path / ms.TABLE).read_text(), namespace)
+    hello = namespace["BY_NAME"]["hello"]
+    assert (hello.number, hello.handler_name) == (555, "sys_hello")
+    assert [a.name for a in hello.args] == ["times", "who"]
+    assert namespace["MAXSYSCALL"] == 556
+
+
+def test_multiline_prototype_is_joined():
+    """A prototype spread over several lines up to '}' parses like a one-line one."""
+    text = HEAD + "1\tAUE_EXIT\tSTD\t{\n\t\tvoid exit(\n\t\t    int rval\n\t\t);\n\t}\n2\tAUE_FORK\tSTD\t{ int fork(void); }\n"
+    entries = ms.parse(text)
+    assert [(e.number, e.name) for e in entries] == [(0, "syscall"), (1, "exit"), (2, "fork")]
+    assert entries[1].args == (ms.Arg("rval", "int"),)
+
+
+@pytest.mark.parametrize("text, line, message", [
+    (HEAD + "2\tAUE_NULL\tSTD\t{ int fork(void); }\n", 2,
+     "numbers must be consecutive: expected 1, found 2 (leaves a gap"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(void); }\n1\tAUE_NULL\tSTD\t{ int b(void); }\n", 3,
+     "expected 2, found 1 (repeats a number"),
+    (HEAD + "1\tAUE_NULL\tSTDD\t{ int a(void); }\n", 2, "unknown type 'STDD': expected one of STD, UNIMPL"),
+    (HEAD + "1\tAUE_NULL\tSTD|FAST\t{ int a(void); }\n", 2, "unknown flag 'FAST' on STD"),
+    (HEAD + "1\tNULL\tSTD\t{ int a(void); }\n", 2, "expected an audit event like AUE_NULL, found 'NULL'"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(float x); }\n", 2,
+     "unknown type 'float' of argument 'x' of a: expected a pointer or one of"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ quad a(void); }\n", 2, "unknown return type 'quad' of a"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(int); }\n", 2, "argument 'int' of a is not 'TYPE NAME'"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(); }\n", 2, "a() has an empty argument list: write (void)"),
+    (HEAD + "1\tAUE_NULL\tSTD\tint a(void);\n", 2, "a STD entry needs a prototype"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(void) }\n", 2, "expected a prototype like"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(int x, int x); }\n", 2, "a has two arguments named 'x'"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(void); }\n2\tAUE_NULL\tSTD\t{ int a(void); }\n", 3,
+     "a is already system call 1"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{ int a(" + ", ".join(f"int x{i}" for i in range(9)) + "); }\n", 2,
+     "a has 9 arguments; at most 8 fit in a0-a7"),
+    (HEAD + "1-3\tAUE_NULL\tSTD\t{ int a(void); }\n", 2, "a STD entry is one call, not a range"),
+    (HEAD + "1\tAUE_NULL\tSTD\t{\n\tint a(void);\n", 2, "prototype opened with '{' is never closed"),
+    (HEAD + "x\tAUE_NULL\tSTD\t{ int a(void); }\n", 2, "expected a system call number or range N-M, found 'x'"),
+])
+def test_bad_input_is_reported_with_its_line(text, line, message):
+    """Each kind of malformed master file raises MasterError naming the line and the problem."""
+    err = error_of(text)
+    assert err.line == line
+    assert message in err.message
+    assert str(err).startswith(f"syscalls.master:{line}: ")
+
+
+def test_cli_reports_bad_master_file(tmp_path):
+    """The command line prints the error with its line and exits 2 without writing anything."""
+    bad = tmp_path / "syscalls.master"
+    bad.write_text(HEAD + "5\tAUE_NULL\tSTD\t{ int a(void); }\n")
+    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.makesyscalls", "--check", str(bad)],
+                          capture_output=True, text=True, cwd=ms.ROOT)
+    assert proc.returncode == 2
+    assert "syscalls.master:2: numbers must be consecutive: expected 1, found 5" in proc.stderr
