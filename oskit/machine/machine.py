@@ -1,0 +1,223 @@
+"""The board: harts, bus, devices, deterministic time, and the run loop.
+
+    m = Machine(harts=1, ram_mib=128)
+    m.load_elf("hello.elf")          # segments into RAM, every hart at the entry in M-mode
+    r = m.run(max_instructions=None) # RunResult(reason, exit_code, instructions)
+
+What the run loop does, round after round:
+
+1. each hart, in hartid order, runs a slice of at most QUANTUM instructions
+   (``hart.run(n)``; a hart waiting in WFI returns at once);
+2. time advances as far as the longest slice: harts run side by side, at one
+   instruction each per step, and mtime gains one tick every
+   INSTRUCTIONS_PER_TICK instructions (clint.py). A slice never runs past the
+   next timer deadline, so a timer interrupt arrives exactly on time;
+3. when every hart waits in WFI, nothing can happen until a timer fires:
+   mtime jumps straight to the earliest deadline that would wake a hart
+   (mtimecmp with mie.MTIE, or Sstc's stimecmp with mie.STIE), so idle time
+   costs nothing. With no such deadline the run ends: reason "idle".
+
+A run ends with one of these reasons:
+
+    "exit"     the program wrote its exit code to the HTIF tohost word (exit_code is set)
+    "limit"    max_instructions were executed
+    "stopped"  someone called m.stop(text) (a host call, a debugger); the text is RunResult.detail
+    "idle"     every hart waits for an interrupt that can never come
+
+Nothing here reads the host's clock: the same program with the same input
+always runs the same instructions and sees the same times.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from oskit.machine.bus import Bus, Ram
+from oskit.machine.clint import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, Clint
+from oskit.machine.events import EventBus
+from oskit.machine.hostcall import HostCalls
+from oskit.machine.htif import Htif
+from oskit.machine.plic import Plic
+from oskit.machine.uart import Console, Uart16550
+
+QUANTUM = 1000  # instructions a hart runs before the next hart's turn
+
+# CSR numbers and bits the run loop reads to find out what can wake a waiting hart
+CSR_MIE = 0x304
+CSR_MENVCFG = 0x30A
+CSR_STIMECMP = 0x14D
+MIE_STIE = 1 << 5
+MIE_MTIE = 1 << 7
+MENVCFG_STCE = 1 << 63
+
+REASONS = ("exit", "limit", "stopped", "idle")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Why and after how many instructions (all harts together) a run ended."""
+
+    reason: str  # "exit", "limit", "stopped" or "idle"
+    exit_code: int | None  # the tohost code when reason == "exit"
+    instructions: int
+    detail: str = ""  # the text given to stop(), or a sentence about the ending
+
+
+class Machine:
+    """A QEMU-virt-like RISC-V board with `harts` harts and `ram_mib` MiB of RAM."""
+
+    def __init__(self, harts: int = 1, ram_mib: int = 128, console: Console | None = None):
+        if not isinstance(harts, int) or harts < 1:
+            raise ValueError(f"a machine needs at least 1 hart, found harts={harts!r}")
+        if not isinstance(ram_mib, int) or not 1 <= ram_mib <= 2048:
+            raise ValueError(f"ram_mib must be an integer from 1 to 2048, found {ram_mib!r}")
+        self.nharts = harts
+        self.events = EventBus()
+        self.hostcalls = HostCalls(self.events)
+        self.bus = Bus(Ram(ram_mib << 20), self.events)
+        self.ram = self.bus.ram
+        self.harts: list = []
+        self.clint = self.bus.attach(Clint(self))
+        self.plic = self.bus.attach(Plic(self))
+        self.uart = self.bus.attach(Uart16550(self.plic, console))
+        self.htif = Htif(self)
+        self.image = None  # the last ELF image loaded
+        self.stopping = False  # harts return from run() at the next instruction boundary when True
+        self.exit_code: int | None = None
+        self._stop_reason: str | None = None
+        self._stop_detail = ""
+        self._tick_residue = 0  # instructions executed since mtime last ticked
+        self.instructions = 0  # executed by all harts, over all runs
+        from oskit.machine.cpu import Hart  # late: the hart needs the bus and devices above
+
+        self.harts = [Hart(self, i) for i in range(harts)]
+
+    # -- loading ----------------------------------------------------------------------
+
+    def load_elf(self, source: str | Path | bytes):
+        """Load an ELF file (path or bytes) into RAM and start every hart at its entry.
+
+        Returns the ElfImage (entry, symbols, segments). When the program
+        defines `tohost`, HTIF is armed on it. Each hart starts in M-mode with
+        a0 = its hartid and a1 = 0.
+        """
+        from oskit.machine.elf import load_elf
+
+        image = load_elf(self.bus, source)
+        self.image = image
+        self.exit_code = None
+        tohost = image.symbols.get("tohost")
+        if tohost is not None:
+            self.htif.arm(tohost, image.symbols.get("fromhost"))
+        else:
+            self.htif.disarm()
+        for hart in self.harts:
+            hart.pc = image.entry
+            hart.priv = 3  # M-mode
+            hart.x[10] = hart.hartid
+            hart.x[11] = 0
+            hart.waiting = False
+        return image
+
+    # -- ending a run -----------------------------------------------------------------
+
+    def stop(self, reason: str = "stopped") -> None:
+        """End the current run() at the next instruction boundary (RunResult.reason "stopped")."""
+        if self._stop_reason is None:
+            self._stop_reason, self._stop_detail = "stopped", reason
+        self.stopping = True
+
+    def exit(self, code: int) -> None:
+        """End the run as the program's exit with this code (what a tohost write does)."""
+        self.exit_code = code
+        self._stop_reason, self._stop_detail = "exit", f"exit code {code}"
+        self.stopping = True
+
+    # -- time ---------------------------------------------------------------------------
+
+    def _advance_time(self, instructions: int) -> None:
+        ticks, self._tick_residue = divmod(self._tick_residue + instructions, INSTRUCTIONS_PER_TICK)
+        self.clint.advance(ticks)
+
+    def _deadlines(self, waking_only: bool) -> list[int]:
+        """Timer deadlines still in the future: every hart's mtimecmp and (with Sstc on) stimecmp.
+
+        waking_only keeps only the deadlines whose interrupt is enabled in the
+        hart's mie, i.e. those that would wake the hart from WFI.
+        """
+        mtime = self.clint.mtime
+        found = []
+        for hart in self.harts:
+            mie = hart.csr.read(CSR_MIE) if waking_only else MIE_MTIE | MIE_STIE
+            if mie & MIE_MTIE:
+                cmp = self.clint.mtimecmp[hart.hartid]
+                if mtime < cmp != MTIMECMP_RESET:
+                    found.append(cmp)
+            if mie & MIE_STIE and hart.csr.read(CSR_MENVCFG) & MENVCFG_STCE:
+                cmp = hart.csr.read(CSR_STIMECMP)
+                if mtime < cmp != MTIMECMP_RESET:
+                    found.append(cmp)
+        return found
+
+    def _slice_limit(self) -> int:
+        """Instructions until the next timer deadline (at least 1), capped at QUANTUM."""
+        deadlines = self._deadlines(waking_only=False)
+        if not deadlines:
+            return QUANTUM
+        until = (min(deadlines) - self.clint.mtime) * INSTRUCTIONS_PER_TICK - self._tick_residue
+        return max(1, min(QUANTUM, until))
+
+    # -- running ------------------------------------------------------------------------
+
+    def run(self, max_instructions: int | None = None) -> RunResult:
+        """Run every hart round-robin until exit, the instruction limit, stop() or idleness."""
+        if max_instructions is not None and max_instructions < 0:
+            raise ValueError(f"max_instructions must be >= 0 or None, found {max_instructions}")
+        if self.exit_code is not None:
+            return RunResult("exit", self.exit_code, 0, "the program had already exited")
+        self.stopping = False
+        self._stop_reason, self._stop_detail = None, ""
+        bus, harts, htif = self.bus, self.harts, self.htif
+        executed = 0
+        reason = detail = None
+        while reason is None:
+            n = self._slice_limit()
+            longest = 0
+            for hart in harts:
+                if max_instructions is not None:
+                    left = max_instructions - executed
+                    if left <= 0:
+                        break
+                    n = min(n, left)
+                bus.current_hart = hart.hartid
+                k = hart.run(n)
+                executed += k
+                if k > longest:
+                    longest = k
+                if htif.tohost is not None:
+                    htif.poll()
+                if self.stopping:
+                    break
+            self._advance_time(longest)
+            if self.stopping:
+                reason, detail = self._stop_reason or "stopped", self._stop_detail
+            elif max_instructions is not None and executed >= max_instructions:
+                reason, detail = "limit", f"stopped after {executed} instructions"
+            elif longest == 0:
+                if not all(h.waiting for h in harts):
+                    raise RuntimeError("Machine.run: no hart executed an instruction, yet not all wait in WFI")
+                deadlines = self._deadlines(waking_only=True)
+                if deadlines:
+                    # Every hart sleeps: jump to the first moment a timer wakes one.
+                    self._tick_residue = 0
+                    self.clint.set_mtime(min(deadlines))
+                else:
+                    reason, detail = "idle", "every hart waits in WFI and no enabled timer can wake one"
+        self.stopping = False
+        self.instructions += executed
+        exit_code = self.exit_code if reason == "exit" else None
+        return RunResult(reason, exit_code, executed, detail)
+
+    def __repr__(self) -> str:
+        return f"Machine(harts={self.nharts}, ram_mib={self.ram.size >> 20}, mtime={self.clint.mtime})"
