@@ -326,7 +326,7 @@ class VFS:
                 raise SyscallError(Errno.ENAMETOOLONG)
         return parts
 
-    def _step(self, dvp: Vnode, name: str, cred) -> Vnode:
+    def lookup_in(self, dvp: Vnode, name: str, cred=None) -> Vnode:
         """Look name up in directory dvp: needs search (x) permission on dvp."""
         if not dvp.is_dir():
             raise SyscallError(Errno.ENOTDIR)
@@ -350,7 +350,7 @@ class VFS:
         parts = self._split(path)
         vp = self.root if path.startswith("/") or cwd is None else cwd
         for name in parts:
-            vp = self._step(vp, name, cred)
+            vp = self.lookup_in(vp, name, cred)
         if path.endswith("/") and not vp.is_dir():
             raise SyscallError(Errno.ENOTDIR)
         return vp
@@ -367,7 +367,7 @@ class VFS:
             return start, "."
         dvp = start
         for name in parts[:-1]:
-            dvp = self._step(dvp, name, cred)
+            dvp = self.lookup_in(dvp, name, cred)
         if not dvp.is_dir():
             raise SyscallError(Errno.ENOTDIR)
         self.access(dvp, cred, X_OK)
@@ -416,7 +416,7 @@ class VFS:
         EISDIR). Needs write and search permission on the parent.
         """
         dvp, name = self.lookup_parent(path, cwd, cred)
-        vp = self._step(dvp, name, cred)
+        vp = self.lookup_in(dvp, name, cred)
         if vp.is_dir():
             raise SyscallError(Errno.EPERM)
         self.access(dvp, cred, W_OK | X_OK)
@@ -429,7 +429,7 @@ class VFS:
             raise SyscallError(Errno.EINVAL)
         if name == "..":
             raise SyscallError(Errno.ENOTEMPTY)
-        vp = self._step(dvp, name, cred)
+        vp = self.lookup_in(dvp, name, cred)
         if not vp.is_dir():
             raise SyscallError(Errno.ENOTDIR)
         if vp is self.root:
@@ -438,6 +438,58 @@ class VFS:
             raise SyscallError(Errno.ENOTEMPTY)
         self.access(dvp, cred, W_OK | X_OK)
         return self._remove_name(dvp, name)
+
+    def link(self, path: str, newpath: str, cwd: Vnode | None = None, cred=None) -> Vnode:
+        """Give the file at path a second name newpath (a hard link).
+
+        Directories cannot be linked (EPERM): the tree must stay a tree.
+        """
+        vp = self.lookup(path, cwd, cred)
+        if vp.is_dir():
+            raise SyscallError(Errno.EPERM)
+        dvp, name = self.lookup_parent(newpath, cwd, cred)
+        if name in (".", "..") or name in dvp.entries:
+            raise SyscallError(Errno.EEXIST)
+        self.access(dvp, cred, W_OK | X_OK)
+        self._link(dvp, name, vp)
+        return vp
+
+    def rename(self, path: str, newpath: str, cwd: Vnode | None = None, cred=None) -> None:
+        """Move the name path to newpath, replacing what newpath named.
+
+        A file may replace a file, a directory an empty directory; a
+        directory cannot move into itself (EINVAL).
+        """
+        fdvp, fname = self.lookup_parent(path, cwd, cred)
+        if fname in (".", ".."):
+            raise SyscallError(Errno.EINVAL)
+        vp = self.lookup_in(fdvp, fname, cred)
+        tdvp, tname = self.lookup_parent(newpath, cwd, cred)
+        if tname in (".", ".."):
+            raise SyscallError(Errno.EINVAL)
+        self.access(fdvp, cred, W_OK | X_OK)
+        self.access(tdvp, cred, W_OK | X_OK)
+        if vp.is_dir():
+            up = tdvp
+            while True:                        # is the target inside the moved directory?
+                if up is vp:
+                    raise SyscallError(Errno.EINVAL)
+                if up is self.root:
+                    break
+                up = up.parent
+        old = tdvp.entries.get(tname)
+        if old is vp:
+            return                             # two names of one file: nothing to do
+        if old is not None:
+            if old.is_dir() and not vp.is_dir():
+                raise SyscallError(Errno.EISDIR)
+            if vp.is_dir() and not old.is_dir():
+                raise SyscallError(Errno.ENOTDIR)
+            if old.is_dir() and old.entries:
+                raise SyscallError(Errno.ENOTEMPTY)
+            self._remove_name(tdvp, tname)
+        self._remove_name(fdvp, fname)
+        self._link(tdvp, tname, vp)
 
     def mknod(self, path: str, device, mode: int = 0o666, rdev: int = 0) -> Vnode:
         """Enter a character device at path (devfs uses this at boot)."""
@@ -482,7 +534,7 @@ class VFS:
         """Make path and its missing parents (like ``mkdir -p``); returns it."""
         vp = self.root
         for name in self._split(path):
-            nxt = vp.entries.get(name) if name not in (".", "..") else self._step(vp, name, None)
+            nxt = vp.entries.get(name) if name not in (".", "..") else self.lookup_in(vp, name, None)
             if nxt is None:
                 nxt = self._new(VType.VDIR, mode, uid=0, gid=0)
                 self._link(vp, name, nxt)
@@ -533,6 +585,9 @@ class VFS:
         names = []
         while vp is not self.root:
             parent = vp.parent
-            names.append(next((n for n, v in parent.entries.items() if v is vp), "?"))
+            name = next((n for n, v in parent.entries.items() if v is vp), None)
+            if name is None:                   # removed while still someone's cwd
+                raise SyscallError(Errno.ENOENT)
+            names.append(name)
             vp = parent
         return "/" + "/".join(reversed(names))
