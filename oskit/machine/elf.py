@@ -17,6 +17,7 @@ symbol table (when present) gives name -> address, which finds ``tohost``.
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def read_elf(source: str | Path | bytes, ram_base: int, ram_size: int) -> tuple[
             for sym in symtab.iter_symbols():
                 if sym.name and sym["st_info"]["type"] in ("STT_NOTYPE", "STT_OBJECT", "STT_FUNC"):
                     symbols[sym.name] = sym["st_value"]
-    except _PyElfError as e:
+    except (_PyElfError, struct.error, ValueError, EOFError) as e:
         raise ElfError(f"{name}: a damaged ELF file ({e})") from None
     return ElfImage(name, entry, tuple(segments), symbols), chunks
 
