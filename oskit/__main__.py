@@ -1,0 +1,239 @@
+"""The command line: ``python -m oskit``.
+
+    python -m oskit run --bare PROGRAM     run a bare-metal program on the machine
+    python -m oskit run PROGRAM [ARGS...]  run a program as a process of the teaching kernel
+    python -m oskit sh                     the kernel's shell
+
+PROGRAM for --bare is a RISC-V ELF file, or a C (.c) or assembly (.S) file
+that is compiled first (oskit.toolchain.build, mode "bare"). The program's
+UART output goes to stdout as it is written; the exit status is the code it
+wrote to ``tohost``.
+
+Exit statuses of ``run --bare``:
+
+    0..255  the program's exit code (modulo 256, as a shell sees it)
+    1       the run ended without an exit code (every hart idle in WFI, or stopped)
+    2       the program cannot run: not an ELF file, not RISC-V 64-bit, outside RAM,
+            a compile error (one line on stderr, never a traceback)
+    124     --max-instructions were executed first (as timeout(1) says)
+    130     interrupted with Ctrl-C
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+SOURCE_SUFFIXES = (".c", ".S", ".s")
+STATUS_CANNOT_RUN = 2
+STATUS_NO_EXIT = 1
+STATUS_LIMIT = 124
+STATUS_INTERRUPTED = 130
+
+ABI_NAMES = (
+    "zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
+    "s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6"
+).split()
+PRIV_LETTERS = {0: "U", 1: "S", 3: "M"}
+
+
+class CannotRun(Exception):
+    """The program cannot be run; str() is the one line to show."""
+
+
+def _fail(message: str, status: int = STATUS_CANNOT_RUN) -> int:
+    print(f"oskit: {message}", file=sys.stderr)
+    return status
+
+
+# -- run --bare ------------------------------------------------------------------------
+
+
+def bare_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m oskit run --bare",
+        description="Run a bare-metal RISC-V program (ELF, .c or .S) on the oskit machine.",
+    )
+    p.add_argument("--bare", action="store_true", required=True, help="run on the bare machine (no kernel)")
+    p.add_argument("program", help="an ELF file, or a .c/.S file to compile first")
+    p.add_argument("--harts", type=int, default=1, metavar="N", help="number of harts (default 1)")
+    p.add_argument("--ram", type=int, default=128, metavar="MIB", help="RAM size in MiB (default 128)")
+    p.add_argument(
+        "--trace", action="store_true", help="print every instruction to stderr (hart, mode, pc, disassembly, result)"
+    )
+    p.add_argument(
+        "--max-instructions", type=int, default=None, metavar="N", help="stop after N instructions (exit status 124)"
+    )
+    return p
+
+
+def program_elf(program: str) -> Path:
+    """The ELF to run for PROGRAM: the file itself, or what the toolchain builds from a source file."""
+    path = Path(program)
+    if not path.is_file():
+        raise CannotRun(f"{program}: no such file")
+    if path.suffix not in SOURCE_SUFFIXES:
+        return path
+    from oskit.toolchain import CompileError, build
+
+    try:
+        return build(path, mode="bare")
+    except CompileError as e:
+        errors = [d for d in e.diagnostics if d.severity in ("error", "fatal error")]
+        if not errors:
+            last = (e.stderr.strip().splitlines() or ["the compiler failed"])[-1]
+            raise CannotRun(f"{program}: cannot compile: {last.strip()}") from None
+        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+        raise CannotRun(f"cannot compile {program}: {errors[0]}{more}") from None
+
+
+class Tracer:
+    """Writes one line per executed instruction: hart, mode, pc, disassembly, and the register it changed.
+
+    The "instruction" event comes before the instruction runs, so a line is
+    completed (with the register that changed) when the same hart's next
+    instruction starts, or at the end of the run.
+    """
+
+    def __init__(self, machine, out):
+        from oskit.machine.decode import disassemble
+
+        self.disassemble = disassemble
+        self.machine = machine
+        self.out = out
+        self.pending: dict[int, tuple[str, list[int]]] = {}
+
+    def __call__(self, ev) -> None:
+        self.finish(ev.hart)
+        hart = self.machine.harts[ev.hart]
+        priv = PRIV_LETTERS.get(int(hart.priv), "?")
+        text = f"{ev.hart} {priv} {ev.pc:016x}: {ev.word:08x}  {self.disassemble(ev.word, ev.pc)}"
+        self.pending[ev.hart] = (text, list(hart.x))
+
+    def finish(self, hartid: int) -> None:
+        entry = self.pending.pop(hartid, None)
+        if entry is None:
+            return
+        text, before = entry
+        after = self.machine.harts[hartid].x
+        changed = [i for i in range(1, 32) if after[i] != before[i]]
+        if changed:
+            text = f"{text:<64} {ABI_NAMES[changed[0]]}={after[changed[0]]:#x}"
+        self.out.write(text.rstrip() + "\n")
+
+    def finish_all(self) -> None:
+        for hartid in sorted(self.pending):
+            self.finish(hartid)
+
+
+def run_bare(argv: list[str]) -> int:
+    args = bare_parser().parse_args(argv)
+    from oskit.machine import Console, ElfError, Machine
+    from oskit.machine.bus import RAM_BASE
+    from oskit.machine.elf import read_elf
+
+    stdout = sys.stdout.buffer
+
+    def show(data: bytes) -> None:
+        stdout.write(data)
+        stdout.flush()
+
+    try:
+        if args.harts < 1:
+            raise CannotRun(f"--harts must be at least 1, found {args.harts}")
+        if not 1 <= args.ram <= 2048:
+            raise CannotRun(f"--ram must be from 1 to 2048 MiB, found {args.ram}")
+        if args.max_instructions is not None and args.max_instructions < 0:
+            raise CannotRun(f"--max-instructions must be >= 0, found {args.max_instructions}")
+        elf = program_elf(args.program)
+        read_elf(elf, RAM_BASE, args.ram << 20)  # a file that cannot run is refused before the machine is built
+        machine = Machine(harts=args.harts, ram_mib=args.ram, console=Console(on_write=show))
+        machine.load_elf(elf)
+    except (CannotRun, ElfError) as e:
+        return _fail(str(e))
+
+    tracer = None
+    if args.trace:
+        tracer = Tracer(machine, sys.stderr)
+        machine.events.subscribe("instruction", tracer)
+    try:
+        result = machine.run(max_instructions=args.max_instructions)
+    except KeyboardInterrupt:
+        return _fail(f"interrupted after {machine.instructions} instructions", STATUS_INTERRUPTED)
+    finally:
+        if tracer is not None:
+            tracer.finish_all()
+    if result.reason == "exit":
+        return result.exit_code & 0xFF
+    if result.reason == "limit":
+        return _fail(
+            f"stopped after {result.instructions} instructions (--max-instructions {args.max_instructions})",
+            STATUS_LIMIT,
+        )
+    if result.reason == "idle":
+        return _fail(
+            f"the program never exited: after {result.instructions} instructions every hart waits in WFI "
+            "for an interrupt that can never come",
+            STATUS_NO_EXIT,
+        )
+    return _fail(f"stopped after {result.instructions} instructions: {result.detail}", STATUS_NO_EXIT)
+
+
+# -- the kernel's commands -------------------------------------------------------------
+
+
+def kernel_command(name: str, argv: list[str]) -> int:
+    """Hand `run PROGRAM ...` or `sh` to the kernel's command line (oskit.kernel.cli)."""
+    try:
+        cli = importlib.import_module("oskit.kernel.cli")
+    except ModuleNotFoundError as e:
+        if e.name in ("oskit.kernel", "oskit.kernel.cli"):
+            return _fail(f"{name}: the kernel is not built yet (use `run --bare PROGRAM` for the bare machine)")
+        raise
+    status = cli.run_main(argv) if name == "run" else cli.sh_main(argv)
+    return int(status or 0)
+
+
+def _wants_bare(argv: list[str]) -> bool:
+    """True when `run`'s options (those before PROGRAM) include --bare."""
+    for arg in argv:
+        if arg == "--bare":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False
+
+
+USAGE = """usage: python -m oskit run --bare PROGRAM [--harts N] [--ram MIB] [--trace] [--max-instructions N]
+       python -m oskit run PROGRAM [ARGS...]
+       python -m oskit sh
+
+  run --bare PROGRAM     run an ELF, .c or .S file on the bare machine (no kernel)
+  run PROGRAM [ARGS...]  run a program as a process of the teaching kernel
+  sh                     the teaching kernel's shell
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The entry point of `python -m oskit` and of the `oskit` script; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0 if argv else STATUS_CANNOT_RUN
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        if _wants_bare(rest):
+            return run_bare(rest)
+        if not rest:
+            sys.stderr.write(USAGE)
+            return STATUS_CANNOT_RUN
+        return kernel_command("run", rest)
+    if command == "sh":
+        return kernel_command("sh", rest)
+    return _fail(f"unknown command {command!r}: expected `run` or `sh` (python -m oskit --help)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
