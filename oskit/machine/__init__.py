@@ -45,9 +45,9 @@ __all__ = [
 
 
 def __getattr__(name):
-    # Priv lives with the hart (cpu.py); imported on first use.
+    # Priv lives in trap.py; imported on first use.
     if name == "Priv":
-        from oskit.machine.cpu import Priv
+        from oskit.machine.trap import Priv
 
         return Priv
     raise AttributeError(f"module 'oskit.machine' has no attribute {name!r}")

@@ -103,6 +103,7 @@ class Machine:
         a0 = its hartid and a1 = 0.
         """
         from oskit.machine.elf import load_elf
+        from oskit.machine.trap import Priv
 
         image = load_elf(self.bus, source)
         self.image = image
@@ -114,7 +115,7 @@ class Machine:
             self.htif.disarm()
         for hart in self.harts:
             hart.pc = image.entry
-            hart.priv = 3  # M-mode
+            hart.priv = Priv.M
             hart.x[10] = hart.hartid
             hart.x[11] = 0
             hart.waiting = False
