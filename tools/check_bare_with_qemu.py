@@ -5,7 +5,7 @@
 Builds every tests/programs/bare/NAME.{c,S} (or only the NAMEs given) with
 -DOSKIT_QEMU (exit() then writes QEMU's test finisher at 0x10_0000 instead of
 tohost), runs it with `qemu-system-riscv64 -machine virt -bios none
--nographic -smp HARTS -kernel NAME.elf`, and compares the UART output and the
+-cpu rv64,c=false -nographic -smp HARTS -kernel NAME.elf`, and compares the UART output and the
 exit status with NAME.qemu.expected when that file exists (where our machine's
 documented choice differs from QEMU's) or else with NAME.expected.
 With --accept, a program that differs gets NAME.expected rewritten from QEMU's
@@ -43,7 +43,8 @@ def check(src: Path, golden, accept: bool = False) -> bool:
     qexp = src.with_suffix(".qemu.expected")
     exp = golden.load_expected(qexp if qexp.exists() else src.with_suffix(".expected"))
     elf = build([src], mode="bare", name=src.stem + "-qemu", cflags=["-DOSKIT_QEMU"])
-    cmd = ["qemu-system-riscv64", "-machine", "virt", "-bios", "none", "-nographic",
+    # c=false: like our machine, no compressed instructions (a jump to pc+2 is misaligned).
+    cmd = ["qemu-system-riscv64", "-machine", "virt", "-cpu", "rv64,c=false", "-bios", "none", "-nographic",
            "-smp", str(exp.harts), "-kernel", str(elf)]
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=20)
