@@ -44,6 +44,6 @@ int main(void)
 
     SHOW("rmdir d/e", rmdir("d/e"));
     SHOW("rmdir d", rmdir("d"));
-    SHOW("stat d", access("d", F_OK));
+    SHOW("access d", access("d", F_OK));
     return 0;
 }
