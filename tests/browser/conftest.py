@@ -1,0 +1,53 @@
+"""Fixtures for the real-browser tests: one JupyterLab server and one chromium per test module.
+
+    lab_server  (module)    a LabServer serving the repository root
+    browser     (module)    Debian's chromium, headless, through playwright
+    lab         (function)  a fresh tab (labdriver.Lab); its notebook's kernel is shut down after
+"""
+
+from pathlib import Path
+
+import pytest
+
+from labdriver import Lab, LabError, LabServer, launch_chromium
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    """A JupyterLab server on 127.0.0.1 with throwaway settings; stopped after the module."""
+    server = LabServer(REPO).start()
+    yield server
+    server.stop()
+    strays = server.stray_pids()
+    assert not strays, f"kernel processes {strays} survived the server's shutdown"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium driven by playwright (fails, never skips, when missing)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.fail(f"the browser test needs playwright ({exc}): pip install -e '.[test]'")
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch_chromium(playwright)
+    except LabError as exc:
+        playwright.stop()
+        pytest.fail(str(exc))
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def lab(lab_server, browser):
+    """A new browser tab on the module's server; closes it and ends its kernel afterwards."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(60_000)
+    yield Lab(lab_server, page, ARTIFACTS)
+    page.close()
+    lab_server.shutdown_sessions()

@@ -1,0 +1,84 @@
+"""The browser checks themselves: they must catch a broken notebook, and the server must clean up.
+
+A notebook with a widget output whose model does not exist, a cell that raises and a cell after it
+is written to a temporary directory served by a private JupyterLab; the checks have to name all
+three problems. (It lives outside the repository so that nbval never collects it.)
+"""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+import labdriver
+from labdriver import Lab, LabError, LabServer
+
+pytestmark = pytest.mark.browser
+
+BROKEN_CELLS = [
+    # A widget view whose model the kernel never created: JupyterLab cannot draw it.
+    "display({'application/vnd.jupyter.widget-view+json':"
+    " {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)",
+    "import sys\nprint('Traceback (most recent call last):\\n  a library complained', file=sys.stderr)",
+    "1 / 0",
+    "print('never reached')",
+]
+
+
+@pytest.fixture(scope="module")
+def broken_server(tmp_path_factory):
+    """A JupyterLab serving a directory that holds only broken.ipynb."""
+    root = tmp_path_factory.mktemp("broken-root")
+    nb = new_notebook(cells=[new_code_cell(src) for src in BROKEN_CELLS])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nbformat.write(nb, root / "broken.ipynb")
+    server = LabServer(root).start()
+    yield server
+    server.stop()
+
+
+def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(broken_server, browser, tmp_path):
+    """Run All on a broken notebook: errors, the undrawable widget and the skipped cell are named."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    lab = Lab(broken_server, page, tmp_path, timeout=15)
+    try:
+        lab.open_notebook("broken.ipynb")
+        with pytest.raises(LabError, match="widgets did not render"):
+            lab.run_all()
+        problems = lab.widget_problems()
+        assert len(problems) == 1 and problems[0].startswith("cell 0 output 0:"), problems
+        assert "Error displaying widget" in problems[0] or "Loading widget" in problems[0]
+        errors = lab.errors()
+        assert any(e.startswith("cell 2: ZeroDivisionError") for e in errors), errors
+        assert any("a library complained" in e for e in errors), errors
+        assert lab.unexecuted_cells() == [3]
+    finally:
+        page.close()
+        broken_server.shutdown_sessions()
+
+
+def test_server_stop_leaves_no_kernel_behind(browser, tmp_path):
+    """Stopping a server with a running kernel ends the server and the kernel processes."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    (tmp_path / "empty.ipynb").write_text(nbformat.writes(nb))
+    server = LabServer(tmp_path).start()
+    page = browser.new_page()
+    try:
+        Lab(server, page, tmp_path, timeout=30).open_notebook("empty.ipynb")
+        assert len(server.api("GET", "api/kernels")) == 1
+        assert server.stray_pids(), "the kernel's command line should name the runtime dir"
+    finally:
+        page.close()
+        proc = server.proc
+        server.stop()
+    assert proc.returncode is not None
+    assert server.stray_pids() == []
+
+
+def test_missing_chromium_fails_with_what_to_install(monkeypatch):
+    """Without /usr/bin/chromium the browser test fails and says how to install it."""
+    monkeypatch.setattr(labdriver, "CHROMIUM", "/nonexistent/chromium")
+    with pytest.raises(LabError, match=r"apt-get install chromium"):
+        labdriver.launch_chromium(playwright=None)

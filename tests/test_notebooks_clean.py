@@ -1,0 +1,113 @@
+"""Committed notebooks are executed, error-free, clean, and carry their widgets' saved state.
+
+nbval (run by the same `pytest` command) re-runs each notebook and compares outputs; that only
+means something when the committed notebook holds the outputs of a clean top-to-bottom run.
+These checks read the files as committed (fast, no kernel), and tell the author what to run:
+`.venv/bin/python tools/execute_notebooks.py <notebook>`.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+from execute_notebooks import NBSTRIPOUT_FLAGS, default_notebooks, execute  # noqa: E402
+
+NOTEBOOKS = [p.relative_to(REPO).as_posix() for p in default_notebooks()]
+FIX = "re-execute and clean it: .venv/bin/python tools/execute_notebooks.py"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def load(path: str) -> dict:
+    """The notebook at `path` (relative to the repository) as JSON."""
+    return json.loads((REPO / path).read_text())
+
+
+def code_cells(nb: dict) -> list[dict]:
+    """The code cells of `nb` that hold code (empty cells are never executed)."""
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+
+
+def widget_model_ids(nb: dict) -> list[str]:
+    """Model ids of the widget views shown in `nb`'s outputs."""
+    return [o["data"][WIDGET_VIEW]["model_id"] for c in code_cells(nb) for o in c["outputs"]
+            if WIDGET_VIEW in o.get("data", {}) and o["data"][WIDGET_VIEW].get("model_id")]
+
+
+def test_there_are_chapters():
+    """The book has at least its first chapter, notebooks/00-start-here.ipynb."""
+    assert "notebooks/00-start-here.ipynb" in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_was_executed_top_to_bottom(path):
+    """Every code cell ran once, in order, in one fresh kernel: counts read 1, 2, 3, ..."""
+    counts = [c["execution_count"] for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), \
+        f"{path}: execution counts are {counts}, expected 1..{len(counts)}; {FIX} {path}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_has_no_error_output(path):
+    """No committed cell shows an exception or a traceback."""
+    problems = []
+    for i, cell in enumerate(load(path)["cells"]):
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                problems.append(f"cell {i}: {out['ename']}: {out['evalue']}")
+            elif out.get("name") == "stderr" and "Traceback" in "".join(out["text"]):
+                problems.append(f"cell {i}: a traceback on stderr")
+    assert problems == [], f"{path} has error output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_runs_under_the_python3_kernel(path):
+    """The kernelspec is python3, so JupyterLab, Binder and nbval start it without asking."""
+    spec = load(path)["metadata"].get("kernelspec", {})
+    assert spec.get("name") == "python3", f"{path}: kernelspec is {spec!r}, expected python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_notebook_is_clean(path):
+    """`nbstripout --verify` with the project's flags finds nothing to strip."""
+    verify = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", *NBSTRIPOUT_FLAGS,
+                             path], capture_output=True, text=True, cwd=REPO)
+    assert verify.returncode == 0, \
+        f"{path} holds volatile metadata ({verify.stdout.strip()}); {FIX} {path}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_saved_widget_state_covers_every_widget_output(path):
+    """Every widget output has its model in the saved state, so a static page can draw it."""
+    nb = load(path)
+    shown = widget_model_ids(nb)
+    saved = nb["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    missing = [m for m in shown if m not in saved]
+    assert missing == [], f"{path}: no saved state for widget models {missing}; {FIX} {path}"
+
+
+def test_execute_notebooks_gives_a_clean_notebook_with_widget_state(tmp_path):
+    """tools/execute_notebooks.py runs a stale copy and leaves it executed, clean, with state."""
+    copy = tmp_path / "widget_smoke.ipynb"
+    shutil.copy(REPO / "tests" / "browser" / "widget_smoke.ipynb", copy)
+    nb = json.loads(copy.read_text())
+    for cell in code_cells(nb):  # make it stale: as if edited and never run
+        cell["execution_count"], cell["outputs"] = None, []
+    nb["metadata"].pop("widgets")
+    copy.write_text(json.dumps(nb))
+    execute(copy)
+    done = json.loads(copy.read_text())
+    assert [c["execution_count"] for c in code_cells(done)] == [1, 2, 3, 4]
+    shown = widget_model_ids(done)
+    assert len(shown) == 3
+    assert set(shown) <= set(done["metadata"]["widgets"][WIDGET_STATE]["state"])
+    assert [c["id"] for c in done["cells"]] == [str(i) for i in range(len(done["cells"]))]
+    verify = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", *NBSTRIPOUT_FLAGS,
+                             str(copy)], capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout
