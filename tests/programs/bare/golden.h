@@ -7,6 +7,7 @@
  *                  fault on fetching the target of a call (causes 1, 12), returns
  *                  to the caller (epc = ra). (A misaligned target, cause 0, is
  *                  reported on the jump itself, which is skipped.)
+ *   probe_m, probe_s  the same, recording in probe.where which level's handler ran
  *   try_load64 / try_store64 / try_load32 / try_fetch   one access, a trap recorded or not
  *   report(what)   prints "what: ok" or the cause and tval of the trap it got
  *   pt_alloc / map / pte_of   Sv39 page tables from a static pool
@@ -17,6 +18,7 @@
 
 struct probe {
     volatile unsigned long cause, tval, epc, status, count;
+    volatile char where;           /* 'M' or 'S': which handler took the trap */
 };
 static struct probe probe;
 
@@ -33,6 +35,10 @@ static void probe_handler(struct bare_frame *f) {
     else
         f->epc += 4;               /* no C extension: every instruction is 4 bytes */
 }
+
+/* The same, telling which level's handler ran. */
+static void probe_m(struct bare_frame *f) { probe_handler(f); probe.where = 'M'; }
+static void probe_s(struct bare_frame *f) { probe_handler(f); probe.where = 'S'; }
 
 /* One access each, as exactly one instruction. On a trap, the result is 0xdead. */
 static unsigned long try_load64(unsigned long addr) {
