@@ -121,6 +121,8 @@ class ZeroDevice(Device):
 def populate(vfs, kernel) -> None:
     """Create /dev with console, null and zero (called once at boot)."""
     vfs.mkdir_p("/dev")
-    vfs.mknod("/dev/console", ConsoleDevice(kernel), mode=0o620, rdev=ConsoleDevice.rdev)
+    # Everyone may use the console (FreeBSD gives it to the logged-in user;
+    # we have one user at a keyboard and programs running as any uid).
+    vfs.mknod("/dev/console", ConsoleDevice(kernel), mode=0o666, rdev=ConsoleDevice.rdev)
     vfs.mknod("/dev/null", NullDevice(), mode=0o666, rdev=NullDevice.rdev)
     vfs.mknod("/dev/zero", ZeroDevice(), mode=0o666, rdev=ZeroDevice.rdev)
