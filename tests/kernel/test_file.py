@@ -185,3 +185,18 @@ def test_access_mode_properties():
     assert (f.readable, f.writable) == (False, True)
     f = File(O_RDONLY)
     assert (f.readable, f.writable) == (True, False)
+
+
+def test_dev_null_and_zero(vfs):
+    """/dev/null reads end at once and swallows writes; /dev/zero reads zeros."""
+    from oskit.kernel.devfs import populate
+    from oskit.kernel.vfs import S_IFCHR
+    populate(vfs, kernel=None)
+    null = open_vnode(vfs.lookup("/dev/null"), O_RDWR, "/dev/null")
+    zero = open_vnode(vfs.lookup("/dev/zero"), O_RDWR, "/dev/zero")
+    assert null.read(None, 100) == b"" and null.write(None, b"gone") == 4
+    assert zero.read(None, 5) == b"\0" * 5 and zero.write(None, b"x") == 1
+    assert null.seek(10, SEEK_SET) == 0
+    assert null.stat().mode & 0o170000 == S_IFCHR
+    assert errno_of(null.ioctl, None, 0x402C7413, 0) == Errno.ENOTTY
+    assert vfs.listdir("/dev") == ["console", "null", "zero"]
