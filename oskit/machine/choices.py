@@ -1,0 +1,131 @@
+"""Implementation choices: every place where the RISC-V specifications let a machine choose.
+
+The unprivileged and privileged specifications (v1.12) leave some behaviour to
+the implementation. This module lists what oskit's machine does, once, as
+constants; the code that implements each choice imports the constant, so
+changing one here changes the machine (tests pin the defaults).
+
+Hart (MACHINE-CORE)
+-------------------
+"""
+
+# -- memory accesses -------------------------------------------------------------------
+
+MISALIGNED_ACCESS_TRAPS = True
+"""A load or store whose address is not a multiple of its size traps:
+load address misaligned (cause 4) or store/AMO address misaligned (cause 6),
+tval = the address. The kernel turns them into SIGBUS. (The alternative,
+performing the access in pieces, is equally allowed; we trap because the book
+shows the fault.) lr is a load (4); sc and AMOs are stores (6). Checked before
+translation, so a misaligned access to an unmapped page reports cause 4/6,
+not a page fault."""
+
+HARDWARE_AD_UPDATE = True
+"""The page-table walker sets a PTE's A bit on any access and D on a write
+(as QEMU does; the spec's Svadu-style behaviour) instead of raising a page
+fault for software to set them. The update is done in memory by the walk,
+before the access completes."""
+
+PMP_ENFORCED = False
+"""pmpcfg0, pmpcfg2 and pmpaddr0..15 exist and keep what is written (WARL:
+pmpaddr keeps bits 53:0; a locked entry (L bit) ignores writes), so firmware
+that programs them runs, but they are never checked on accesses."""
+
+BUS_ERROR_IS_ACCESS_FAULT = True
+"""A physical address where no RAM or device answers gives an access fault:
+1 (fetch), 5 (load), 7 (store/AMO), tval = the virtual address. A page-table
+walk that reads such an address gives the access fault of the access that
+caused the walk."""
+
+RESERVATION_BY_VALUE = True
+"""lr.w/lr.d remember the address, size and the value loaded. sc succeeds when
+the reservation is for the same address and size and memory still holds that
+value (so a store by another hart, a DMA or the host that changes it breaks
+the reservation; one that writes the same value does not, as LR/SC allows
+when it cannot be observed). Any sc, successful or not, ends the reservation."""
+
+RESERVATION_LOST_ON_TRAP = True
+"""Taking a trap or interrupt drops the reservation (allowed: the spec lets an
+implementation fail sc after any trap)."""
+
+# -- trap values ------------------------------------------------------------------------
+
+ILLEGAL_INSTRUCTION_TVAL = "bits"
+"""mtval/stval on an illegal-instruction trap hold the instruction's 32 bits
+(the spec allows 0 or the bits; the bits let a kernel report them). This
+includes C, F and D instructions, which this machine does not implement."""
+
+EBREAK_TVAL = "pc"
+"""mtval/stval on ebreak hold the pc of the ebreak (allowed: "the faulting
+virtual address"; 0 would be allowed too). ecall always writes tval = 0."""
+
+# -- CSRs (WARL fields) ------------------------------------------------------------------
+
+SATP_MODES = (0, 8)
+"""satp.MODE: Bare (0) and Sv39 (8). Writing any other mode (Sv48, Sv57, a
+reserved value) leaves satp entirely unchanged, as the spec allows."""
+
+ASID_BITS = 16
+"""satp.ASID is 16 bits wide (all written bits are kept)."""
+
+MPP_RESERVED_KEEPS_OLD = True
+"""Writing the reserved value 2 to mstatus.MPP keeps the previous MPP."""
+
+TVEC_RESERVED_MODE_KEEPS_OLD = True
+"""mtvec/stvec MODE values 2 and 3 are reserved: such a write keeps the old
+MODE (the BASE part is written)."""
+
+EPC_LOW_BITS_ZERO = True
+"""mepc/sepc bits 1:0 always read as 0 (IALIGN = 32: there is no C extension)."""
+
+MISA_VALUE = (2 << 62) | sum(1 << (ord(c) - ord("A")) for c in "AIMSU")
+"""misa reports RV64 (MXL = 2) with extensions A, I, M, S, U; writes are ignored."""
+
+MVENDORID = 0
+MARCHID = 0
+MIMPID = 0
+"""mvendorid, marchid, mimpid read as 0 ("not implemented / non-commercial")."""
+
+HPM_COUNTERS_ZERO = True
+"""mhpmcounter3..31 and mhpmevent3..31 (and hpmcounter3..31) exist, read 0 and
+ignore writes."""
+
+STATUS_FS_VS_XS_ZERO = True
+"""mstatus.FS, VS, XS and SD are read-only 0 (no F, D, V or custom state);
+UXL = SXL = 2 (64-bit) read-only; UBE/SBE/MBE = 0 (little-endian only)."""
+
+COUNTER_CYCLE_EQUALS_INSTRET = True
+"""Every instruction takes one cycle: mcycle and minstret advance together
+(each can be written separately). A trap or interrupt entry retires nothing."""
+
+WFI_IN_U_MODE_ILLEGAL = True
+"""wfi in U-mode is an illegal instruction (the spec allows it to trap when it
+does not complete within a bounded time; we always trap). In S-mode it traps
+only when mstatus.TW = 1."""
+
+UNKNOWN_FENCE_FIELDS_ARE_FENCE = True
+"""fence with reserved fm/rd/rs1 values executes as an ordinary fence (the
+spec asks implementations to do so); fence and fence.i do nothing else since
+this machine has no caches of its own that software could see."""
+
+# -- reset ------------------------------------------------------------------------------
+
+RESET_PRIV = 3
+"""Every hart starts in M-mode."""
+
+RESET_STATE = "zero"
+"""At reset: x1..x31 = 0, mstatus = 0 except UXL/SXL, mie = mip = 0, satp = 0
+(Bare), medeleg = mideleg = 0, mtvec = 0, counters = 0, menvcfg = 0,
+stimecmp = all ones (no timer interrupt until software sets one)."""
+
+# -- faster execution --------------------------------------------------------------------
+
+BLOCK_MAX_INSTRUCTIONS = 32
+"""The fast path translates at most this many instructions into one Python
+function (a block also ends at a branch, a jump, a system instruction or a page
+boundary)."""
+
+CODE_COHERENT = True
+"""The fast path re-checks a translated block's instruction bytes before it
+runs it, so code written by a store, another hart or the host is always
+seen, with or without fence.i (stronger than the spec requires)."""

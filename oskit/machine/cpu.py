@@ -1,0 +1,701 @@
+"""The hart: registers, fetch-decode-execute, memory access, interrupts, and the fast path.
+
+The map of this module:
+
+    Hart                    one RISC-V hart (RV64IMA, Zicsr, Zifencei; M, S and U modes)
+      .x .pc .priv .csr     architectural state (x: 32 unsigned 64-bit ints, x[0] == 0)
+      .mmu                  Sv39 translation and TLB (mmu.py)
+      .step()               execute exactly one instruction, or take one trap
+      .run(n)               execute up to n instructions (returns early on WFI or machine.stop)
+      .call(addr, *args)    run a guest routine until it returns to the host
+      .translate(va, acc)   virtual -> physical, as the hardware would for this hart
+      .set_pending(bit, l)  an interrupt line from a device
+      .load/.store/.amo...  the memory accesses instructions make (the table in decode.py uses them)
+    Block                   a run of instructions translated into one Python function
+
+Two ways to execute, with the same results:
+
+1. The plain interpreter, Hart.step(): fetch the word at pc (through the
+   per-page fetch cache, or translation), decode it (decode.decode() caches by
+   word), and call the instruction's function from the table in decode.py.
+
+2. The fast path (Hart.fast = True, the default), used by run(): a straight
+   run of instructions (ending at a branch or jump, before any CSR or system
+   instruction, at a page end, or after choices.BLOCK_MAX_INSTRUCTIONS) is
+   translated once into the source of one Python function, built from the
+   bodies of the very same table functions, with the register numbers and
+   immediates turned into constants. Loads and stores go straight to RAM
+   through per-page caches (virtual page -> RAM offset) filled by the slow
+   path, which is the table's own code. Blocks are cached by physical address
+   and re-checked against the instruction bytes before each run
+   (choices.CODE_COHERENT), so code that changes is retranslated.
+   When an instruction inside a block traps, the line number in the
+   traceback tells which instruction it was: the ones before it have
+   retired, it has written nothing.
+
+Every trap goes through trap.take_trap(). Interrupts are checked at
+instruction boundaries whenever something that can change them happened (the
+``brk`` flag: a CSR write, a device line, a privilege change, a device access).
+
+Host calls: when pc enters [HOSTCALL_BASE, HOSTCALL_END) in S- or M-mode, the
+hart asks machine.hostcalls to run the Python function (before any
+translation). In U-mode that fetch is an instruction page fault. Loads and
+stores in that range are access faults (page faults from U-mode, which cannot
+see kernel addresses at all).
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+from oskit.machine import choices
+from oskit.machine.bus import BusError
+from oskit.machine.csr import MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, CSRFile
+from oskit.machine.decode import M64, decode
+from oskit.machine.events import InstructionEvent, XretEvent
+from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, HOSTCALL_RESERVED
+from oskit.machine.mmu import MMU
+from oskit.machine.trap import (
+    ACCESS_FAULT,
+    PAGE_FAULT,
+    Cause,
+    IllegalInstruction,
+    InstructionAccessFault,
+    InstructionAddressMisaligned,
+    InstructionPageFault,
+    LoadAddressMisaligned,
+    Priv,
+    StoreAddressMisaligned,
+    Trap,
+    pending_interrupt,
+    take_trap,
+)
+
+CALL_RETURN = HOSTCALL_RESERVED
+"""hart.call() puts this in ra: when the guest routine returns there, the call is over."""
+
+PAGE = 4096
+_VIEW_FORMATS = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h",
+                 (4, False): "I", (4, True): "i", (8, False): "Q", (8, True): "q"}  # fmt: skip
+_SHIFT = {1: 0, 2: 1, 4: 2, 8: 3}
+
+
+class GuestCallError(RuntimeError):
+    """hart.call() could not finish: the routine ran too long, waits in WFI, or the machine stopped."""
+
+
+class Hart:
+    """One hardware thread of a Machine (see the module docstring)."""
+
+    def __init__(self, machine, hartid: int):
+        self.machine = machine
+        self.hartid = hartid
+        self.x = [0] * 32
+        self.pc = 0
+        self._priv = choices.RESET_PRIV
+        self.instret = 0  # instructions retired (minstret and mcycle are views with offsets)
+        self.waiting = False  # in WFI until an enabled interrupt is pending
+        self.reservation = None  # lr: (address, size, value) (choices.RESERVATION_BY_VALUE)
+        self.fast = True  # use translated blocks in run() (False: the plain interpreter only)
+        self.brk = True  # something changed: look at interrupts/stop before the next instruction
+        self.partial = 0  # set by a block that stopped early: how many of its instructions ran
+        self._call_depth = 0
+        self._returned = False
+        ram = machine.bus.ram
+        self._ram_base, self._ram_size = ram.base, ram.size
+        mv = memoryview(ram.data)
+        self._views = {key: (ram.data if fmt == "B" else mv.cast(fmt)) for key, fmt in _VIEW_FORMATS.items()}
+        self._u32 = self._views[(4, False)]
+        self._hooks_seen = -1
+        self.csr = CSRFile(self)
+        self.mmu = MMU(self)
+        self._blocks: dict[int, Block] = {}
+        self._caches: dict = {}
+        self.context_changed()
+
+    # -- privilege and the memory context ------------------------------------------------
+
+    @property
+    def priv(self) -> Priv:
+        """The current privilege mode."""
+        return Priv(self._priv)
+
+    @priv.setter
+    def priv(self, value: int) -> None:
+        self.set_priv(value)
+
+    def set_priv(self, value: int) -> None:
+        """Switch privilege mode (traps, xRET, or a host setting up a hart)."""
+        if value not in (0, 1, 3):
+            raise ValueError(f"privilege must be U (0), S (1) or M (3), found {value!r}")
+        self._priv = int(value)
+        self.context_changed()
+
+    def context_changed(self) -> None:
+        """Privilege, mstatus or satp changed: pick the page caches that match, re-check interrupts.
+
+        The fast page caches (virtual page -> RAM offset) are valid for one
+        combination of satp, privilege, SUM and MXR; one set is kept per
+        combination, so returning to a mode finds its pages again. sfence.vma
+        drops them all.
+        """
+        ms = self.csr.mstatus
+        satp = self.csr.satp
+        priv = self._priv
+        # MPRV: M-mode loads and stores use the privilege in MPP (fetches do not).
+        dpriv = (ms >> 11) & 3 if (priv == Priv.M and ms & MSTATUS_MPRV) else priv
+        self._dpriv = dpriv
+        sv39 = satp >> 60 == 8
+        self._xlate_fetch = sv39 and priv != Priv.M
+        self._xlate_data = sv39 and dpriv != Priv.M
+        caches = self._caches
+        xkey = ("x", satp, priv) if self._xlate_fetch else ("x",)
+        dkey = ("d", satp, dpriv, ms & (MSTATUS_SUM | MSTATUS_MXR)) if self._xlate_data else ("d",)
+        if xkey not in caches:
+            caches[xkey] = {}
+        if dkey not in caches:
+            caches[dkey] = ({}, {})
+        self._xc = caches[xkey]
+        self._rc, self._wc = caches[dkey]
+        self.brk = True
+
+    def flush_page_caches(self) -> None:
+        """Drop every fast page cache (after sfence.vma, or when the bus's store hooks change)."""
+        self._caches.clear()
+        self.context_changed()
+
+    def interrupts_changed(self) -> None:
+        """mie, mip, mideleg, stimecmp or a line changed: check interrupts before the next instruction."""
+        self.brk = True
+
+    def set_pending(self, bit: int, level: bool) -> None:
+        """A device raises (level True) or lowers an interrupt line: MSIP 3, MTIP 7, SEIP 9, MEIP 11."""
+        if bit not in (3, 7, 9, 11):
+            raise ValueError(f"interrupt line must be MSIP 3, MTIP 7, SEIP 9 or MEIP 11, found {bit!r}")
+        if level:
+            self.csr.lines |= 1 << bit
+        else:
+            self.csr.lines &= ~(1 << bit)
+        self.brk = True
+
+    # -- address translation ---------------------------------------------------------------
+
+    def translate(self, va: int, access: str, priv: int | None = None) -> int:
+        """The physical address for va, as this hart's hardware would compute it.
+
+        access is "r", "w" or "x". priv defaults to the current mode (for
+        "r"/"w" with mstatus.MPRV applied). Uses satp, SUM and MXR; sets A/D
+        like the hardware walk; raises PageFault (cause 12/13/15, tval = va).
+        """
+        if access not in ("r", "w", "x"):
+            raise ValueError(f"access must be 'r', 'w' or 'x', found {access!r}")
+        if priv is None:
+            priv = self._priv if access == "x" else self._dpriv
+        satp = self.csr.satp
+        if priv == Priv.M or satp >> 60 != 8:
+            return va
+        ms = self.csr.mstatus
+        return self.mmu.translate(va, access, priv, satp, bool(ms & MSTATUS_SUM), bool(ms & MSTATUS_MXR))
+
+    def _data_pa(self, va: int, access: str) -> int:
+        if HOSTCALL_BASE <= va < HOSTCALL_END:
+            if self._dpriv == Priv.U:
+                raise PAGE_FAULT[access](va)
+            raise ACCESS_FAULT[access](va)
+        if self._xlate_data:
+            ms = self.csr.mstatus
+            return self.mmu.translate(va, access, self._dpriv, self.csr.satp, bool(ms & MSTATUS_SUM),
+                                      bool(ms & MSTATUS_MXR))  # fmt: skip
+        return va
+
+    def _ram_page(self, va: int, pa: int) -> int | None:
+        """The page-cache entry for va -> pa when pa is in RAM: RAM offset minus va (page-aligned)."""
+        off = pa - self._ram_base
+        if 0 <= off < self._ram_size:
+            return (off & ~0xFFF) - (va & ~0xFFF)
+        return None
+
+    # -- memory accesses of instructions ---------------------------------------------------
+
+    def load(self, va: int, size: int) -> int:
+        """An instruction's load of size bytes at va: the unsigned value, or a trap."""
+        if va & (size - 1):
+            raise LoadAddressMisaligned(va)
+        d = self._rc.get(va >> 12)
+        if d is None:
+            pa = self._data_pa(va, "r")
+            d = self._ram_page(va, pa)
+            if d is None:
+                try:
+                    value = self.machine.bus.load(pa, size)
+                except BusError:
+                    raise ACCESS_FAULT["r"](va) from None
+                self.brk = True  # a device read may change interrupt lines
+                return value
+            self._rc[va >> 12] = d
+        return self._views[(size, False)][(va + d) >> _SHIFT[size]]
+
+    def store(self, va: int, size: int, value: int) -> None:
+        """An instruction's store of the low size bytes of value at va, or a trap."""
+        if va & (size - 1):
+            raise StoreAddressMisaligned(va)
+        d = self._wc.get(va >> 12)
+        if d is None:
+            pa = self._data_pa(va, "w")
+            d = self._ram_page(va, pa)
+            bus = self.machine.bus
+            if d is None or (bus.store_hooks and (pa >> 12) in bus.store_hooks):
+                try:
+                    bus.store(pa, size, value)
+                except BusError:
+                    raise ACCESS_FAULT["w"](va) from None
+                self.brk = True  # a device write may raise an interrupt or stop the machine
+                return
+            self._wc[va >> 12] = d
+        self._views[(size, False)][(va + d) >> _SHIFT[size]] = value
+
+    def amo(self, va: int, size: int, combine, src: int) -> int:
+        """An AMO: old = mem[va]; mem[va] = combine(old, src); returns old (unsigned, size bytes).
+
+        Translated and checked as a store (faults are store/AMO faults, causes 6, 7, 15).
+        """
+        if va & (size - 1):
+            raise StoreAddressMisaligned(va)
+        pa = self._data_pa(va, "w")  # a store page fault even for the read half
+        bus = self.machine.bus
+        try:
+            old = bus.load(pa, size)
+            bus.store(pa, size, combine(old, src, 8 * size))
+        except BusError:
+            raise ACCESS_FAULT["w"](va) from None
+        self.brk = self.brk or self._ram_page(va, pa) is None
+        return old
+
+    def load_reserved(self, va: int, size: int) -> int:
+        """lr: load and remember (address, size, value) (choices.RESERVATION_BY_VALUE)."""
+        if va & (size - 1):
+            raise LoadAddressMisaligned(va)
+        pa = self._data_pa(va, "r")
+        try:
+            value = self.machine.bus.load(pa, size)
+        except BusError:
+            raise ACCESS_FAULT["r"](va) from None
+        self.reservation = (pa, size, value)
+        return value
+
+    def store_conditional(self, va: int, size: int, value: int) -> int:
+        """sc: store and return 0 when the reservation holds, else return 1 and store nothing."""
+        if va & (size - 1):
+            raise StoreAddressMisaligned(va)
+        pa = self._data_pa(va, "w")
+        reservation, self.reservation = self.reservation, None
+        bus = self.machine.bus
+        try:
+            if reservation is None or reservation[:2] != (pa, size) or bus.load(pa, size) != reservation[2]:
+                return 1
+            bus.store(pa, size, value)
+        except BusError:
+            raise ACCESS_FAULT["w"](va) from None
+        return 0
+
+    # -- system instructions -----------------------------------------------------------------
+
+    def csr_instruction(self, number: int, op: int, src: int, read: bool, write: bool) -> int:
+        """csrrw/csrrs/csrrc and their immediate forms (see CSRFile.access)."""
+        return self.csr.access(number, op, src, read, write)
+
+    def xret(self, kind: str) -> int:
+        """mret or sret: restore the interrupt enable and privilege saved at trap entry; returns xepc.
+
+        mret: needs M. sret: needs S or M, and traps in S-mode when mstatus.TSR is set.
+        """
+        csr = self.csr
+        ms = csr.mstatus
+        priv = self._priv
+        if kind == "mret":
+            if priv < Priv.M:
+                raise IllegalInstruction()
+            to = (ms >> 11) & 3
+            # MIE <- MPIE, MPIE <- 1, MPP <- U; leaving M-mode clears MPRV.
+            ms = (ms & ~((1 << 3) | (3 << 11))) | ((ms >> 4) & (1 << 3)) | (1 << 7)
+            pc = csr.mepc
+        else:
+            if priv < Priv.S or (priv == Priv.S and ms & MSTATUS_TSR):
+                raise IllegalInstruction()
+            to = (ms >> 8) & 1
+            # SIE <- SPIE, SPIE <- 1, SPP <- U.
+            ms = (ms & ~((1 << 1) | (1 << 8))) | ((ms >> 4) & (1 << 1)) | (1 << 5)
+            pc = csr.sepc
+        if to != Priv.M:
+            ms &= ~MSTATUS_MPRV
+        csr.mstatus = ms
+        events = self.machine.events
+        if events.xret_subscribers:
+            events.publish("xret", XretEvent(self.hartid, kind, priv, to, pc))
+        self.set_priv(to)
+        return pc
+
+    def wfi(self) -> None:
+        """wfi: wait until an interrupt enabled in mie is pending (even with mstatus.xIE off).
+
+        Illegal in U-mode (choices.WFI_IN_U_MODE_ILLEGAL) and in S-mode when mstatus.TW is set.
+        """
+        if self._priv == Priv.U or (self._priv == Priv.S and self.csr.mstatus & MSTATUS_TW):
+            raise IllegalInstruction()
+        if not self.csr.effective_mip() & self.csr.mie:
+            self.waiting = True
+            self.brk = True
+
+    def sfence_vma(self, va: int | None, asid: int | None) -> None:
+        """sfence.vma: flush the TLB (and the fast page caches). Traps in U, and in S with mstatus.TVM."""
+        if self._priv == Priv.U or (self._priv == Priv.S and self.csr.mstatus & MSTATUS_TVM):
+            raise IllegalInstruction()
+        self.mmu.flush(va, asid)
+        self.flush_page_caches()
+
+    def fence_i(self) -> None:
+        """fence.i: nothing to do, blocks are re-checked against memory (choices.CODE_COHERENT)."""
+
+    # -- fetch -------------------------------------------------------------------------------
+
+    def _fetch_page(self, pc: int) -> int:
+        """Translate pc for a fetch and return (and cache) its page's RAM delta; traps otherwise."""
+        if pc & 3:
+            raise InstructionAddressMisaligned(pc)
+        pa = pc
+        if self._xlate_fetch:
+            ms = self.csr.mstatus
+            pa = self.mmu.translate(pc, "x", self._priv, self.csr.satp, bool(ms & MSTATUS_SUM),
+                                    bool(ms & MSTATUS_MXR))  # fmt: skip
+        d = self._ram_page(pc, pa)
+        if d is None:
+            raise InstructionAccessFault(pc)  # only RAM holds code
+        self._xc[pc >> 12] = d
+        return d
+
+    def _hostcall(self, pc: int) -> None:
+        if pc == CALL_RETURN and self._call_depth:
+            self._returned = True  # hart.call(): the guest routine returned
+        elif self._priv == Priv.U:
+            raise InstructionPageFault(pc)
+        else:
+            self.machine.hostcalls.invoke(self, pc)
+        self.brk = True  # a host function may have changed anything
+
+    # -- the plain interpreter --------------------------------------------------------------
+
+    def step(self) -> None:
+        """Execute exactly one instruction, or take one trap (a pending interrupt is taken first)."""
+        if self.brk:
+            self.brk = False
+            self._take_interrupt()
+        self._step()
+
+    def _take_interrupt(self) -> bool:
+        irq = pending_interrupt(self)
+        if irq is None:
+            return False
+        self.waiting = False
+        take_trap(self, irq, 0, interrupt=True)
+        return True
+
+    def _step(self) -> None:
+        pc = self.pc
+        word = None
+        try:
+            if pc >= HOSTCALL_BASE and pc < HOSTCALL_END:
+                self._hostcall(pc)
+                return
+            d = self._xc.get(pc >> 12)
+            if d is None or pc & 3:
+                d = self._fetch_page(pc)
+            word = self._u32[(pc + d) >> 2]
+            dec = decode(word)
+            if dec is None:
+                raise IllegalInstruction(word)
+            events = self.machine.events
+            if events.instruction_subscribers:
+                events.publish("instruction", InstructionEvent(self.hartid, pc, word))
+            x = self.x
+            npc = dec.op.fn(self, x, dec.rd, dec.rs1, dec.rs2, dec.imm, pc)
+            x[0] = 0
+            self.pc = (pc + 4) & M64 if npc is None else npc
+            self.instret += 1
+        except Trap as t:
+            self.pc = pc
+            # choices.ILLEGAL_INSTRUCTION_TVAL: the instruction's bits, wherever the trap was raised.
+            tval = word if (t.cause == Cause.ILLEGAL_INSTRUCTION and word is not None) else t.tval
+            take_trap(self, t.cause, tval)
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run(self, n: int) -> int:
+        """Execute up to n steps (instructions, or traps taken); returns how many.
+
+        Returns early when the hart starts waiting in WFI, when machine.stop()
+        was called, or when a hart.call() routine returned. A waiting hart
+        wakes when an interrupt enabled in mie is pending.
+        """
+        if self.waiting:
+            if not self.csr.effective_mip() & self.csr.mie:
+                return 0
+            self.waiting = False
+        self.brk = True  # time moved since the last slice: Sstc's STIP may have changed
+        hooks = len(self.machine.bus.store_hooks)
+        if hooks != self._hooks_seen:
+            self._hooks_seen = hooks
+            self.flush_page_caches()
+        if self.fast and not self.machine.events.instruction_subscribers:
+            return self._run_blocks(n)
+        done = 0
+        while done < n:
+            if self.brk:
+                self.brk = False
+                if self._must_return():
+                    self.brk = True
+                    break
+                self._take_interrupt()
+            self._step()
+            done += 1
+        return done
+
+    def _must_return(self) -> bool:
+        return self.machine.stopping or self.waiting or self._returned
+
+    def _run_blocks(self, n: int) -> int:
+        done = 0
+        x = self.x
+        blocks = self._blocks
+        data = self.machine.bus.ram.data
+        while done < n:
+            if self.brk:
+                self.brk = False
+                if self._must_return():
+                    self.brk = True
+                    break
+                self._take_interrupt()
+            pc = self.pc
+            d = self._xc.get(pc >> 12)
+            if d is None or pc & 3:
+                self._step()
+                done += 1
+                continue
+            off = pc + d
+            blk = blocks.get(off)
+            if blk is None or data[off : off + blk.nbytes] != blk.code:
+                blk = blocks[off] = self._translate_block(off)
+            count = blk.n
+            if count == 0 or count > n - done:
+                self._step()
+                done += 1
+                continue
+            try:
+                npc = blk.fn(self, x, pc, self._rc, self._wc)
+            except Trap as t:
+                # Which instruction trapped? The traceback's line inside the block function says.
+                tb = t.__traceback__
+                while tb is not None and tb.tb_frame.f_code is not blk.fn.__code__:
+                    tb = tb.tb_next
+                if tb is None:
+                    raise
+                k = blk.line_to_index[tb.tb_lineno]
+                self.instret += k
+                done += k + 1
+                self.pc = (pc + 4 * k) & M64
+                take_trap(self, t.cause, t.tval)
+                continue
+            if self.partial:
+                count, self.partial = self.partial, 0
+            self.pc = npc
+            self.instret += count
+            done += count
+        return done
+
+    # -- hart.call ---------------------------------------------------------------------------
+
+    def call(self, addr: int, *args: int, max_instructions: int = 10_000_000) -> int:
+        """Run the guest routine at addr, in the current mode, until it returns; returns a0.
+
+        Arguments go in a0..a7, ra is set to CALL_RETURN. pc and ra are
+        restored afterwards, so a host function may call guest code and then
+        return normally. Raises GuestCallError when the routine does not
+        return within max_instructions, waits in WFI, or the machine stops.
+        """
+        if len(args) > 8:
+            raise ValueError(f"hart.call passes at most 8 arguments in a0..a7, found {len(args)}")
+        x = self.x
+        saved_pc, saved_ra = self.pc, x[1]
+        for i, value in enumerate(args):
+            x[10 + i] = value & M64
+        x[1] = CALL_RETURN
+        self.pc = addr & M64
+        self._call_depth += 1
+        self._returned = False
+        try:
+            done = 0
+            while not self._returned:
+                if done >= max_instructions:
+                    raise GuestCallError(f"hart.call({addr:#x}): no return after {max_instructions} instructions "
+                                         f"(pc={self.pc:#x}); pass a larger max_instructions if that is expected")  # fmt: skip
+                done += self.run(max_instructions - done)
+                if self._returned:
+                    break
+                if self.waiting:
+                    raise GuestCallError(f"hart.call({addr:#x}): the routine waits in WFI at pc={self.pc:#x}")
+                if self.machine.stopping:
+                    raise GuestCallError(f"hart.call({addr:#x}): the machine was stopped at pc={self.pc:#x}")
+            return x[10]
+        finally:
+            self._call_depth -= 1
+            self._returned = False
+            self.pc, x[1] = saved_pc, saved_ra
+            self.brk = True
+
+    # -- the fast path: translation of blocks -------------------------------------------------
+
+    def _translate_block(self, off: int) -> Block:
+        """Translate the instructions at RAM offset off into a Block (n == 0: none could be)."""
+        u32 = self._u32
+        items = []
+        o = off
+        end = (off | 0xFFF) + 1
+        while o < end and len(items) < choices.BLOCK_MAX_INSTRUCTIONS:
+            word = u32[o >> 2]
+            dec = decode(word)
+            if dec is None or dec.op.kind in ("csr", "system"):
+                break
+            items.append((word, dec))
+            o += 4
+            if dec.op.kind in ("branch", "jump"):
+                break
+        return make_block(items, self._views, bytes(self.machine.bus.ram.data[off : off + 4 * len(items)]))
+
+    def block_source(self, pc: int | None = None) -> str:
+        """The Python source the fast path made (or would make) for the block at pc (default: self.pc)."""
+        pc = self.pc if pc is None else pc
+        d = self._xc.get(pc >> 12)
+        if d is None:
+            d = self._fetch_page(pc)
+        return self._translate_block(pc + d).source
+
+    def __repr__(self) -> str:
+        return f"<Hart {self.hartid} {self.priv.name}-mode pc={self.pc:#x}>"
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+
+class Block:
+    """A translated run of instructions: fn(h, x, P, R, W) -> next pc, where P is the block's pc."""
+
+    __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index")
+
+    def __init__(self, n, code, fn, source, line_to_index):
+        self.n = n
+        self.nbytes = 4 * n
+        self.code = code  # the instruction bytes it was made from
+        self.fn = fn
+        self.source = source
+        self.line_to_index = line_to_index
+
+
+_bodies: dict[str, list[ast.stmt]] = {}
+
+
+def _body(op) -> list[ast.stmt]:
+    """The statements of an instruction's semantics function (parsed once)."""
+    if op.name not in _bodies:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(op.fn)))
+        _bodies[op.name] = tree.body[0].body
+    return _bodies[op.name]
+
+
+class _Specialize(ast.NodeTransformer):
+    """Turn the fields into constants and pc into P + offset; a write to x[0] goes to `_`."""
+
+    def __init__(self, dec, k):
+        self.fields = {"rd": dec.rd, "rs1": dec.rs1, "rs2": dec.rs2, "imm": dec.imm}
+        self.k = k
+
+    def visit_Name(self, node):
+        if node.id in self.fields:
+            return ast.copy_location(ast.Constant(self.fields[node.id]), node)
+        if node.id == "pc":
+            pc = ast.Name("P", ast.Load())
+            return ast.BinOp(pc, ast.Add(), ast.Constant(4 * self.k)) if self.k else pc
+        return node
+
+    def visit_Subscript(self, node):
+        node = self.generic_visit(node)
+        if (isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "x"
+                and isinstance(node.slice, ast.Constant) and node.slice.value == 0):  # fmt: skip
+            return ast.copy_location(ast.Name("_", ast.Store()), node)
+        return node
+
+
+def _specialized(dec, k) -> list[str]:
+    import copy
+
+    stmts = [_Specialize(dec, k).visit(copy.deepcopy(s)) for s in _body(dec.op)]
+    return ast.unparse(ast.fix_missing_locations(ast.Module(stmts, []))).splitlines()
+
+
+def make_block(items, views, code: bytes) -> Block:
+    """Build the Python function for a list of (word, Decoded) (see the module docstring)."""
+    from oskit.machine import decode as decode_module
+    from oskit.machine.decode import disassemble
+
+    lines = ["def block(h, x, P, R, W):"]
+    line_to_index: dict[int, int] = {}
+    ns = dict(vars(decode_module))
+    ns.update(LoadAddressMisaligned=LoadAddressMisaligned, StoreAddressMisaligned=StoreAddressMisaligned)
+
+    def emit(k, text, indent=1):
+        lines.append("    " * indent + text)
+        line_to_index[len(lines)] = k
+
+    for k, (word, dec) in enumerate(items):
+        op = dec.op
+        lines.append(f"    # {k}: {disassemble(word)}")
+        leave = f"if h.brk: h.partial = {k + 1}; return P + {4 * (k + 1)}"
+        if op.kind in ("load", "store"):
+            # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
+            # Otherwise the table's own code (which translates, faults, or reaches a device).
+            size, shift = op.size, _SHIFT[op.size]
+            emit(k, f"a = (x[{dec.rs1}] + {dec.imm}) & M64")
+            cache = "R" if op.kind == "load" else "W"
+            emit(k, f"d = {cache}.get(a >> 12)")
+            emit(k, f"if d is None or a & {size - 1}:")
+            for text in _specialized(dec, k):
+                emit(k, text, 2)
+            emit(k, leave, 2)
+            emit(k, "else:")
+            view = f"V{size}{'s' if op.signed else 'u'}"
+            ns[view] = views[(size, op.signed)]
+            if op.kind == "load":
+                value = f"{view}[(a + d) >> {shift}]" + (" & M64" if op.signed else "")
+                emit(k, f"{'x[%d]' % dec.rd if dec.rd else '_'} = {value}", 2)
+            else:
+                mask = {1: "0xFF", 2: "0xFFFF", 4: "M32", 8: "M64"}[size]
+                emit(k, f"{view}[(a + d) >> {shift}] = x[{dec.rs2}] & {mask}", 2)
+        elif op.kind == "amo":
+            fname = f"F{k}"
+            ns[fname] = op.fn
+            emit(k, f"{fname}(h, x, {dec.rd}, {dec.rs1}, {dec.rs2}, {dec.imm}, P + {4 * k})")
+            if dec.rd == 0:
+                emit(k, "x[0] = 0")
+            emit(k, leave)
+        else:  # alu, branch, jump, fence: the body itself
+            body = _specialized(dec, k)
+            if op.kind == "alu" and dec.rd == 0:
+                body = ["pass"]  # an ALU result for x0 has no effect at all
+            for text in body:
+                emit(k, text)
+    lines.append(f"    return P + {4 * len(items)}")
+    source = "\n".join(lines)
+    if not items:
+        return Block(0, code, None, source, {})
+    exec(compile(source, "<block>", "exec"), ns)
+    return Block(len(items), code, ns["block"], source, line_to_index)

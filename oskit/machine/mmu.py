@@ -1,0 +1,219 @@
+"""Sv39 address translation: the page-table walk, permission checks, and the TLB.
+
+The map of this module:
+
+    PTE_V ... PTE_D       the bits of a page-table entry
+    TLBEntry              one cached translation
+    MMU                   per hart: translate(), walk(), flush() (sfence.vma), the TLB and its counters
+    allowed()             the permission rule for one leaf PTE (shared by the walk and TLB hits)
+
+Sv39 virtual address (bits 63:39 must all equal bit 38, or the access page-faults):
+
+    63        39 38      30 29      21 20      12 11         0
+    [ sign ext ][ VPN[2]  ][ VPN[1]  ][ VPN[0]  ][ page offset ]
+                  9 bits     9 bits     9 bits      12 bits
+
+Sv39 page-table entry (8 bytes; a page table is 512 of them, one 4 KiB page):
+
+    63  62 61  60    54 53     28 27     19 18     10 9  8 7 6 5 4 3 2 1 0
+    [N][PBMT ][reserved][ PPN[2] ][ PPN[1] ][ PPN[0] ][RSW][D A G U X W R V]
+
+A leaf is a valid PTE with R or X set; a valid PTE with R = X = 0 points to
+the next level. Physical address = PPN << 12 | page offset, where a leaf at
+level 1 (2 MiB) or level 2 (1 GiB) takes the low VPN fields from the virtual
+address ("superpage"). N and PBMT (Svnapot, Svpbmt) are not implemented, so
+they count as reserved bits: set, they make the PTE fault.
+
+The TLB caches successful translations only, keyed by (virtual page, ASID);
+global (G) entries match every ASID. A hit is re-checked against the current
+privilege, SUM and MXR; a hit that would fault, or a store to a page whose
+cached D bit is clear, walks again (so raising permissions in a PTE never
+needs an sfence.vma; lowering them does, as on real hardware).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from oskit.machine import choices
+from oskit.machine.bus import BusError
+from oskit.machine.events import TlbFlushEvent, TlbMissEvent, WalkEvent
+from oskit.machine.trap import ACCESS_FAULT, PAGE_FAULT, Priv
+
+PTE_V = 1 << 0  # valid
+PTE_R = 1 << 1  # readable
+PTE_W = 1 << 2  # writable
+PTE_X = 1 << 3  # executable
+PTE_U = 1 << 4  # accessible to U-mode
+PTE_G = 1 << 5  # global: in every address space
+PTE_A = 1 << 6  # accessed
+PTE_D = 1 << 7  # dirty
+PTE_RESERVED = 0x3FF << 54  # N, PBMT and bits 60:54
+PPN_MASK = (1 << 44) - 1
+
+LEVELS = 3  # Sv39
+PAGE_SHIFT = 12
+VPN_BITS = 9
+TLB_CAPACITY = 256  # entries; the oldest is dropped first
+GLOBAL = -1  # the ASID slot of global entries in the TLB's keys
+
+
+class TLBEntry(NamedTuple):
+    """A cached translation of one 4 KiB virtual page."""
+
+    vpn: int  # va >> 12
+    asid: int  # the ASID it was walked under (GLOBAL for G pages)
+    ppn: int  # pa >> 12 for this 4 KiB page (inside a superpage when level > 0)
+    pte: int  # the leaf PTE as the walk left it (A and D set by the walk)
+    level: int  # 0: 4 KiB page, 1: 2 MiB, 2: 1 GiB
+    pte_pa: int  # where the leaf PTE lives
+
+
+def allowed(pte: int, access: str, priv: int, sum_: bool, mxr: bool) -> bool:
+    """May mode `priv` perform `access` ("r", "w" or "x") through leaf `pte`? (spec 4.3.1, 4.3.2 step 5)
+
+    - U-mode may touch only U pages.
+    - S-mode never executes a U page; it loads and stores them only with SUM.
+    - A load needs R, or X when MXR is set; a store needs W; a fetch needs X.
+    """
+    if pte & PTE_U:
+        if priv == Priv.S and (access == "x" or not sum_):
+            return False
+    elif priv == Priv.U:
+        return False
+    if access == "r":
+        return bool(pte & PTE_R or (mxr and pte & PTE_X))
+    if access == "w":
+        return bool(pte & PTE_W)
+    return bool(pte & PTE_X)
+
+
+def canonical(va: int) -> bool:
+    """Sv39 addresses are canonical when bits 63:39 all equal bit 38."""
+    top = va >> 38
+    return top == 0 or top == (1 << 26) - 1
+
+
+class MMU:
+    """The Sv39 translation unit of one hart: TLB, counters, walker."""
+
+    def __init__(self, hart):
+        self.hart = hart
+        self.bus = hart.machine.bus
+        self.events = hart.machine.events
+        self.tlb: dict[tuple[int, int], TLBEntry] = {}
+        self.hits = 0
+        self.misses = 0
+        self.flushes = 0
+
+    def entries(self) -> list[TLBEntry]:
+        """The TLB's entries, oldest first (for views)."""
+        return list(self.tlb.values())
+
+    def translate(self, va: int, access: str, priv: int, satp: int, sum_: bool, mxr: bool) -> int:
+        """The physical address for va under Sv39 satp; raises the page or access fault.
+
+        The caller has decided that translation applies (satp.MODE = Sv39 and
+        an effective privilege below M).
+        """
+        vpn = va >> PAGE_SHIFT
+        asid = (satp >> 44) & 0xFFFF
+        tlb = self.tlb
+        entry = tlb.get((vpn, asid)) or tlb.get((vpn, GLOBAL))
+        if entry is not None:
+            if allowed(entry.pte, access, priv, sum_, mxr) and (access != "w" or entry.pte & PTE_D):
+                self.hits += 1
+                return (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
+            del tlb[(vpn, entry.asid)]  # walk again: the PTE may have changed since
+        self.misses += 1
+        if self.events.tlb_miss_subscribers:
+            self.events.publish("tlb_miss", TlbMissEvent(self.hart.hartid, va, asid))
+        entry = self.walk(va, access, priv, satp, sum_, mxr)
+        key = (vpn, GLOBAL if entry.pte & PTE_G else asid)
+        if len(tlb) >= TLB_CAPACITY and key not in tlb:
+            del tlb[next(iter(tlb))]
+        tlb[key] = entry._replace(asid=key[1])
+        return (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
+
+    def walk(self, va: int, access: str, priv: int, satp: int, sum_: bool, mxr: bool) -> TLBEntry:
+        """The privileged spec's translation algorithm (4.3.2) for Sv39, one comment per step."""
+        ptes: list[tuple[int, int]] = []
+        try:
+            entry = self._walk(va, access, priv, satp, sum_, mxr, ptes)
+        except Exception:
+            if self.events.walk_subscribers:
+                self.events.publish("walk", WalkEvent(self.hart.hartid, va, None, tuple(ptes), access))
+            raise
+        if self.events.walk_subscribers:
+            pa = (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
+            self.events.publish("walk", WalkEvent(self.hart.hartid, va, pa, tuple(ptes), access))
+        return entry
+
+    def _walk(self, va, access, priv, satp, sum_, mxr, ptes) -> TLBEntry:
+        page_fault = PAGE_FAULT[access]
+        # (0) Sv39: bits 63:39 of va must equal bit 38, else a page fault.
+        if not canonical(va):
+            raise page_fault(va)
+        # (1) a = satp.ppn * PAGESIZE, i = LEVELS - 1.
+        a = (satp & PPN_MASK) << PAGE_SHIFT
+        i = LEVELS - 1
+        while True:
+            # (2) pte = the 8 bytes at a + va.vpn[i] * PTESIZE; a bus error is an access fault.
+            pte_pa = a + ((va >> (PAGE_SHIFT + VPN_BITS * i)) & 0x1FF) * 8
+            try:
+                pte = self.bus.load(pte_pa, 8)
+            except BusError:
+                raise ACCESS_FAULT[access](va) from None
+            ptes.append((pte_pa, pte))
+            # (3) not valid, or W without R, or a reserved bit set: page fault.
+            if not pte & PTE_V or (pte & (PTE_R | PTE_W)) == PTE_W or pte & PTE_RESERVED:
+                raise page_fault(va)
+            # (4) R or X set: a leaf, go to (5). Otherwise descend; past level 0 is a page fault.
+            if pte & (PTE_R | PTE_X):
+                break
+            i -= 1
+            if i < 0:
+                raise page_fault(va)
+            a = ((pte >> 10) & PPN_MASK) << PAGE_SHIFT
+        # (5) the leaf must allow this access in this mode (U, SUM, MXR, R/W/X).
+        if not allowed(pte, access, priv, sum_, mxr):
+            raise page_fault(va)
+        # (6) a superpage's low PPN fields must be zero, else it is misaligned: page fault.
+        ppn = (pte >> 10) & PPN_MASK
+        low = (1 << (VPN_BITS * i)) - 1
+        if i > 0 and ppn & low:
+            raise page_fault(va)
+        # (7) A clear, or a store and D clear: the hardware sets them (choices.HARDWARE_AD_UPDATE).
+        want = PTE_A | (PTE_D if access == "w" else 0)
+        if pte & want != want:
+            if not choices.HARDWARE_AD_UPDATE:
+                raise page_fault(va)
+            pte |= want
+            try:
+                self.bus.store(pte_pa, 8, pte)
+            except BusError:
+                raise ACCESS_FAULT[access](va) from None
+        # (8) the physical page: a superpage takes vpn[i-1:0] from the virtual address.
+        vpn = va >> PAGE_SHIFT
+        page = (ppn & ~low) | (vpn & low)
+        return TLBEntry(vpn, 0, page, pte, i, pte_pa)
+
+    def flush(self, va: int | None = None, asid: int | None = None) -> None:
+        """sfence.vma: drop cached translations (None means "all").
+
+        va given: entries whose page (of any size) holds va; asid given: only
+        that address space's entries, never global ones.
+        """
+        self.flushes += 1
+        if va is None and asid is None:
+            self.tlb.clear()
+        else:
+            vpn = None if va is None else (va & ((1 << 64) - 1)) >> PAGE_SHIFT
+            for key, e in list(self.tlb.items()):
+                if asid is not None and (e.asid == GLOBAL or e.asid != asid & 0xFFFF):
+                    continue
+                if vpn is not None and (e.vpn >> (VPN_BITS * e.level)) != (vpn >> (VPN_BITS * e.level)):
+                    continue
+                del self.tlb[key]
+        if self.events.tlb_flush_subscribers:
+            self.events.publish("tlb_flush", TlbFlushEvent(self.hart.hartid, va, asid))
