@@ -68,6 +68,16 @@ static unsigned long try_fetch(unsigned long addr) {
     return a0;
 }
 
+/* End a function started by bare_mrun/bare_srun without returning through
+   bare_lower_return (which a U-mode function cannot fetch when only an alias
+   of RAM is mapped for U): the same ecall, made here. */
+__attribute__((noreturn)) static inline void lower_return(long value) {
+    register long a0 __asm__("a0") = value;
+    register unsigned long a7 __asm__("a7") = BARE_ECALL_RETURN;
+    __asm__ volatile ("ecall" :: "r"(a0), "r"(a7) : "memory");
+    __builtin_unreachable();
+}
+
 /* "what: ok" when no trap was taken, else the trap's cause and tval (tval as an offset
    from base, so that the text does not depend on where the linker put things). */
 static void report(const char *what, unsigned long base) {
