@@ -7,6 +7,7 @@ These checks read the files as committed (fast, no kernel), and tell the author 
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,24 @@ def test_saved_widget_state_covers_every_widget_output(path):
     saved = nb["metadata"].get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     missing = [m for m in shown if m not in saved]
     assert missing == [], f"{path}: no saved state for widget models {missing}; {FIX} {path}"
+
+
+WITH_WIDGETS = [p for p in NOTEBOOKS if widget_model_ids(load(p))]
+
+
+@pytest.mark.parametrize("path", WITH_WIDGETS)
+def test_static_html_page_embeds_every_widget_with_its_state(path):
+    """`nbconvert --to html` writes each widget view and the saved models it needs into the page."""
+    html = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", "--stdout",
+                           path], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    state_scripts = re.findall(rf'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', html,
+                               re.S)
+    assert len(state_scripts) == 1, f"{path}: expected one widget-state script in the page"
+    state = json.loads(state_scripts[0])["state"]
+    views = [json.loads(v)["model_id"] for v in re.findall(
+        rf'<script type="{re.escape(WIDGET_VIEW)}">(.*?)</script>', html, re.S)]
+    assert sorted(views) == sorted(widget_model_ids(load(path)))
+    assert all(v in state for v in views), f"{path}: a widget view has no model in the page"
 
 
 def test_execute_notebooks_gives_a_clean_notebook_with_widget_state(tmp_path):

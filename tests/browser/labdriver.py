@@ -74,10 +74,12 @@ def free_port() -> int:
 class LabServer:
     """A `jupyter lab` process serving `root_dir`, private to one test module."""
 
-    def __init__(self, root_dir: Path, startup_timeout: float = 60.0):
+    def __init__(self, root_dir: Path, startup_timeout: float = 60.0, port: int | None = None):
         self.root_dir = Path(root_dir).resolve()
+        if not self.root_dir.is_dir():
+            raise LabError(f"LabServer: the directory to serve, {self.root_dir}, does not exist")
         self.startup_timeout = startup_timeout
-        self.port = free_port()
+        self.port = port or free_port()
         self.token = secrets.token_hex(16)
         self.base_url = f"http://127.0.0.1:{self.port}/"
         self.tmp = Path(tempfile.mkdtemp(prefix="oskit-lab-"))
@@ -119,16 +121,19 @@ class LabServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise LabError(f"jupyter lab exited with status {self.proc.returncode} while "
-                               f"starting; its log ends with:\n{self.log_tail()}")
+                status, tail = self.proc.returncode, self.log_tail()
+                self.stop()
+                raise LabError(f"jupyter lab exited with status {status} while starting; "
+                               f"its log ends with:\n{tail}")
             try:
-                self.api("GET", "api/status")
+                self.api("GET", "api/status", timeout=2)
                 return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
+        tail = self.log_tail()
         self.stop()
         raise LabError(f"jupyter lab did not answer on port {self.port} within "
-                       f"{self.startup_timeout:.0f} s; its log ends with:\n{self.log_tail()}")
+                       f"{self.startup_timeout:.0f} s; its log ends with:\n{tail}")
 
     def stop(self) -> None:
         """Shut kernels down, SIGTERM the server (SIGKILL after 15 s), kill stray kernels."""
@@ -178,11 +183,11 @@ class LabServer:
         sep = "&" if "?" in path else "?"
         return f"{self.base_url}{path}{sep}token={self.token}"
 
-    def api(self, method: str, path: str):
+    def api(self, method: str, path: str, timeout: float = 10):
         """Call the server's REST API; return the decoded JSON body (None when empty)."""
         req = urllib.request.Request(self.base_url + path, method=method,
                                      headers={"Authorization": f"token {self.token}"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             body = resp.read()
         return json.loads(body) if body else None
 

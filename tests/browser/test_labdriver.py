@@ -5,6 +5,8 @@ is written to a temporary directory served by a private JupyterLab; the checks h
 three problems. (It lives outside the repository so that nbval never collects it.)
 """
 
+import socket
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
@@ -82,3 +84,19 @@ def test_missing_chromium_fails_with_what_to_install(monkeypatch):
     monkeypatch.setattr(labdriver, "CHROMIUM", "/nonexistent/chromium")
     with pytest.raises(LabError, match=r"apt-get install chromium"):
         labdriver.launch_chromium(playwright=None)
+
+
+def test_server_that_cannot_start_says_why(tmp_path):
+    """A server whose port is taken fails at once with its exit status and the log's reason."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        server = LabServer(tmp_path, port=taken.getsockname()[1])
+        with pytest.raises(LabError, match=r"exited with status \d+ while starting(.|\n)*port"):
+            server.start()
+    assert server.proc is None and not server.tmp.exists()
+
+
+def test_serving_a_missing_directory_is_refused(tmp_path):
+    """Asking for a server on a directory that does not exist names that directory."""
+    with pytest.raises(LabError, match="missing, does not exist"):
+        LabServer(tmp_path / "missing")
