@@ -12,35 +12,385 @@ What lives where:
 
     kernel.machine          the hardware (oskit.machine.Machine)
     kernel.pmem             physical frames + kmalloc heap          (pmem.py)
-    kernel.kpmap            the kernel half of every page table     (vm.py)
+    kernel.kpmap            the kernel's page table; its upper half is in every process (vm.py)
     kernel.procs            pid -> Proc                              (proc.py)
     kernel.sched            run queue, sleep/wakeup                  (sched.py)
+    kernel.percpu           per-hart state: current and idle thread  (sched.py)
     kernel.vfs              the file system (FILES)                  (vfs.py)
     kernel.console          the console tty over the UART            (console.py)
-    kernel.trace            system-call records and probes           (trace.py)
+    kernel.trace, probes    system-call records and probes           (trace.py)
     kernel.panic_report     set when the Python kernel itself failed (panic.py)
 
-The interface other parts of the kernel rely on (see notes/CONTRACT.md):
-``wakeup(chan)``, ``psignal(proc, signo)``, ``kmalloc(size)``/``kfree(addr)``,
-``machine``, ``console``, ``vfs``.
+Boot (Kernel.boot), in order:
+
+ 1. the machine; "firmware" set-up of each hart from Python (M-mode delegates
+    exceptions and S interrupts to S-mode, enables Sstc and the counters);
+ 2. physical memory: kernel image frames, kmalloc heap, the frame allocator;
+ 3. the trampoline (trampoline.S, built with the toolchain) copied to a
+    frame; the kernel page table: trampoline at KERNBASE, DMAP of all RAM;
+ 4. the host function trap() registered; the console; the file system with
+    /dev, /bin (every oskit/userland/bin/*.c), /sbin/init, /tmp;
+ 5. proc0 (the kernel) with one idle thread per hart; init (pid 1);
+ 6. every hart "returns" to its idle loop with a timer interrupt due at
+    once, so the first trap schedules init: from then on, every entry into
+    the kernel is a trap.
 """
 
 from __future__ import annotations
 
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errno
+from .panic import KernelPanic, make_report
+from .pmem import PAGE_SIZE, OutOfMemory, PhysMem
+from .proc import Proc, ProcState, Thread, ThreadState, Ucred
+from .sched import HartState, Scheduler, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP
+from .structs import NGROUPS, TRAPFRAME, UCRED
+from .syscall import SyscallError
+from .trace import Probes, Trace
+from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject, FaultError,
+                 Pmap, VMSpace, dmap)
+
+KERNEL_DIR = Path(__file__).resolve().parent
+USERLAND_DIR = KERNEL_DIR.parent / "userland"
+
+# medeleg: every exception but the ecalls from S and M goes straight to S-mode.
+MEDELEG = sum(1 << c for c in (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15))
+MIDELEG = (1 << 1) | (1 << 5) | (1 << 9)        # SSI, STI, SEI to S-mode
+SIE_BITS = (1 << 1) | (1 << 5) | (1 << 9)       # sie: SSIE, STIE, SEIE
+MENVCFG_STCE = 1 << 63
+COUNTEREN = 0b111                               # cycle, time, instret readable below M
+HEAP_SIZE = 4 << 20                             # kmalloc arena
+IMAGE_PAGES = 2                                 # trampoline, sigcode
+DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time, 50k instructions)
+
+
+@dataclass(frozen=True)
+class KernelRunResult:
+    """Why kernel.run() returned: "until" (the condition held), "idle" (nothing can run
+    and nothing will wake: every process waits for input or for ever), "limit", "panic"."""
+
+    reason: str
+    instructions: int
+    detail: str = ""
+
+
+_TRAMPOLINE_CACHE: dict = {}
+# The bare runtime wants a main(); referring to both sections keeps the linker from dropping them.
+KMAIN = """extern char trampoline_start[], sigcode_start[];
+int main(void) { char *volatile t = trampoline_start, *volatile s = sigcode_start; return t == s; }
+"""
+
+
+def build_kernel_text() -> dict:
+    """Assemble trampoline.S with the toolchain; returns its bytes and symbol offsets.
+
+    The code is position-independent, so the bytes between trampoline_start and
+    trampoline_end work wherever the kernel maps them (likewise for sigcode).
+    """
+    if "text" in _TRAMPOLINE_CACHE:
+        return _TRAMPOLINE_CACHE["text"]
+    from elftools.elf.elffile import ELFFile
+
+    from oskit.toolchain import build
+    from .structs import c_header
+    src = (KERNEL_DIR / "trampoline.S").read_text()
+    elf = build({"trampoline.S": src, "oskit_structs.h": c_header(),
+                 "kmain.c": KMAIN}, mode="bare", name="trampoline")
+    with open(elf, "rb") as f:
+        ef = ELFFile(f)
+        syms = {s.name: s["st_value"] for s in ef.get_section_by_name(".symtab").iter_symbols() if s.name}
+
+        def read(lo, hi):
+            for seg in ef.iter_segments():
+                if seg["p_type"] == "PT_LOAD" and seg["p_vaddr"] <= lo and hi <= seg["p_vaddr"] + seg["p_filesz"]:
+                    data = seg.data()
+                    return data[lo - seg["p_vaddr"]:hi - seg["p_vaddr"]]
+            raise RuntimeError(f"trampoline: [{lo:#x}, {hi:#x}) is not in a loaded segment of {elf}")
+
+        t0, s0 = syms["trampoline_start"], syms["sigcode_start"]
+        out = {
+            "trampoline": read(t0, syms["trampoline_end"]),
+            "sigcode": read(s0, syms["sigcode_end"]),
+            "offsets": {n: syms[n] - t0 for n in ("uservec", "userret", "idle")},
+            "elf": elf,
+        }
+    if len(out["trampoline"]) > PAGE_SIZE or len(out["sigcode"]) > PAGE_SIZE:
+        raise RuntimeError("trampoline or sigcode is larger than a page")
+    _TRAMPOLINE_CACHE["text"] = out
+    return out
+
 
 class Kernel:
-    """Filled in by boot.py (Kernel.boot); see the module docstring for the map."""
+    """One kernel on one machine; build it with ``Kernel.boot()`` (or ``oskit.boot()``)."""
 
-    machine = None
-    vfs = None
-    console = None
-    procs: dict = {}
+    # -- boot -------------------------------------------------------------------------------
+    @classmethod
+    def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
+             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None) -> "Kernel":
+        """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
+        programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
+        """
+        from oskit.machine import Machine
+        k = cls.__new__(cls)
+        k.machine = m = Machine(harts=harts, ram_mib=ram_mib, console=console)
+        k.timebase_hz = _timebase()
+        k.panic_report = None
+        k.until = None
+        k.procs = {}
+        k.next_pid = 1
+        k.next_asid = 1
+        k.log: list[str] = []
+        k.probes = Probes()
+        k.trace = Trace(k)
+        k.sched = Scheduler(k, quantum_ticks)
+        k.pmem = PhysMem(m.ram, IMAGE_PAGES * PAGE_SIZE, HEAP_SIZE, zero_frames)
+
+        # 1. firmware: M-mode set-up, done from Python instead of by an SBI implementation.
+        for hart in m.harts:
+            csr = hart.csr
+            csr.write("medeleg", MEDELEG)
+            csr.write("mideleg", MIDELEG)
+            csr.write("menvcfg", csr.read("menvcfg") | MENVCFG_STCE)
+            csr.write("mcounteren", COUNTEREN)
+            csr.write("scounteren", COUNTEREN)
+
+        # 3. kernel text and the kernel page table.
+        text = build_kernel_text()
+        k.text_offsets = text["offsets"]
+        tramp_pa = RAM_BASE
+        sigcode_pa = RAM_BASE + PAGE_SIZE
+        m.bus.write_bytes(tramp_pa, text["trampoline"])
+        m.bus.write_bytes(sigcode_pa, text["sigcode"])
+        k.kpmap = Pmap(k, asid=0)
+        k.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
+        # The direct map, with 2 MiB megapages (level-1 leaves).
+        for off in range(0, m.ram.size, 2 << 20):
+            k.kpmap.enter(DMAP_BASE + off, RAM_BASE + off, PTE_R | PTE_W | PTE_G, level=1)
+        # The sigcode page is one object shared by every process (mapped R/X/U at SHAREDPAGE).
+        k.sigcode_object = AnonObject(k, PAGE_SIZE)
+        k.sigcode_object.pages[0] = sigcode_pa
+        k.sigcode_object.refs = 1 << 30          # never freed
+        k.uservec = TRAMPOLINE + k.text_offsets["uservec"]
+        k.idle_pc = TRAMPOLINE + k.text_offsets["idle"]
+
+        # 4. the host function, the console, the file system.
+        k.trap_addr = m.hostcalls.register("trap", k._trap_hostcall)
+        from .console import Console
+        k.console = Console(k)
+        k._load_handlers()
+        from .vfs import VFS
+        from . import devfs
+        k.vfs = VFS(k)
+        devfs.populate(k.vfs, k)
+        k.vfs.mkdir_p("/tmp", 0o777)
+        k.vfs.root.entries["tmp"].mode = 0o1777
+        k.vfs.mkdir_p("/bin", 0o755)
+        k.vfs.mkdir_p("/sbin", 0o755)
+        k.install_program("/sbin/init", KERNEL_DIR / "init.c")
+        if programs:
+            for src in sorted((USERLAND_DIR / "bin").glob("*.c")):
+                k.install_program(f"/bin/{src.stem}", src)
+
+        # 5. proc0 and the idle threads; init.
+        proc0 = Proc(k, 0, None, "kernel")
+        proc0.state = ProcState.ACTIVE
+        proc0.vmspace = VMSpace(k, k.kpmap)
+        k.proc0 = proc0
+        k.percpu = []
+        for hart in m.harts:
+            idle = k.new_thread(proc0)
+            idle.frame.sepc = k.idle_pc
+            idle.state = ThreadState.RUNNING
+            k.percpu.append(HartState(hart, idle))
+        k.sched.harts = k.percpu
+        init = k._create_process(None, "/sbin/init", ["init"], [], uid=0, gid=0)
+        k.sched.setrunnable(init.main_thread)
+
+        # 6. every hart to its idle loop, with a timer interrupt due now.
+        for hs in k.percpu:
+            hart = hs.hart
+            csr = hart.csr
+            hart.priv = 1                                   # S-mode, as firmware's mret would leave it
+            csr.write("stvec", k.uservec)
+            csr.write("sie", SIE_BITS)
+            csr.write("satp", k.kpmap.satp)
+            csr.write("sscratch", dmap(hs.idle.frame_addr))
+            csr.write("sstatus", (csr.read("sstatus") | SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP))
+            csr.write("stimecmp", m.clint.mtime)
+            hart.pc = k.idle_pc
+            hart.waiting = False
+        return k
+
+    @staticmethod
+    def _load_handlers() -> None:
+        """Import every module that registers system-call handlers."""
+        from . import exec, signal, sys_file, sys_proc, sys_time  # noqa: F401
+
+    # -- programs ------------------------------------------------------------------------------
+    def install_program(self, path: str, source, mode: int = 0o755) -> None:
+        """Build a C file (or take ELF bytes / an ELF path) and install it at ``path`` in the file system."""
+        if isinstance(source, (bytes, bytearray)):
+            data = bytes(source)
+        else:
+            source = Path(source)
+            if source.suffix == ".c":
+                from oskit.toolchain import build
+                source = build([source], mode="user", name=source.stem)
+            data = source.read_bytes()
+        parent = path.rsplit("/", 1)[0] or "/"
+        self.vfs.mkdir_p(parent)
+        self.vfs.install_file(path, data, mode)
+
+    # -- processes -------------------------------------------------------------------------------
+    def alloc_pid(self) -> int:
+        pid = self.next_pid
+        while pid in self.procs:
+            pid += 1
+        self.next_pid = pid + 1
+        return pid
+
+    def new_proc(self, parent: Proc | None, comm: str) -> Proc:
+        p = Proc(self, self.alloc_pid(), parent, comm)
+        self.procs[p.pid] = p
+        if parent is not None:
+            parent.children.append(p)
+        p.start_time = self.machine.clint.mtime
+        return p
+
+    def new_thread(self, p: Proc) -> Thread:
+        """A thread with a trap frame (kmalloc) and a kernel stack (a frame), both in guest RAM."""
+        frame = self.pmem.kmalloc(TRAPFRAME.size)
+        kstack = self.pmem.alloc_frame(f"kernel stack of pid {p.pid}")
+        # Thread ids start at 100000 as on FreeBSD, so they never look like pids.
+        td = Thread(p, 100000 + 16 * p.pid + len(p.threads), frame, dmap(kstack) + PAGE_SIZE)
+        td.kstack_pa = kstack
+        td.frame.kernel_sp = td.kstack_top
+        td.frame.kernel_trap = self.trap_addr
+        p.threads.append(td)
+        return td
+
+    def new_pmap(self) -> Pmap:
+        asid = self.next_asid
+        self.next_asid = asid + 1 if asid < 0xFFFF else 1
+        if asid == 0xFFFF:
+            self.tlb_flush(None, None)               # ASIDs wrap: forget every cached translation
+        return Pmap(self, asid, self.kpmap)
+
+    def new_vmspace(self) -> VMSpace:
+        return VMSpace(self, self.new_pmap())
+
+    def new_cred(self, uid: int, gid: int) -> Ucred:
+        addr = self.pmem.kmalloc(UCRED.size)
+        cred = Ucred(self, addr)
+        v = cred.view
+        v.cr_ref = 1
+        v.cr_uid = v.cr_ruid = v.cr_svuid = uid
+        v.cr_rgid = v.cr_svgid = gid
+        v.cr_ngroups = 1
+        v.set("cr_groups", gid, 0)
+        return cred
+
+    def crcopy(self, cred: Ucred) -> Ucred:
+        """A private copy of a credential (each process owns its own here)."""
+        addr = self.pmem.kmalloc(UCRED.size)
+        ram = self.machine.bus.ram.data
+        ram[addr - RAM_BASE:addr - RAM_BASE + UCRED.size] = cred.view.raw()
+        new = Ucred(self, addr)
+        new.view.cr_ref = 1
+        return new
+
+    def _std_files(self, p: Proc) -> None:
+        from .file import FileTable, O_RDONLY, O_WRONLY, open_vnode
+        vp = self.vfs.lookup("/dev/console")
+        fdt = FileTable()
+        fdt.alloc(open_vnode(vp, O_RDONLY, "/dev/console"))
+        fdt.alloc(open_vnode(vp, O_WRONLY, "/dev/console"))
+        fdt.alloc(open_vnode(vp, O_WRONLY, "/dev/console"))
+        p.fdtable = fdt
+
+    def _create_process(self, parent, path: str, argv: list, envp: list, uid: int, gid: int,
+                        cwd: str = "/") -> Proc:
+        from .exec import exec_image
+        from .signal import SigActs
+        p = self.new_proc(parent, path.rsplit("/", 1)[-1])
+        p.cred = self.new_cred(uid, gid)
+        p.sigacts = SigActs()
+        p.cwd = self.vfs.lookup(cwd)
+        self._std_files(p)
+        p.console_capture = bytearray()
+        td = self.new_thread(p)
+        enc = lambda s: s if isinstance(s, bytes) else str(s).encode("utf-8", "surrogateescape")  # noqa: E731
+        try:
+            exec_image(td, path, [enc(a) for a in argv], [enc(e) for e in envp])
+        except SyscallError as e:
+            self._discard(p)
+            raise SpawnError(path, e) from None
+        p.state = ProcState.ACTIVE
+        return p
+
+    def spawn(self, path: str, argv: list | None = None, envp: list | None = None, *,
+              uid: int = 0, gid: int = 0, cwd: str = "/", stdin: bytes | str | None = None) -> Proc:
+        """Start the program at ``path`` as a new process (a child of init); returns its Proc.
+
+        argv defaults to [path]; envp to a small environment (PATH, HOME). The
+        process runs when the kernel runs (``k.run(until=p.exited)``); its
+        console output collects in ``p.stdout``. ``stdin`` text is typed into
+        the console for it.
+        """
+        if self.panic_report is not None:
+            raise KernelPanic(self.panic_report)
+        argv = [path] if argv is None else list(argv)
+        envp = ["PATH=/bin:/sbin", "HOME=/", "TERM=dumb"] if envp is None else list(envp)
+        p = self._create_process(self.procs.get(1), path, argv, envp, uid, gid, cwd)
+        self.sched.setrunnable(p.main_thread)
+        if stdin is not None:
+            self.machine.uart.feed(stdin)
+        return p
+
+    def _discard(self, p: Proc) -> None:
+        """Undo a process that never ran (a failed spawn)."""
+        if p.fdtable is not None:
+            p.fdtable.close_all()
+        if p.vmspace is not None:
+            p.vmspace.destroy()
+        for td in p.threads:
+            self.pmem.kfree(td.frame_addr)
+            self.pmem.free_frame(td.kstack_pa)
+        if p.parent is not None:
+            p.parent.children.remove(p)
+        self.procs.pop(p.pid, None)
+
+    def exit1(self, td: Thread, xstat: int, reason: str = "") -> None:
+        """End td's process with wait status ``xstat`` (see sys_proc.exit1)."""
+        from .sys_proc import exit1
+        exit1(self, td, xstat, reason)
+
+    def reap(self, child: Proc) -> None:
+        """wait4 collected ``child``: free its last kernel memory and forget its pid."""
+        parent = child.parent
+        if parent is not None:
+            parent.crusage.add(child.rusage)
+            parent.crusage.add(child.crusage)
+            parent.children.remove(child)
+        for td in child.threads:
+            self.pmem.kfree(td.frame_addr)
+            self.pmem.free_frame(td.kstack_pa)
+        child.threads = []
+        self.pmem.kfree(child.cred.addr)
+        child.state = ProcState.ZOMBIE
+        child.flags.add("reaped")
+        self.procs.pop(child.pid, None)
+
+    # -- the interface other kernel code uses ---------------------------------------------------
     def wakeup(self, chan) -> int:
         """Make every thread sleeping on ``chan`` runnable; returns how many woke."""
         return self.sched.wakeup(chan)
 
-    def psignal(self, proc, signo: int) -> None:
+    def psignal(self, proc: Proc, signo: int) -> None:
         """Post signal ``signo`` to ``proc`` (as kill(2) does, without permission checks)."""
         from . import signal
         signal.psignal(self, proc, signo)
@@ -52,3 +402,129 @@ class Kernel:
     def kfree(self, addr: int) -> None:
         """Give back memory from kmalloc."""
         self.pmem.kfree(addr)
+
+    def nanotime(self) -> int:
+        """Nanoseconds since boot on the machine's clock."""
+        return self.machine.clint.mtime * 1_000_000_000 // self.timebase_hz
+
+    # -- memory helpers ---------------------------------------------------------------------------
+    def mmu_translate(self, td: Thread, va: int, access: str) -> int:
+        """Translate a user address of td's process as the user would (the MMU, user privilege)."""
+        hart = td.hart if td.hart is not None else self.machine.harts[0]
+        vs = td.proc.vmspace
+        if vs is None:
+            raise SyscallError(errno.EFAULT, "the process has no address space")
+        want = vs.pmap.satp
+        cur = hart.csr.read("satp")
+        if cur == want:
+            return hart.translate(va, access, priv=0)
+        hart.csr.write("satp", want)
+        try:
+            return hart.translate(va, access, priv=0)
+        finally:
+            hart.csr.write("satp", cur)
+
+    def vm_fault(self, td: Thread, va: int, access: str, from_kernel: bool = False) -> bool:
+        """The page-fault handler's entry: True if the fault was resolved (retry the access)."""
+        p = td.proc
+        if p.vmspace is None or va >= (1 << 63):
+            return False
+        try:
+            how = p.vmspace.fault(va, access)
+        except FaultError as e:
+            self.probes.fire("fault", pid=p.pid, va=va, access=access, how="SIGSEGV", why=e.why)
+            return False
+        except OutOfMemory as e:
+            self.log.append(f"pid {p.pid}: out of memory at {va:#x}: {e}")
+            return False
+        if how == "file":
+            p.rusage.majflt += 1
+        else:
+            p.rusage.minflt += 1
+        self.probes.fire("fault", pid=p.pid, va=va, access=access, how=how, why="")
+        return True
+
+    def tlb_flush(self, va: int | None, asid: int | None) -> None:
+        """sfence.vma on every hart (a shootdown; issue 4 sends real IPIs for it)."""
+        for hart in self.machine.harts:
+            hart.mmu.flush(va, asid)
+            hart.flush_page_caches()
+
+    def code_written(self, pieces) -> None:
+        """RAM that may hold code changed; the machine re-checks its translated blocks by itself."""
+
+    def copy_frame(self, src: int, dst: int) -> None:
+        data = self.machine.bus.ram.data
+        a, b = src - RAM_BASE, dst - RAM_BASE
+        data[b:b + PAGE_SIZE] = data[a:a + PAGE_SIZE]
+
+    # -- running ------------------------------------------------------------------------------------
+    def _trap_hostcall(self, hart) -> None:
+        """The host function at the trampoline's `jalr`: trap(), with panics caught."""
+        from .trap import trap
+        try:
+            trap(self, hart)
+        except Exception as exc:                 # a bug in the kernel: panic, never a guest fault
+            self.panic(f"{type(exc).__name__}: {exc}", hart, exc)
+
+    def panic(self, message: str, hart=None, exc: BaseException | None = None) -> None:
+        """Stop the machine and keep a report; the kernel will not run again."""
+        if self.panic_report is None:
+            self.panic_report = make_report(self, message, hart, exc)
+        self.machine.stop("panic")
+
+    def run(self, until=None, max_instructions: int | None = None) -> KernelRunResult:
+        """Run the machine until ``until()`` is true, nothing can run, or max_instructions.
+
+        ``until``: any callable, e.g. ``p.exited``. Without it, run until idle.
+        """
+        if self.panic_report is not None:
+            raise KernelPanic(self.panic_report)
+        if until is not None and until():
+            return KernelRunResult("until", 0, "the condition already held")
+        self.until = until
+        try:
+            r = self.machine.run(max_instructions=max_instructions)
+        finally:
+            self.until = None
+        if self.panic_report is not None:
+            return KernelRunResult("panic", r.instructions, self.panic_report.message)
+        if r.reason == "stopped" and r.detail == "until":
+            return KernelRunResult("until", r.instructions)
+        if r.reason == "idle":
+            return KernelRunResult("idle", r.instructions, "every process waits, and nothing can wake one")
+        return KernelRunResult(r.reason, r.instructions, r.detail)
+
+    # -- looking ------------------------------------------------------------------------------------
+    def ps(self) -> str:
+        """The process table as text."""
+        lines = ["  PID  PPID STATE    COMMAND"]
+        for p in sorted(self.procs.values(), key=lambda p: p.pid):
+            state = p.state.value if not p.threads else p.threads[0].state.value
+            if p.state is ProcState.ZOMBIE:
+                state = "zombie"
+            lines.append(f"{p.pid:5d} {p.ppid:5d} {state:<8} {' '.join(p.argv) or p.comm}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Kernel: {len(self.procs)} processes, {self.machine.nharts} hart(s)>"
+
+
+class SpawnError(Exception):
+    """spawn() could not start the program: ``.errno`` says why (ENOENT, EACCES, ENOEXEC)."""
+
+    def __init__(self, path: str, err: SyscallError):
+        self.path = path
+        self.errno = err.errno
+        super().__init__(f"cannot run {path}: {err.errno.name} ({errno.strerror(err.errno)})"
+                         + (f": {err.message}" if err.message else ""))
+
+
+def _timebase() -> int:
+    from oskit.machine.clint import TIMEBASE_HZ
+    return TIMEBASE_HZ
+
+
+def boot(harts: int = 1, ram_mib: int = 128, **kwargs) -> Kernel:
+    """Boot a kernel on a fresh machine (see Kernel.boot)."""
+    return Kernel.boot(harts=harts, ram_mib=ram_mib, **kwargs)

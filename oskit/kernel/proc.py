@@ -159,6 +159,7 @@ class Proc:
     def __init__(self, kernel, pid: int, parent: "Proc | None", comm: str):
         self.kernel = kernel
         self.pid = pid
+        self.pgid = parent.pgid if parent is not None else pid   # process group (kill(0, sig))
         self.parent = parent
         self.children: list[Proc] = []
         self.comm = comm                        # command name (argv[0]'s last component)

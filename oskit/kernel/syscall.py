@@ -58,12 +58,18 @@ class Sleep(Exception):
 
     ``deadline``: an mtime value after which the thread wakes by itself (nanosleep).
     ``interruptible``: whether a caught signal ends the sleep (EINTR / restart).
+    ``always_eintr``: a signal gives EINTR even under SA_RESTART (sigsuspend, nanosleep).
+    ``on_interrupt``: called with the thread when a signal ends the sleep (nanosleep
+    writes the time left there).
     """
 
-    def __init__(self, chan: Hashable, deadline: int | None = None, interruptible: bool = True):
+    def __init__(self, chan: Hashable, deadline: int | None = None, interruptible: bool = True,
+                 always_eintr: bool = False, on_interrupt: Callable | None = None):
         self.chan = chan
         self.deadline = deadline
         self.interruptible = interruptible
+        self.always_eintr = always_eintr
+        self.on_interrupt = on_interrupt
         super().__init__(f"sleep on {chan!r}")
 
 
@@ -114,3 +120,87 @@ def handler_for(name: str) -> Handler | None:
 
 
 __all__ = ["SyscallError", "Sleep", "Handler", "HANDLERS", "syscall", "handler_for", "Errno", "_errno"]
+
+
+# -- the path itself (FreeBSD's syscallenter / syscallret) --------------------------------
+
+def syscallenter(kernel, td) -> None:
+    """Handle the ``ecall`` that trapped from user thread ``td`` (its registers are in td.frame)."""
+    from . import machdep
+    from .syscalls_table import SYSCALLS
+
+    code, regs = machdep.fetch_syscall_args(td)
+    td.scratch = {}                                   # a new call: fresh per-call state
+    td.proc.rusage.syscalls += 1
+    info = SYSCALLS.get(code)
+    if info is None:
+        rec = kernel.trace.enter(td, None, code, tuple(regs))
+        _finish(kernel, td, rec, _errno.ENOSYS, None,
+                f"system call number {code} is not in syscalls.master")
+        return
+    args = info.decode_args(regs)
+    rec = kernel.trace.enter(td, info, code, args)
+    _run(kernel, td, info, args, rec)
+
+
+def syscall_resume(kernel, td) -> None:
+    """Run again a call that slept, now that ``td`` was woken (or end it with EINTR/ERESTART)."""
+    from . import signal
+    info, args, rec, slept = td.pending
+    td.pending = None
+    if td.interrupted:
+        td.interrupted = False
+        error = _errno.EINTR if slept.always_eintr else signal.restart_error(td)
+        if slept.on_interrupt is not None:
+            slept.on_interrupt(td)
+        _finish(kernel, td, rec, error, None, "a signal ended the sleep")
+        return
+    _run(kernel, td, info, args, rec)
+
+
+def _run(kernel, td, info, args, rec) -> None:
+    from . import signal
+    from .proc import ThreadState
+
+    handler = HANDLERS.get(info.name)
+    if handler is None:
+        _finish(kernel, td, rec, _errno.ENOSYS, None,
+                f"no handler registered for system call {info.name!r} ({info.number}): "
+                f"write `@syscall def sys_{info.name}(td, ...)` in oskit/kernel/")
+        return
+    try:
+        rv = handler.fn(td, *args)
+    except SyscallError as e:
+        if td.state is ThreadState.DEAD:
+            kernel.trace.finish(rec, None, 0, "the process exited")
+            return
+        _finish(kernel, td, rec, int(e.errno), None, e.message)
+        return
+    except Sleep as s:
+        if s.interruptible and signal.issignal(td):
+            # A signal is already deliverable: the sleep ends before it starts.
+            error = _errno.EINTR if s.always_eintr else signal.restart_error(td)
+            if s.on_interrupt is not None:
+                s.on_interrupt(td)
+            _finish(kernel, td, rec, error, None, "a signal was pending")
+            return
+        td.pending = (info, args, rec, s)
+        rec.sleeps += 1
+        kernel.sched.sleep(td, s.chan, s.deadline, s.interruptible)
+        return
+    if td.state is ThreadState.DEAD:                  # exit, or killed inside the call
+        kernel.trace.finish(rec, None, 0, "the process exited")
+        return
+    if rv is None:
+        rv = (0, None)
+    elif isinstance(rv, tuple):
+        rv = (rv[0], rv[1])
+    else:
+        rv = (rv, None)
+    _finish(kernel, td, rec, 0, rv, "")
+
+
+def _finish(kernel, td, rec, error: int, rv, message: str) -> None:
+    from . import machdep
+    machdep.set_syscall_retval(td, error, rv)
+    kernel.trace.finish(rec, rv, error, message)

@@ -1,0 +1,182 @@
+"""The scheduler: a round-robin run queue, time slices, sleep and wakeup on wait channels.
+
+    RUNNABLE ──pick()──> RUNNING ──slice ends (timer)──> RUNNABLE (back of the queue)
+        ▲                   │
+        │                   └──sleep(chan)──> SLEEPING ──wakeup(chan) / deadline / signal──┘
+
+Every hart runs one thread at a time: a user thread, or its own idle thread
+(the ``idle`` loop of trampoline.S: wfi in S-mode with interrupts on). A hart
+enters the kernel only through a trap, so scheduling happens in trap():
+
+- the timer (Sstc: stimecmp <= mtime raises STIP) ends a time slice: the
+  running thread goes to the back of the queue, the next one runs;
+- a thread that must wait (``raise Sleep(chan)`` in a system call) sleeps on a
+  channel; ``wakeup(chan)`` makes every sleeper on it runnable again and
+  kicks an idle hart with a software interrupt (SSIP) so it looks at once;
+- a sleep can carry a deadline (nanosleep): each hart's stimecmp is set to the
+  end of its slice or the earliest deadline, whichever comes first.
+
+``switch_to(hs, td)`` is step 4 of a context switch: the new thread's satp
+(address space, with its ASID), sscratch (its trap frame), sstatus.SPP (user
+or idle) and timer; trap() then hands its trap frame to the trampoline.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .proc import ThreadState
+from .vm import dmap
+
+SSTATUS_SIE = 1 << 1
+SSTATUS_SPIE = 1 << 5
+SSTATUS_SPP = 1 << 8
+SIP_SSIP = 1 << 1
+NEVER = 2**64 - 1
+
+
+class HartState:
+    """Per-hart kernel state (FreeBSD's struct pcpu): what runs here, and its idle thread."""
+
+    def __init__(self, hart, idle):
+        self.hart = hart
+        self.hartid = hart.hartid
+        self.idle = idle              # this hart's idle Thread (runs trampoline's idle loop)
+        self.curthread = idle
+        self.user_since = 0           # mtime when curthread last returned to user mode
+        self.switches = 0
+
+    def __repr__(self) -> str:
+        return f"<hart {self.hartid}: {self.curthread}>"
+
+
+class Scheduler:
+    """Run queue, sleep queues and the context switch."""
+
+    def __init__(self, kernel, quantum_ticks: int):
+        self.kernel = kernel
+        self.quantum = quantum_ticks              # length of a time slice, in mtime ticks
+        self.runq: deque = deque()
+        self.sleepers: dict = {}                  # chan -> [threads]
+        self.harts: list[HartState] = []
+        self.switches = 0
+
+    # -- run queue ----------------------------------------------------------------------
+    def setrunnable(self, td) -> None:
+        """Put ``td`` at the back of the run queue (it must not be running or queued)."""
+        if td.state not in (ThreadState.SLEEPING, ThreadState.RUNNABLE, ThreadState.RUNNING):
+            raise RuntimeError(f"setrunnable: {td}: expected SLEEPING or RUNNING, found {td.state.value}")
+        td.state = ThreadState.RUNNABLE
+        if td not in self.runq:
+            self.runq.append(td)
+        self.kick_idle()
+
+    def kick_idle(self) -> None:
+        """Interrupt an idle hart (SSIP) so it picks up newly runnable work."""
+        for hs in self.harts:
+            if hs.curthread is hs.idle:
+                sip = hs.hart.csr.read("sip")
+                hs.hart.csr.write("sip", sip | SIP_SSIP)
+                return
+
+    # -- sleep and wakeup ----------------------------------------------------------------
+    def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:
+        """Make ``td`` wait on ``chan`` (until wakeup, its deadline, or a signal if interruptible)."""
+        if td.state is not ThreadState.RUNNING:
+            raise RuntimeError(f"sleep: {td}: expected RUNNING, found {td.state.value}")
+        td.state = ThreadState.SLEEPING
+        td.wchan = chan
+        td.wdeadline = deadline
+        td.winterruptible = interruptible
+        td.interrupted = td.timed_out = False
+        td.proc.rusage.nvcsw += 1
+        self.sleepers.setdefault(chan, []).append(td)
+
+    def _unsleep(self, td) -> None:
+        q = self.sleepers.get(td.wchan)
+        if q is not None:
+            q.remove(td)
+            if not q:
+                del self.sleepers[td.wchan]
+        td.wchan = None
+        td.wdeadline = None
+        self.setrunnable(td)
+
+    def wakeup(self, chan) -> int:
+        """Wake every thread sleeping on ``chan``; returns how many."""
+        q = self.sleepers.get(chan)
+        if not q:
+            return 0
+        n = 0
+        for td in list(q):
+            self._unsleep(td)
+            n += 1
+        return n
+
+    def interrupt_sleep(self, td) -> bool:
+        """A signal arrived for a sleeping thread: end an interruptible sleep (True if it did)."""
+        if td.state is ThreadState.SLEEPING and td.winterruptible:
+            td.interrupted = True
+            self._unsleep(td)
+            return True
+        return False
+
+    def next_deadline(self) -> int | None:
+        ds = [td.wdeadline for q in self.sleepers.values() for td in q if td.wdeadline is not None]
+        return min(ds) if ds else None
+
+    def expire(self, now: int) -> None:
+        """Wake the sleepers whose deadline has passed."""
+        for q in list(self.sleepers.values()):
+            for td in list(q):
+                if td.wdeadline is not None and td.wdeadline <= now:
+                    td.timed_out = True
+                    self._unsleep(td)
+
+    def remove(self, td) -> None:
+        """Take a thread out of every queue (it is exiting)."""
+        if td in self.runq:
+            self.runq.remove(td)
+        if td.state is ThreadState.SLEEPING:
+            q = self.sleepers.get(td.wchan, [])
+            if td in q:
+                q.remove(td)
+                if not q:
+                    del self.sleepers[td.wchan]
+        td.wchan = None
+
+    # -- choosing and switching -----------------------------------------------------------
+    def pick(self):
+        """The next runnable thread, or None."""
+        return self.runq.popleft() if self.runq else None
+
+    def switch_to(self, hs: HartState, td) -> None:
+        """Step 4 of a context switch: make ``td`` the thread hart ``hs`` returns to."""
+        hart = self.kernel.machine.harts[hs.hartid]
+        old = hs.curthread
+        now = self.kernel.machine.clint.mtime
+        if old is not td:
+            self.switches += 1
+            hs.switches += 1
+            if old is not hs.idle and old.hart is hart:
+                old.hart = None
+            self.kernel.probes.fire("switch", hart=hs.hartid, old=old, new=td, mtime=now)
+        hs.curthread = td
+        td.hart = hart
+        sstatus = hart.csr.read("sstatus")
+        if td is hs.idle:
+            # The idle loop runs in S-mode with interrupts on; it needs only the kernel's page table.
+            hart.csr.write("satp", self.kernel.kpmap.satp)
+            hart.csr.write("sstatus", sstatus | SSTATUS_SPP | SSTATUS_SPIE)
+            deadline = self.next_deadline()
+            hart.csr.write("stimecmp", NEVER if deadline is None else deadline)
+        else:
+            td.state = ThreadState.RUNNING
+            hart.csr.write("satp", td.proc.vmspace.pmap.satp)
+            hart.csr.write("sstatus", (sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE)
+            if old is not td or now >= td.slice_end:
+                td.slice_end = now + self.quantum
+            deadline = self.next_deadline()
+            hart.csr.write("stimecmp", td.slice_end if deadline is None else min(td.slice_end, deadline))
+        hart.csr.write("sscratch", dmap(td.frame_addr))
+        hs.user_since = now

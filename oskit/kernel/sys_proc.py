@@ -1,0 +1,293 @@
+"""Process system calls: fork, exit, wait4, the id calls, credentials, break, getrusage, sched_yield.
+
+    fork()      a new process: a copy of the caller's address space, files, signal
+                actions, credential and registers; returns twice (child pid / 0)
+    exit(rval)  never returns: the process becomes a zombie until its parent's
+                wait4 collects its status; its children go to init (pid 1)
+    wait4(pid, &status, options, &rusage)
+                collect a zombie child's status (WNOHANG: don't wait; ECHILD: no
+                such child); the status word is FreeBSD's:
+                    exited normally:   (code & 0xff) << 8     WIFEXITED, WEXITSTATUS
+                    killed by signal:  signo (| 0x80 core)    WIFSIGNALED, WTERMSIG
+"""
+
+from __future__ import annotations
+
+import struct
+
+from . import errno, signal
+from .proc import Proc, ProcState, ThreadState
+from .syscall import Sleep, SyscallError, syscall
+from .uio import copyout
+from .vm import PAGE_SIZE, PROT_READ, PROT_WRITE, page_ceil
+
+WNOHANG, WUNTRACED = 1, 2
+RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
+MAXDSIZ = 512 << 20                  # largest heap (break - start of heap)
+
+
+def W_EXITCODE(ret: int, sig: int) -> int:
+    return ((ret & 0xFF) << 8) | sig
+
+
+# -- fork ---------------------------------------------------------------------------------
+def fork1(td) -> Proc:
+    """Make a child of td's process: copies of everything that fork copies. Returns the child."""
+    kernel = td.kernel
+    parent = td.proc
+    child = kernel.new_proc(parent, parent.comm)
+    child.argv = list(parent.argv)
+    child.path = parent.path
+    child.cred = kernel.crcopy(parent.cred)
+    child.umask = parent.umask
+    child.cwd = parent.cwd
+    child.fdtable = parent.fdtable.fork() if parent.fdtable is not None else None
+    child.sigacts = parent.sigacts.copy()
+    child.brk_base, child.brk = parent.brk_base, parent.brk
+    child.console_capture = parent.console_capture
+    child.flags = set(parent.flags) - {"exec"}
+    child.vmspace = kernel.new_vmspace()
+    parent.vmspace.copy_into(child.vmspace)
+    ctd = kernel.new_thread(child)
+    ctd.sigmask = td.sigmask
+    from .machdep import fork_child_frame
+    fork_child_frame(td, ctd)
+    child.state = ProcState.ACTIVE
+    kernel.probes.fire("fork", pid=parent.pid, child=child.pid)
+    kernel.sched.setrunnable(ctd)
+    return child
+
+
+@syscall
+def sys_fork(td):
+    """Create a process: the parent gets the child's pid, the child 0 (set in its frame by fork1)."""
+    return fork1(td).pid
+
+
+# -- exit and wait --------------------------------------------------------------------------
+@syscall
+def sys_exit(td, rval):
+    """End the process with exit status ``rval``; never returns."""
+    td.kernel.exit1(td, W_EXITCODE(rval, 0), reason=f"exit({rval})")
+
+
+def exit1(kernel, td, xstat: int, reason: str = "") -> None:
+    """The process of ``td`` ends with wait status ``xstat``: release everything but the proc itself."""
+    p = td.proc
+    if p.xstat is not None:
+        return
+    if p.pid == 1:
+        kernel.panic(f"init died: {reason or 'status %#x' % xstat}", td.hart)
+        return
+    p.xstat = xstat
+    p.exit_reason = reason
+    for t in p.threads:
+        kernel.sched.remove(t)
+        t.state = ThreadState.DEAD
+        t.pending = None
+    if p.fdtable is not None:
+        p.fdtable.close_all()
+    # Stop using the address space before freeing it.
+    for hs in kernel.percpu:
+        if hs.curthread.proc is p:
+            kernel.machine.harts[hs.hartid].csr.write("satp", kernel.kpmap.satp)
+    if p.vmspace is not None:
+        p.vmspace.destroy()
+        p.vmspace = None
+    # Orphans go to init; init reaps zombies among them.
+    init = kernel.procs.get(1)
+    for c in list(p.children):
+        c.parent = init
+        init.children.append(c)
+        if c.state is ProcState.ZOMBIE:
+            kernel.psignal(init, signal.SIGCHLD)
+            kernel.wakeup(("wait", init.pid))
+    p.children = []
+    p.state = ProcState.ZOMBIE
+    p.end_time = kernel.machine.clint.mtime
+    kernel.probes.fire("exit", pid=p.pid, status=xstat, reason=reason)
+    if p.parent is not None:
+        kernel.psignal(p.parent, signal.SIGCHLD)
+        kernel.wakeup(("wait", p.parent.pid))
+
+
+def _rusage_bytes(kernel, ru) -> bytes:
+    """struct rusage (FreeBSD): two timevals then 14 longs (144 bytes)."""
+    def tv(ticks):
+        us = ticks * 1_000_000 // kernel.timebase_hz
+        return us // 1_000_000, us % 1_000_000
+    return struct.pack("<qqqq14q", *tv(ru.utime_ticks), *tv(ru.stime_ticks),
+                       0, 0, 0, 0, ru.minflt, ru.majflt, 0, 0, 0, 0, 0, 0, ru.nvcsw, ru.nivcsw)
+
+
+@syscall
+def sys_wait4(td, pid, status, options, rusage):
+    """Wait for a child to exit and collect its status (see the module docstring)."""
+    kernel = td.kernel
+    p = td.proc
+    if options & ~(WNOHANG | WUNTRACED | 4 | 8 | 0x10 | 0x20):
+        raise SyscallError(errno.EINVAL, f"wait4: unknown option bits {options:#x}")
+
+    def matches(c):
+        if pid == -1:
+            return True
+        if pid > 0:
+            return c.pid == pid
+        if pid == 0:
+            return c.pgid == p.pgid
+        return c.pgid == -pid
+
+    kids = [c for c in p.children if matches(c)]
+    if not kids:
+        raise SyscallError(errno.ECHILD, f"wait4: no child matches pid {pid}")
+    for c in kids:
+        if c.state is ProcState.ZOMBIE:
+            if status:
+                copyout(td, status, struct.pack("<i", c.xstat))
+            if rusage:
+                copyout(td, rusage, _rusage_bytes(kernel, c.rusage))
+            kernel.reap(c)
+            return c.pid
+    if options & WNOHANG:
+        return 0
+    raise Sleep(("wait", p.pid))
+
+
+# -- ids and credentials ------------------------------------------------------------------
+@syscall
+def sys_getpid(td):
+    """The caller's process id."""
+    return td.proc.pid
+
+
+@syscall
+def sys_getppid(td):
+    """The parent's process id (1 once the parent has exited: orphans belong to init)."""
+    return td.proc.ppid
+
+
+@syscall
+def sys_getuid(td):
+    return td.proc.cred.uid
+
+
+@syscall
+def sys_geteuid(td):
+    return td.proc.cred.euid
+
+
+@syscall
+def sys_getgid(td):
+    return td.proc.cred.gid
+
+
+@syscall
+def sys_getegid(td):
+    return td.proc.cred.egid
+
+
+@syscall
+def sys_getgroups(td, gidsetsize, gidset):
+    groups = td.proc.cred.groups
+    if gidsetsize == 0:
+        return len(groups)
+    if gidsetsize < len(groups):
+        raise SyscallError(errno.EINVAL, f"getgroups: {len(groups)} groups do not fit in {gidsetsize}")
+    copyout(td, gidset, struct.pack(f"<{len(groups)}I", *groups))
+    return len(groups)
+
+
+@syscall
+def sys_setuid(td, uid):
+    """POSIX: root sets all three user ids; others may set the effective id to the real or saved one."""
+    cred = td.proc.cred
+    if cred.euid == 0:
+        cred.set_ids(uid=uid, euid=uid, svuid=uid)
+    elif uid in (cred.uid, cred.svuid):
+        cred.set_ids(euid=uid)
+    else:
+        raise SyscallError(errno.EPERM, f"setuid({uid}): euid {cred.euid} may not")
+    return 0
+
+
+@syscall
+def sys_seteuid(td, euid):
+    cred = td.proc.cred
+    if cred.euid != 0 and euid not in (cred.uid, cred.svuid):
+        raise SyscallError(errno.EPERM, f"seteuid({euid}): euid {cred.euid} may not")
+    cred.set_ids(euid=euid)
+    return 0
+
+
+@syscall
+def sys_setgid(td, gid):
+    cred = td.proc.cred
+    if cred.euid == 0:
+        cred.set_ids(gid=gid, egid=gid, svgid=gid)
+    elif gid in (cred.gid, cred.svgid):
+        cred.set_ids(egid=gid)
+    else:
+        raise SyscallError(errno.EPERM, f"setgid({gid}): euid {cred.euid} may not")
+    return 0
+
+
+@syscall
+def sys_setegid(td, egid):
+    cred = td.proc.cred
+    if cred.euid != 0 and egid not in (cred.gid, cred.svgid):
+        raise SyscallError(errno.EPERM, f"setegid({egid}): euid {cred.euid} may not")
+    cred.set_ids(egid=egid)
+    return 0
+
+
+@syscall
+def sys_issetugid(td):
+    """1 if the process was made set-user/group-ID by its exec (then it should distrust its env)."""
+    return 1 if "sugid" in td.proc.flags else 0
+
+
+# -- memory, resources, scheduling ----------------------------------------------------------
+@syscall
+def sys_break(td, nsize):
+    """Move the program break to ``nsize`` (NULL: just report it); returns the new break."""
+    p = td.proc
+    if nsize == 0:
+        return p.brk
+    if nsize < p.brk_base or nsize - p.brk_base > MAXDSIZ:
+        raise SyscallError(errno.ENOMEM, f"break({nsize:#x}) outside [{p.brk_base:#x}, "
+                                         f"{p.brk_base + MAXDSIZ:#x}]")
+    vs = p.vmspace
+    heap = next((e for e in vs.entries if e.name == "heap"), None)
+    new_end = page_ceil(nsize)
+    try:
+        if heap is None and new_end > p.brk_base:
+            vs.map(p.brk_base, new_end, PROT_READ | PROT_WRITE, "heap")
+        elif heap is not None and new_end == heap.start:
+            vs.unmap_entry(heap)
+        elif heap is not None and new_end != heap.end:
+            vs.resize(heap, new_end)
+    except ValueError as e:
+        raise SyscallError(errno.ENOMEM, str(e)) from None
+    p.brk = nsize
+    return nsize
+
+
+@syscall
+def sys_getrusage(td, who, rusage):
+    """Resource usage of the caller (RUSAGE_SELF/THREAD) or of its reaped children."""
+    if who in (RUSAGE_SELF, RUSAGE_THREAD):
+        ru = td.proc.rusage
+    elif who == RUSAGE_CHILDREN:
+        ru = td.proc.crusage
+    else:
+        raise SyscallError(errno.EINVAL, f"getrusage: who must be 0, -1 or 1, found {who}")
+    copyout(td, rusage, _rusage_bytes(td.kernel, ru))
+    return 0
+
+
+@syscall
+def sys_sched_yield(td):
+    """Give the hart to the next runnable thread (if any)."""
+    td.kernel.sched.setrunnable(td)
+    td.proc.rusage.nvcsw += 1
+    return 0

@@ -1,0 +1,95 @@
+"""Time: clock_gettime, gettimeofday, nanosleep, on the machine's deterministic clock.
+
+The clock is the CLINT's mtime: TIMEBASE_HZ ticks per emulated second (10 MHz),
+advancing with executed instructions, so a program sees the same times on
+every run. CLOCK_REALTIME is mtime plus a fixed boot time (BOOT_EPOCH).
+
+nanosleep sleeps on its own channel with a deadline: each hart's stimecmp is
+programmed for the earliest deadline, its timer interrupt wakes the sleeper,
+and the call runs again and finds the time has come. A caught signal ends
+the sleep early: EINTR, with the time left written to ``rmtp``.
+"""
+
+from __future__ import annotations
+
+import struct
+
+from . import errno
+from .syscall import Sleep, SyscallError, syscall
+from .uio import copyin, copyout
+
+CLOCK_REALTIME, CLOCK_VIRTUAL, CLOCK_PROF, CLOCK_MONOTONIC = 0, 1, 2, 4
+CLOCK_UPTIME, CLOCK_UPTIME_PRECISE, CLOCK_UPTIME_FAST = 5, 7, 8
+CLOCK_REALTIME_PRECISE, CLOCK_REALTIME_FAST = 9, 10
+CLOCK_MONOTONIC_PRECISE, CLOCK_MONOTONIC_FAST = 11, 12
+CLOCK_SECOND, CLOCK_THREAD_CPUTIME_ID, CLOCK_PROCESS_CPUTIME_ID = 13, 14, 15
+BOOT_EPOCH = 1_767_225_600          # 2026-01-01 00:00:00 UTC: the machine's boot time
+TIMESPEC = struct.Struct("<qq")
+NSEC = 1_000_000_000
+
+
+def ticks_to_ns(kernel, ticks: int) -> int:
+    return ticks * NSEC // kernel.timebase_hz
+
+
+def ns_to_ticks(kernel, ns: int) -> int:
+    return -(-ns * kernel.timebase_hz // NSEC)       # round up: never wake early
+
+
+@syscall
+def sys_clock_gettime(td, clock_id, tp):
+    """The time of clock ``clock_id`` as a struct timespec."""
+    k = td.kernel
+    now = ticks_to_ns(k, k.machine.clint.mtime)
+    if clock_id in (CLOCK_REALTIME, CLOCK_REALTIME_PRECISE, CLOCK_REALTIME_FAST, CLOCK_SECOND):
+        ns = BOOT_EPOCH * NSEC + now
+    elif clock_id in (CLOCK_MONOTONIC, CLOCK_MONOTONIC_PRECISE, CLOCK_MONOTONIC_FAST,
+                      CLOCK_UPTIME, CLOCK_UPTIME_PRECISE, CLOCK_UPTIME_FAST):
+        ns = now
+    elif clock_id in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_VIRTUAL, CLOCK_PROF):
+        ns = ticks_to_ns(k, td.proc.rusage.utime_ticks + k.machine.clint.mtime
+                         - k.percpu[td.hart.hartid].user_since if td.hart else td.proc.rusage.utime_ticks)
+    else:
+        raise SyscallError(errno.EINVAL, f"clock_gettime: unknown clock {clock_id}")
+    if clock_id == CLOCK_SECOND:
+        ns -= ns % NSEC
+    copyout(td, tp, TIMESPEC.pack(ns // NSEC, ns % NSEC))
+    return 0
+
+
+@syscall
+def sys_gettimeofday(td, tp, tzp):
+    """The real time as a struct timeval (seconds, microseconds); tzp is ignored (zeroed)."""
+    k = td.kernel
+    ns = BOOT_EPOCH * NSEC + ticks_to_ns(k, k.machine.clint.mtime)
+    if tp:
+        copyout(td, tp, struct.pack("<qq", ns // NSEC, (ns % NSEC) // 1000))
+    if tzp:
+        copyout(td, tzp, bytes(8))
+    return 0
+
+
+@syscall
+def sys_nanosleep(td, rqtp, rmtp):
+    """Sleep for the time in *rqtp; EINTR (time left in *rmtp) if a signal handler runs first."""
+    k = td.kernel
+    deadline = td.scratch.get("deadline")
+    if deadline is None:
+        sec, nsec = TIMESPEC.unpack(copyin(td, rqtp, TIMESPEC.size))
+        if sec < 0 or not 0 <= nsec < NSEC:
+            raise SyscallError(errno.EINVAL, f"nanosleep: bad time {{{sec}, {nsec}}}")
+        deadline = k.machine.clint.mtime + ns_to_ticks(k, sec * NSEC + nsec)
+        td.scratch["deadline"] = deadline
+    now = k.machine.clint.mtime
+    if now >= deadline:
+        return 0
+
+    def left(td):
+        if rmtp:
+            ns = ticks_to_ns(k, max(0, deadline - k.machine.clint.mtime))
+            try:
+                copyout(td, rmtp, TIMESPEC.pack(ns // NSEC, ns % NSEC))
+            except SyscallError:
+                pass
+
+    raise Sleep(("nanosleep", td.proc.pid, td.tid), deadline=deadline, always_eintr=True, on_interrupt=left)

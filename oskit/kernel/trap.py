@@ -1,0 +1,150 @@
+"""trap(): where every trap from user mode (and every interrupt of an idle hart) lands.
+
+The trampoline (trampoline.S) saved the registers in the current thread's
+trap frame and called this host function (step 3 of the six). It dispatches
+on scause:
+
+    scause (interrupt bit 63 set)      scause (exception)
+    ───────────────────────────        ──────────────────
+    1  supervisor software: an IPI     8      ecall from U-mode -> syscallenter()
+    5  supervisor timer (Sstc)         12/13/15 page fault -> vm fault handler, else SIGSEGV
+       -> wake sleepers, end slice     1/5/7  access fault -> SIGSEGV
+    9  supervisor external (PLIC)      2      illegal instruction -> SIGILL
+       -> console input                3      breakpoint (ebreak) -> SIGTRAP
+                                       0/4/6  misaligned -> SIGBUS
+
+then picks the thread to return to (step 4, sched.switch_to) after delivering
+its pending signals (signal.ast), and returns that thread's trap frame in a0
+for the trampoline to restore (steps 5 and 6).
+
+A Python exception escaping from here is a bug in the kernel, not in the
+program: the kernel panics (panic.py): the machine stops, the state is kept.
+"""
+
+from __future__ import annotations
+
+from . import signal
+from .proc import ThreadState
+from .syscall import syscall_resume, syscallenter
+from .vm import dmap
+
+INTERRUPT = 1 << 63
+SIP_SSIP = 1 << 1
+
+# scause exception codes
+MISALIGNED_FETCH, FETCH_ACCESS, ILLEGAL, BREAKPOINT = 0, 1, 2, 3
+MISALIGNED_LOAD, LOAD_ACCESS, MISALIGNED_STORE, STORE_ACCESS = 4, 5, 6, 7
+ECALL_U = 8
+FETCH_PAGE_FAULT, LOAD_PAGE_FAULT, STORE_PAGE_FAULT = 12, 13, 15
+# interrupt codes
+IRQ_SSI, IRQ_STI, IRQ_SEI = 1, 5, 9
+
+FAULT_ACCESS = {FETCH_PAGE_FAULT: "x", LOAD_PAGE_FAULT: "r", STORE_PAGE_FAULT: "w",
+                FETCH_ACCESS: "x", LOAD_ACCESS: "r", STORE_ACCESS: "w"}
+CAUSE_NAMES = {0: "instruction address misaligned", 1: "instruction access fault",
+               2: "illegal instruction", 3: "breakpoint", 4: "load address misaligned",
+               5: "load access fault", 6: "store address misaligned", 7: "store access fault",
+               8: "ecall from U-mode", 9: "ecall from S-mode", 12: "instruction page fault",
+               13: "load page fault", 15: "store page fault"}
+IRQ_NAMES = {1: "supervisor software interrupt", 5: "supervisor timer interrupt",
+             9: "supervisor external interrupt"}
+
+
+def cause_name(scause: int) -> str:
+    if scause & INTERRUPT:
+        return IRQ_NAMES.get(scause & ~INTERRUPT, f"interrupt {scause & ~INTERRUPT}")
+    return CAUSE_NAMES.get(scause, f"exception {scause}")
+
+
+def trap(kernel, hart) -> None:
+    """The host function the trampoline calls; sets a0 to the trap frame to return to."""
+    hs = kernel.percpu[hart.hartid]
+    td = hs.curthread
+    csr = hart.csr
+    scause = csr.read("scause")
+    stval = csr.read("stval")
+    now = kernel.machine.clint.mtime
+    from_user = td is not hs.idle
+    if kernel.probes.subscribers:
+        kernel.probes.fire("trap", hart=hart.hartid, cause=scause & ~INTERRUPT,
+                           interrupt=bool(scause & INTERRUPT), tval=stval, epc=td.frame.sepc,
+                           pid=td.proc.pid if from_user else None)
+    if from_user:
+        td.proc.rusage.utime_ticks += max(0, now - hs.user_since)
+        if td.frame.sepc >> 63:
+            kernel.panic(f"trap: a user thread trapped at kernel address {td.frame.sepc:#x} "
+                         f"({cause_name(scause)})", hart)
+            return
+    preempt = False
+
+    if scause & INTERRUPT:
+        code = scause & ~INTERRUPT
+        if code == IRQ_STI:
+            kernel.sched.expire(now)
+            preempt = from_user and now >= td.slice_end
+        elif code == IRQ_SEI:
+            kernel.console.interrupt()
+        elif code == IRQ_SSI:
+            csr.write("sip", csr.read("sip") & ~SIP_SSIP)
+        else:
+            kernel.panic(f"trap: unexpected {cause_name(scause)}", hart)
+            return
+    elif not from_user:
+        kernel.panic(f"trap: {cause_name(scause)} in the kernel at sepc={td.frame.sepc:#x} "
+                     f"stval={stval:#x}", hart)
+        return
+    elif scause == ECALL_U:
+        td.in_syscall = True
+        syscallenter(kernel, td)
+        td.in_syscall = False
+    elif scause in (FETCH_PAGE_FAULT, LOAD_PAGE_FAULT, STORE_PAGE_FAULT):
+        if not kernel.vm_fault(td, stval, FAULT_ACCESS[scause]):
+            signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval)
+    elif scause in (FETCH_ACCESS, LOAD_ACCESS, STORE_ACCESS):
+        signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval)
+    elif scause == ILLEGAL:
+        signal.trapsignal(kernel, td, signal.SIGILL, addr=td.frame.sepc)
+    elif scause == BREAKPOINT:
+        signal.trapsignal(kernel, td, signal.SIGTRAP, addr=td.frame.sepc)
+    elif scause in (MISALIGNED_FETCH, MISALIGNED_LOAD, MISALIGNED_STORE):
+        signal.trapsignal(kernel, td, signal.SIGBUS, addr=stval)
+    else:
+        kernel.panic(f"trap: unexpected {cause_name(scause)} from user pid {td.proc.pid}", hart)
+        return
+
+    nxt = choose(kernel, hs, td, preempt)
+    kernel.sched.switch_to(hs, nxt)
+    hart.x[10] = dmap(nxt.frame_addr)
+    if kernel.until is not None and kernel.until():
+        kernel.machine.stop("until")
+
+
+def choose(kernel, hs, td, preempt: bool):
+    """The thread this hart returns to: td itself, or the next runnable one (or idle)."""
+    sched = kernel.sched
+    if td is not hs.idle and td.state is ThreadState.RUNNING:
+        if preempt and sched.runq:
+            td.proc.rusage.nivcsw += 1
+            sched.setrunnable(td)                 # back of the queue
+        else:
+            signal.ast(kernel, td)
+            if td.state is ThreadState.RUNNING:
+                return td
+    hart = kernel.machine.harts[hs.hartid]
+    while True:
+        nxt = sched.pick()
+        if nxt is None:
+            return hs.idle
+        if nxt.state is not ThreadState.RUNNABLE:
+            continue
+        nxt.state = ThreadState.RUNNING
+        nxt.hart = hart
+        if nxt.pending is not None:
+            syscall_resume(kernel, nxt)
+            if nxt.state is not ThreadState.RUNNING:
+                nxt.hart = None
+                continue                          # slept again, or exited
+        signal.ast(kernel, nxt)
+        if nxt.state is ThreadState.RUNNING:
+            return nxt
+        nxt.hart = None
