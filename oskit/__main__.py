@@ -90,38 +90,53 @@ def program_elf(program: str) -> Path:
 
 
 class Tracer:
-    """Writes one line per executed instruction: hart, mode, pc, disassembly, and the register it changed.
+    """Writes one line per executed instruction: hart, mode, pc, word, disassembly, and what it wrote.
 
     The "instruction" event comes before the instruction runs, so a line is
-    completed (with the register that changed) when the same hart's next
-    instruction starts, or at the end of the run.
+    completed when the same hart's next instruction starts (or the run ends):
+    then the destination register holds its new value, or a "trap" event has
+    said that the instruction trapped instead.
     """
 
     def __init__(self, machine, out):
-        from oskit.machine.decode import disassemble
+        from oskit.machine import decode
 
-        self.disassemble = disassemble
+        self.decode = decode
         self.machine = machine
         self.out = out
-        self.pending: dict[int, tuple[str, list[int]]] = {}
+        self.pending: dict[int, list] = {}  # hartid -> [line text, rd or 0, trap text or None, pc]
 
-    def __call__(self, ev) -> None:
+    def on_instruction(self, ev) -> None:
         self.finish(ev.hart)
         hart = self.machine.harts[ev.hart]
         priv = PRIV_LETTERS.get(int(hart.priv), "?")
-        text = f"{ev.hart} {priv} {ev.pc:016x}: {ev.word:08x}  {self.disassemble(ev.word, ev.pc)}"
-        self.pending[ev.hart] = (text, list(hart.x))
+        text = f"{ev.hart} {priv} {ev.pc:016x}: {ev.word:08x}  {self.decode.disassemble(ev.word, ev.pc)}"
+        d = self.decode.decode(ev.word)
+        writes_rd = d is not None and "{rd}" in self.decode.FORMATS[d.op.fmt][1]
+        self.pending[ev.hart] = [text, d.rd if writes_rd else 0, None, ev.pc]
+
+    def on_trap(self, ev) -> None:
+        kind = "interrupt" if ev.interrupt else "trap"
+        what = f"{kind} cause={ev.cause} tval={ev.tval:#x} -> {PRIV_LETTERS.get(ev.to_priv, '?')}"
+        entry = self.pending.get(ev.hart)
+        if entry is not None and not ev.interrupt and entry[3] == ev.epc:
+            entry[2] = what  # the announced instruction trapped
+            return
+        # An interrupt (between instructions) or a fault with no instruction event (fetch, illegal word).
+        self.finish(ev.hart)
+        priv = PRIV_LETTERS.get(ev.from_priv, "?")
+        self.out.write(f"{f'{ev.hart} {priv} {ev.epc:016x}:':<60} {what}\n")
 
     def finish(self, hartid: int) -> None:
         entry = self.pending.pop(hartid, None)
         if entry is None:
             return
-        text, before = entry
-        after = self.machine.harts[hartid].x
-        changed = [i for i in range(1, 32) if after[i] != before[i]]
-        if changed:
-            text = f"{text:<64} {ABI_NAMES[changed[0]]}={after[changed[0]]:#x}"
-        self.out.write(text.rstrip() + "\n")
+        text, rd, trap, _ = entry
+        if trap is not None:
+            text = f"{text:<60} {trap}"
+        elif rd:
+            text = f"{text:<60} {ABI_NAMES[rd]}={self.machine.harts[hartid].x[rd]:#x}"
+        self.out.write(text + "\n")
 
     def finish_all(self) -> None:
         for hartid in sorted(self.pending):
@@ -157,7 +172,8 @@ def run_bare(argv: list[str]) -> int:
     tracer = None
     if args.trace:
         tracer = Tracer(machine, sys.stderr)
-        machine.events.subscribe("instruction", tracer)
+        machine.events.subscribe("instruction", tracer.on_instruction)
+        machine.events.subscribe("trap", tracer.on_trap)
     try:
         result = machine.run(max_instructions=args.max_instructions)
     except KeyboardInterrupt:

@@ -75,3 +75,40 @@ def test_unknown_command(tmp_path):
     """An unknown command says which commands exist."""
     proc = oskit("frobnicate", cwd=tmp_path)
     assert_one_line_error(proc, "unknown command 'frobnicate'", "run", "sh")
+
+
+HELLO = REPO / "tests" / "programs" / "bare" / "hello.c"
+
+
+def test_hello_c_prints_and_exits_with_its_code(tmp_path):
+    """`run --bare hello.c` compiles it, prints its UART output on stdout, and exits with main's return value."""
+    proc = oskit("run", "--bare", HELLO, cwd=tmp_path)
+    expected = HELLO.with_suffix(".expected").read_text().partition("---\n")[2]
+    assert (proc.returncode, proc.stdout, proc.stderr) == (7, expected, "")
+
+
+def test_an_elf_file_runs_directly(tmp_path):
+    """An already built ELF runs the same as its source, with more harts and less RAM when asked."""
+    from oskit.toolchain import build
+
+    elf = build(HELLO, mode="bare")
+    proc = oskit("run", "--bare", elf, "--harts", "2", "--ram", "16", cwd=tmp_path)
+    assert proc.returncode == 7 and proc.stdout.startswith("hello from hart 0\n")
+
+
+def test_max_instructions_stops_with_status_124(tmp_path):
+    """--max-instructions ends a run early with a message on stderr and status 124."""
+    proc = oskit("run", "--bare", HELLO, "--max-instructions", "500", cwd=tmp_path)
+    assert proc.returncode == 124
+    assert proc.stderr == "oskit: stopped after 500 instructions (--max-instructions 500)\n"
+
+
+def test_trace_shows_each_instruction_and_what_it_wrote(tmp_path):
+    """--trace writes one line per instruction to stderr: hart, mode, pc, word, disassembly, register written."""
+    proc = oskit("run", "--bare", HELLO, "--trace", "--max-instructions", "3", cwd=tmp_path)
+    lines = proc.stderr.splitlines()
+    assert proc.returncode == 124 and len(lines) == 4  # three instructions and the limit message
+    # crt0 starts with `csrr tp, mhartid`, then `li t0, BARE_MAX_HARTS`
+    assert lines[0].split()[:5] == ["0", "M", "0000000080000000:", "f1402273", "csrrs"]
+    assert lines[0].endswith("tp=0x0")
+    assert lines[1].split()[5:] == ["t0,", "zero,", "4", "t0=0x4"]
