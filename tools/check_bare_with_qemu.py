@@ -48,8 +48,9 @@ def check(src: Path, golden, accept: bool = False) -> bool:
            "-smp", str(exp.harts), "-kernel", str(elf)]
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=20)
-    except subprocess.TimeoutExpired:
-        print(f"FAIL {src.stem}: QEMU did not exit within 20 s")
+    except subprocess.TimeoutExpired as e:
+        print(f"FAIL {src.stem}: QEMU did not exit within 20 s; its output so far:")
+        print((e.stdout or b"").decode(errors="replace"))
         return False
     out = proc.stdout.decode(errors="replace")
     ok = out == exp.output and proc.returncode == exp.exit

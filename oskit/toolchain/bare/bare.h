@@ -99,6 +99,8 @@ __attribute__((noreturn)) void bare_exit(int code);
 #define BARE_EXIT_UNEXPECTED_TRAP 99
 
 /* ---- traps ---- */
+/* mscratch and sscratch belong to the runtime: they hold the top of this hart's
+   M and S trap stacks. A program that borrows one must put it back before a trap. */
 /*
  * The frame that bare_mtrap_entry / bare_strap_entry save on the hart's trap
  * stack. x[2] is the interrupted sp. A handler may change any field: on return
