@@ -129,3 +129,46 @@ CODE_COHERENT = True
 """The fast path re-checks a translated block's instruction bytes before it
 runs it, so code written by a store, another hart or the host is always
 seen, with or without fence.i (stronger than the spec requires)."""
+
+
+# ======================================================================================
+# Platform (PLATFORM): time, harts, devices -- used by clint.py, machine.py, uart.py, plic.py
+# ======================================================================================
+
+TIMEBASE_HZ = 10_000_000
+"""mtime counts at 10 MHz, as on QEMU's virt board: one tick is 100 ns of
+emulated time. (A device tree or a kernel that converts ticks to seconds uses
+this number.)"""
+
+INSTRUCTIONS_PER_TICK = 10
+"""Time is deterministic: mtime gains one tick every 10 instructions a hart
+executes, as if every hart ran at 100 million instructions per emulated second.
+Nothing in the machine reads the host's clock, so a run is repeatable and a
+slow host does not make timers fire "earlier" in guest terms."""
+
+QUANTUM = 1000
+"""Harts are stepped round-robin in one Python thread: each runs a slice of at
+most 1000 instructions before the next hart's turn. Harts run side by side:
+a round advances time by its longest slice, not by the sum. A slice also ends
+at the next timer deadline (any hart's mtimecmp, or stimecmp with Sstc on),
+so a timer interrupt is taken exactly at its deadline."""
+
+IDLE_FAST_FORWARD = True
+"""When every hart waits in WFI, mtime jumps to the earliest deadline that can
+wake one (mtimecmp with mie.MTIE, stimecmp with Sstc on and mie.STIE): idle time
+costs no host time. With no such deadline the run ends with reason "idle"."""
+
+MTIMECMP_RESET = (1 << 64) - 1
+"""mtimecmp starts at all ones ("never"), so no timer interrupt is pending
+until software sets one (the spec leaves the reset value unspecified)."""
+
+PLIC_SOURCES = 96
+"""The PLIC has sources 1..95 (0 means "none") with 3-bit priorities (0..7), and
+two contexts per hart: 2*h is hart h in M-mode (MEIP), 2*h+1 in S-mode (SEIP),
+as on QEMU's virt board. Sources are level-triggered."""
+
+UART_RX_UNBOUNDED = True
+"""The UART's receive side holds every byte the host feeds (it never overruns,
+so LSR.OE is never set), and its interrupt is raised as soon as one byte
+waits (no FIFO trigger level). Transmission is instantaneous: LSR.THRE and
+TEMT are always set."""

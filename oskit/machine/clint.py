@@ -11,12 +11,14 @@ Register map (offsets from 0x0200_0000):
 Registers of harts that do not exist read as 0 and ignore writes.
 
 Time is deterministic: nothing here reads the host's clock. The machine calls
-``advance(ticks)`` as its harts execute instructions (see TIMEBASE_HZ and
-INSTRUCTIONS_PER_TICK in choices.py's "Time" section, repeated below).
+``advance(ticks)`` as its harts execute instructions: one tick every
+INSTRUCTIONS_PER_TICK (10) instructions on a TIMEBASE_HZ (10 MHz) timebase
+(choices.py, "Platform"). mtimecmp starts at all ones: no timer until set.
 """
 
 from __future__ import annotations
 
+from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, TIMEBASE_HZ  # noqa: F401 (re-exported)
 from oskit.machine.events import InterruptEvent
 
 CLINT_BASE = 0x0200_0000
@@ -29,13 +31,6 @@ MSIP_BIT = 3  # mip.MSIP
 MTIP_BIT = 7  # mip.MTIP
 
 MASK64 = (1 << 64) - 1
-MTIMECMP_RESET = MASK64  # "never": a timer fires only after software sets it
-
-# Time (see also choices.py): a 10 MHz timebase (as QEMU virt), and one tick
-# every 10 instructions, i.e. a hart that runs at 100 million instructions per
-# emulated second.
-TIMEBASE_HZ = 10_000_000
-INSTRUCTIONS_PER_TICK = 10
 
 
 def _merge(old: int, offset: int, size: int, value: int) -> int:

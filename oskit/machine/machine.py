@@ -6,6 +6,8 @@
 
 What the run loop does, round after round:
 
+(The numbers are in choices.py, section "Platform".)
+
 1. each hart, in hartid order, runs a slice of at most QUANTUM instructions
    (``hart.run(n)``; a hart waiting in WFI returns at once);
 2. time advances as far as the longest slice: harts run side by side, at one
@@ -34,14 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oskit.machine.bus import Bus, Ram
-from oskit.machine.clint import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, Clint
+from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, QUANTUM
+from oskit.machine.clint import Clint
 from oskit.machine.events import EventBus
 from oskit.machine.hostcall import HostCalls
 from oskit.machine.htif import Htif
 from oskit.machine.plic import Plic
 from oskit.machine.uart import Console, Uart16550
-
-QUANTUM = 1000  # instructions a hart runs before the next hart's turn
 
 # CSR numbers and bits the run loop reads to find out what can wake a waiting hart
 CSR_MIE = 0x304

@@ -26,11 +26,12 @@ How an interrupt flows (level-triggered sources):
 
 from __future__ import annotations
 
+from oskit.machine.choices import PLIC_SOURCES
 from oskit.machine.events import InterruptEvent
 
 PLIC_BASE = 0x0C00_0000
 PLIC_SIZE = 0x0400_0000
-NUM_SOURCES = 96  # sources 1..95 (0 means "no interrupt"), as QEMU virt
+NUM_SOURCES = PLIC_SOURCES  # sources 1..95 (0 means "no interrupt"), as QEMU virt
 PRIORITY_MASK = 7  # 3 priority bits, as QEMU virt
 
 PRIORITY_OFFSET = 0x0
