@@ -174,3 +174,14 @@ def test_hostcall_names_are_checked():
         calls.address("syscall")
     with pytest.raises(TypeError, match="expected a callable"):
         calls.register("bad", 42)
+
+
+def test_an_unregistered_hostcall_address_is_an_access_fault():
+    """Entering the host-call range where no function is registered is an instruction access fault at that pc."""
+    from oskit.machine.trap import InstructionAccessFault
+
+    calls = HostCalls()
+    calls.register("one", lambda hart: None)
+    with pytest.raises(InstructionAccessFault) as info:
+        calls.invoke(FakeHart(), HOSTCALL_BASE + 32)
+    assert (info.value.cause, info.value.tval) == (1, HOSTCALL_BASE + 32)
