@@ -113,6 +113,29 @@ def test_idle_time_is_fast_forwarded_to_the_timer():
     assert r.instructions < 10_000
 
 
+def test_idle_time_is_fast_forwarded_to_stimecmp():
+    """With Sstc on (menvcfg.STCE), a WFI waiting for stimecmp also skips straight to the deadline."""
+    elf = program(
+        "snooze",
+        """
+        int main(void) {
+            unsigned long start = csr_read(time);
+            csr_set(0x30a, 1UL << 63);                   /* menvcfg.STCE */
+            csr_write(0x14d, start + 5000000);           /* stimecmp: half a second */
+            csr_set(mie, 1UL << IRQ_STI);
+            while (csr_read(time) < start + 5000000)
+                __asm__ volatile("wfi");
+            printf("slept %lu ticks, stip=%lu\\n", csr_read(time) - start, (csr_read(mip) >> IRQ_STI) & 1);
+            return 0;
+        }
+        """,
+    )
+    m, r = run(elf)
+    assert (r.reason, r.exit_code) == ("exit", 0) and r.instructions < 10_000
+    words = m.uart.output.text.split()
+    assert 5_000_000 <= int(words[1]) < 5_000_000 + 1000 and words[-1] == "stip=1"
+
+
 TIMER = program(
     "timer",
     """
