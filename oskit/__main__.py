@@ -17,12 +17,14 @@ Exit statuses of ``run --bare``:
             a compile error (one line on stderr, never a traceback)
     124     --max-instructions were executed first (as timeout(1) says)
     130     interrupted with Ctrl-C
+    141     stdout was closed by its reader (as SIGPIPE would end a program)
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +33,7 @@ STATUS_CANNOT_RUN = 2
 STATUS_NO_EXIT = 1
 STATUS_LIMIT = 124
 STATUS_INTERRUPTED = 130
+STATUS_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a program whose reader went away
 
 ABI_NAMES = (
     "zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
@@ -150,10 +153,18 @@ def run_bare(argv: list[str]) -> int:
     from oskit.machine.elf import read_elf
 
     stdout = sys.stdout.buffer
+    machine = None
+    stdout_closed = []
 
     def show(data: bytes) -> None:
-        stdout.write(data)
-        stdout.flush()
+        try:
+            stdout.write(data)
+            stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): stop quietly, as other UNIX programs do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
+            stdout_closed.append(True)
+            machine.stop("stdout was closed")
 
     try:
         if args.harts < 1:
@@ -183,6 +194,8 @@ def run_bare(argv: list[str]) -> int:
             tracer.finish_all()
     if result.reason == "exit":
         return result.exit_code & 0xFF
+    if stdout_closed:
+        return STATUS_BROKEN_PIPE
     if result.reason == "limit":
         return _fail(
             f"stopped after {result.instructions} instructions (--max-instructions {args.max_instructions})",
@@ -212,13 +225,21 @@ def kernel_command(name: str, argv: list[str]) -> int:
     return int(status or 0)
 
 
+BARE_VALUE_OPTIONS = ("--harts", "--ram", "--max-instructions")
+
+
 def _wants_bare(argv: list[str]) -> bool:
     """True when `run`'s options (those before PROGRAM) include --bare."""
+    skip = False
     for arg in argv:
-        if arg == "--bare":
+        if skip:
+            skip = False
+        elif arg == "--bare":
             return True
-        if not arg.startswith("-"):
-            return False
+        elif arg in BARE_VALUE_OPTIONS:
+            skip = True  # the option's value follows
+        elif not arg.startswith("-"):
+            return False  # PROGRAM: what follows are the program's own arguments
     return False
 
 

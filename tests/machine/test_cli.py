@@ -88,11 +88,11 @@ def test_hello_c_prints_and_exits_with_its_code(tmp_path):
 
 
 def test_an_elf_file_runs_directly(tmp_path):
-    """An already built ELF runs the same as its source, with more harts and less RAM when asked."""
+    """An already built ELF runs the same as its source, with more harts and less RAM, options in any order."""
     from oskit.toolchain import build
 
     elf = build(HELLO, mode="bare")
-    proc = oskit("run", "--bare", elf, "--harts", "2", "--ram", "16", cwd=tmp_path)
+    proc = oskit("run", "--harts", "2", "--bare", elf, "--ram", "16", cwd=tmp_path)
     assert proc.returncode == 7 and proc.stdout.startswith("hello from hart 0\n")
 
 
