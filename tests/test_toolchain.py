@@ -145,3 +145,46 @@ def test_concurrent_builds_of_the_same_program_agree(cache):
     assert elf_header(results[0])[1] == 243
     leftovers = [p for p in (cache / "elf").iterdir() if p.name.startswith("tmp-")]
     assert leftovers == []
+
+
+@pytest.fixture(scope="module")
+def user_cache(tmp_path_factory):
+    """One build cache shared by the user-mode tests, so libc is compiled once for them."""
+    with pytest.MonkeyPatch.context() as mp:
+        path = tmp_path_factory.mktemp("user-cache")
+        mp.setenv("OSKIT_CACHE", str(path))
+        yield path
+
+
+USER_PROG = ('#include <stdio.h>\n'
+             'int main(int argc, char **argv) { printf("argc=%d %s\\n", argc, argv[1]); return 3; }\n')
+
+
+def test_user_build_links_libc_at_the_user_base(user_cache):
+    """A user build starts at user.ld's base, has R-X text and RW data segments, and links libc."""
+    from elftools.elf.elffile import ELFFile
+
+    from oskit.toolchain import libc_archive
+
+    path = build({"t.c": USER_PROG}, mode="user")
+    syms = symbols(path)
+    assert syms["_start"] == elf_header(path)[2] == 0x10_0000
+    assert {"main", "printf", "write"} <= syms.keys()
+    with open(path, "rb") as f:
+        loads = [(s["p_flags"], s["p_vaddr"]) for s in ELFFile(f).iter_segments()
+                 if s["p_type"] == "PT_LOAD"]
+    assert [flags for flags, _ in loads] == [5, 6]          # R-X, then RW-
+    archive = libc_archive()
+    mtime = archive.stat().st_mtime_ns
+    assert libc_archive() == archive and archive.stat().st_mtime_ns == mtime
+
+
+def test_user_program_runs_as_a_process(user_cache):
+    """A program built with mode="user" runs on the kernel: argv arrives, printf prints, main's value is the exit status."""
+    from oskit.kernel.kernel import Kernel
+
+    k = Kernel.boot(programs=False)
+    k.install_program("/bin/t", build({"t.c": USER_PROG}, mode="user"))
+    p = k.spawn("/bin/t", ["t", "hi"])
+    k.run(until=p.exited, max_instructions=2_000_000)
+    assert (p.stdout, p.exit_status) == ("argc=2 hi\n", 3)
