@@ -231,9 +231,8 @@ _JS_STATE = """() => {
   }
   return {path: panel.context.path, ready: panel.context.isReady,
           kernel: kernel ? kernel.status : null, kernelName: kernel ? kernel.name : null,
-          running: document.querySelectorAll('.jp-Notebook .jp-InputPrompt').length === 0 ? 0 :
-            Array.from(document.querySelectorAll('.jp-Notebook .jp-InputPrompt'))
-                 .filter(p => p.textContent.includes('[*]')).length,
+          running: Array.from(panel.node.querySelectorAll('.jp-InputPrompt'))
+                        .filter(p => p.textContent.includes('[*]')).length,
           cells: cells};
 }""" % _JS_CURRENT
 
@@ -259,9 +258,11 @@ _JS_WIDGETS = """() => {
   return found;
 }""" % (_JS_CURRENT, WIDGET_MIME)
 
+# A traceback printed on stderr (a library that caught and printed an exception) is an error
+# for the reader too; warnings and a guest program's stderr are not.
 _JS_DOM_ERRORS = """() => Array.from(document.querySelectorAll(
     '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
-  .map(e => e.textContent).filter(t => t.includes('Traceback') || /\\w+Error\\b/.test(t))"""
+  .map(e => e.textContent).filter(t => t.includes('Traceback (most recent call last)'))"""
 
 
 class Lab:
@@ -297,15 +298,19 @@ class Lab:
         return bool(state and state["path"] == path and state["ready"]
                     and state["kernel"] == "idle")
 
-    def run_all(self) -> float:
-        """Clear outputs, Run All Cells from the Run menu, wait until done; return seconds."""
+    def run_all(self, timeout: float = 240.0) -> float:
+        """Clear outputs, Run All Cells from the Run menu, wait until done; return seconds.
+
+        `timeout` only guards against a hang (a chapter runs in well under a minute; on a
+        loaded machine it can take a few times longer).
+        """
         self.menu("Edit", "Clear Outputs of All Cells")
         self._wait(lambda: all(c["count"] is None for c in self.state()["cells"]
                                if c["type"] == "code"),
                    f"{self.path}: Clear Outputs of All Cells did not clear the execution counts")
         start = time.monotonic()
         self.menu("Run", "Run All Cells")
-        self._wait(self._finished, f"{self.path}: Run All Cells did not finish")
+        self._wait(self._finished, f"{self.path}: Run All Cells did not finish", timeout=timeout)
         self.wait_for_widgets()
         return time.monotonic() - start
 
@@ -413,16 +418,17 @@ class Lab:
 
     # -- waiting ------------------------------------------------------------------------------
 
-    def _wait(self, condition, message: str, details=None) -> None:
-        """Poll `condition` until true or self.timeout passes; then raise LabError(message)."""
-        deadline = time.monotonic() + self.timeout
+    def _wait(self, condition, message: str, details=None, timeout: float | None = None) -> None:
+        """Poll `condition` until true or the timeout passes; then raise LabError(message)."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
         while True:
             if condition():
                 return
             if time.monotonic() > deadline:
                 extra = f"\n{details()}" if details else ""
                 console = "\n".join(self.console[-10:]) or "(none)"
-                raise LabError(f"{message} within {self.timeout:.0f} s{extra}\n"
+                raise LabError(f"{message} within {timeout:.0f} s{extra}\n"
                                f"browser console:\n{console}\n"
                                f"server log:\n{self.server.log_tail(15)}")
             time.sleep(0.1)

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "notebooks").glob("*.ipynb"))
 SMOKE = "tests/browser/widget_smoke.ipynb"
-# The whole open-run-check-screenshot cycle must stay well under this (it took 5-15 s here).
-CYCLE_BUDGET_S = 60
+# Run All of one notebook in the browser: chapter 0 and the smoke notebook take about 1 s, a
+# whole open-run-check-screenshot cycle about 4 s on an idle machine. A chapter must stay well
+# under a minute; this bound leaves room for a loaded 2-core CI machine.
+RUN_ALL_BUDGET_S = 120
 
 
 def run_and_check(lab, path: str) -> float:
@@ -39,7 +41,7 @@ def run_and_check(lab, path: str) -> float:
 def test_chapter_runs_in_jupyterlab(lab, path):
     """A chapter runs top to bottom in JupyterLab with no error output and all widgets drawn."""
     seconds = run_and_check(lab, path)
-    assert seconds < CYCLE_BUDGET_S, f"{path}: Run All took {seconds:.1f} s"
+    assert seconds < RUN_ALL_BUDGET_S, f"{path}: Run All took {seconds:.1f} s"
 
 
 def test_widget_smoke_notebook_renders_and_reacts(lab):

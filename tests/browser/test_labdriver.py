@@ -2,7 +2,8 @@
 
 A notebook with a widget output whose model does not exist, a cell that raises and a cell after it
 is written to a temporary directory served by a private JupyterLab; the checks have to name all
-three problems. (It lives outside the repository so that nbval never collects it.)
+three problems, and not mistake a warning on stderr for one. (It lives outside the repository,
+so that nbval never collects it.)
 """
 
 import socket
@@ -20,7 +21,8 @@ BROKEN_CELLS = [
     # A widget view whose model the kernel never created: JupyterLab cannot draw it.
     "display({'application/vnd.jupyter.widget-view+json':"
     " {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)",
-    "import sys\nprint('Traceback (most recent call last):\\n  a library complained', file=sys.stderr)",
+    "import sys\nprint('UserWarning: only a warning', file=sys.stderr)",
+    "print('Traceback (most recent call last):\\n  a library complained', file=sys.stderr)",
     "1 / 0",
     "print('never reached')",
 ]
@@ -51,9 +53,12 @@ def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(broken_server,
         assert len(problems) == 1 and problems[0].startswith("cell 0 output 0:"), problems
         assert "Error displaying widget" in problems[0] or "Loading widget" in problems[0]
         errors = lab.errors()
-        assert any(e.startswith("cell 2: ZeroDivisionError") for e in errors), errors
+        assert any(e.startswith("cell 3: ZeroDivisionError") for e in errors), errors
         assert any("a library complained" in e for e in errors), errors
-        assert lab.unexecuted_cells() == [3]
+        assert not any("only a warning" in e for e in errors), errors
+        # On the page, the exception shows as a traceback too: the DOM check sees it as well.
+        assert sum("ZeroDivisionError" in e for e in errors) == 2 and len(errors) == 3, errors
+        assert lab.unexecuted_cells() == [4]
     finally:
         page.close()
         broken_server.shutdown_sessions()
