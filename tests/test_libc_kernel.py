@@ -1,0 +1,366 @@
+"""libc on the kernel: C programs built with our crt0 and libc, run as user
+processes, checked by what they print and by the system calls they make
+(the kernel's trace): stdio's buffering, exit and atexit, malloc's use of
+break and mmap, errno, environment, signals, abort, execvp, directories."""
+
+from pathlib import Path
+
+import pytest
+
+from oskit.kernel.kernel import boot
+from oskit.toolchain import build
+
+
+def run(source: str, argv=("prog",), envp=None, stdin=None, extra: dict | None = None):
+    """Build source, run it as /bin/prog on a fresh kernel; return (proc, kernel)."""
+    k = boot(programs=False)
+    for name, text in {"prog": source, **(extra or {})}.items():
+        # -UNDEBUG: zig cc defines NDEBUG at -O2, which would turn assert() off.
+        elf = build({f"{name}.c": text}, mode="user", cflags=("-Wall", "-Werror", "-UNDEBUG"))
+        k.install_program(f"/bin/{name}", Path(elf).read_bytes())
+    k.vfs.mkdir_p("/work", 0o777)
+    p = k.spawn("/bin/prog", list(argv), None if envp is None else list(envp), cwd="/work", stdin=stdin)
+    k.run(until=p.exited, max_instructions=30_000_000)
+    assert k.panic_report is None, k.panic_report
+    assert p.exited(), "the program did not finish within 30 million instructions"
+    return p, k
+
+
+def calls(k, pid, name):
+    return [r for r in k.trace.syscalls(pid=pid) if r.name == name]
+
+
+LINES = r"""
+#include <stdio.h>
+int main(void) { printf("one\n"); printf("two "); printf("three\n"); return 0; }
+"""
+
+
+def test_stdout_to_the_console_is_line_buffered():
+    """On a terminal, stdout is written once per line: two write(2) calls for two lines."""
+    p, k = run(LINES)
+    assert p.stdout == "one\ntwo three\n"
+    assert [r.args[2] for r in calls(k, p.pid, "write")] == [4, 10]
+
+
+PIPED = r"""
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+    int fds[2];
+    if (pipe(fds) != 0) { perror("pipe"); return 1; }
+    pid_t pid = fork();
+    if (pid == 0) {                       /* child: stdout is the pipe */
+        dup2(fds[1], 1); close(fds[0]); close(fds[1]);
+        for (int i = 0; i < 5; i++) printf("line %d\n", i);
+        return 0;                         /* exit flushes: one write */
+    }
+    close(fds[1]);
+    char buf[256]; ssize_t n, total = 0; int reads = 0;
+    while ((n = read(fds[0], buf + total, sizeof buf - total)) > 0) { total += n; reads++; }
+    int st; waitpid(pid, &st, 0);
+    printf("%d read(s), %zd bytes, exit %d\n", reads, total, WEXITSTATUS(st));
+    fwrite(buf, 1, total, stdout);
+    return 0;
+}
+"""
+
+
+def test_stdout_into_a_pipe_is_fully_buffered():
+    """Into a pipe, the child's five printf lines leave in one write(2) at exit."""
+    p, k = run(PIPED)
+    assert p.stdout == "1 read(s), 35 bytes, exit 0\n" + "".join(f"line {i}\n" for i in range(5))
+    child = [r for r in k.trace.syscalls() if r.name == "fork"][0].result
+    assert [r.args[2] for r in calls(k, child, "write")] == [35]
+
+
+FORK_DUP = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+    setvbuf(stdout, NULL, _IOFBF, 0);
+    printf("buffered ");                  /* still in the buffer at fork: both processes have it */
+    pid_t pid = fork();
+    if (pid == 0) { printf("child\n"); exit(0); }
+    waitpid(pid, NULL, 0);
+    printf("parent\n");
+    return 0;
+}
+"""
+
+
+def test_output_buffered_at_fork_is_printed_twice():
+    """A fully buffered printf before fork appears once from the child and once from the parent."""
+    p, _ = run(FORK_DUP)
+    assert p.stdout == "buffered child\nbuffered parent\n"
+
+
+EXITS = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static void first(void) { printf("first registered, runs last\n"); }
+static void second(void) { printf("second registered, runs first\n"); }
+int main(int argc, char **argv) {
+    atexit(first); atexit(second);
+    setvbuf(stdout, NULL, _IOFBF, 0);
+    printf("in the buffer\n");
+    if (argc > 1 && strcmp(argv[1], "_exit") == 0) _exit(4);   /* the buffer and handlers are lost */
+    if (argc > 1 && strcmp(argv[1], "return") == 0) return 5;
+    exit(6);
+}
+"""
+
+
+@pytest.mark.parametrize("how, out, status", [
+    ("exit", "in the buffer\nsecond registered, runs first\nfirst registered, runs last\n", 6),
+    ("return", "in the buffer\nsecond registered, runs first\nfirst registered, runs last\n", 5),
+    ("_exit", "", 4),
+])
+def test_exit_runs_atexit_handlers_and_flushes_but_exit_underscore_does_not(how, out, status):
+    """exit and return from main run atexit handlers in reverse and flush stdio; _exit does neither."""
+    p, _ = run(EXITS, argv=("prog", how))
+    assert (p.stdout, p.exit_status) == (out, status)
+
+
+ARGS = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv, char **envp) {
+    for (int i = 0; i <= argc; i++) printf("argv[%d] = %s\n", i, argv[i] ? argv[i] : "NULL");
+    for (int i = 0; envp[i]; i++) printf("envp[%d] = %s\n", i, envp[i]);
+    printf("environ == envp: %d\n", environ == envp);
+    printf("getenv(COLOR) = %s, getenv(NONE) = %s\n", getenv("COLOR"), getenv("NONE") ? "set" : "NULL");
+    setenv("COLOR", "blue", 0); printf("no overwrite: %s\n", getenv("COLOR"));
+    setenv("COLOR", "blue", 1); setenv("NEW", "x", 1); printf("overwrite: %s %s\n", getenv("COLOR"), getenv("NEW"));
+    unsetenv("COLOR"); printf("unset: %s\n", getenv("COLOR") ? "set" : "NULL");
+    return 0;
+}
+"""
+
+
+def test_crt0_passes_argv_and_envp_and_the_environment_works():
+    """main sees argc, argv (NULL-terminated) and envp from the kernel's stack; getenv/setenv/unsetenv work."""
+    p, _ = run(ARGS, argv=("prog", "a b", ""), envp=("COLOR=red", "X=1"))
+    assert p.stdout == ("argv[0] = prog\nargv[1] = a b\nargv[2] = \nargv[3] = NULL\n"
+                        "envp[0] = COLOR=red\nenvp[1] = X=1\nenviron == envp: 1\n"
+                        "getenv(COLOR) = red, getenv(NONE) = NULL\nno overwrite: red\n"
+                        "overwrite: blue x\nunset: NULL\n")
+
+
+ERRNO = r"""
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(void) {
+    errno = 0;
+    int fd = open("/no/such/file", O_RDONLY);
+    printf("open = %d, errno = %d (%s)\n", fd, errno, strerror(errno));
+    perror("open");
+    errno = 0;
+    printf("close(99) = %d, errno = %d\n", close(99), errno);
+    errno = 123;
+    printf("getpid succeeds and leaves errno alone: %d\n", getpid() > 0 && errno == 123);
+    fflush(stdout);
+    return 0;
+}
+"""
+
+
+def test_a_failing_call_returns_minus_one_and_sets_errno():
+    """The stub's cerror path: -1 with errno from the kernel; perror prints FreeBSD's message; success keeps errno."""
+    p, _ = run(ERRNO)
+    assert p.stdout == ("open = -1, errno = 2 (No such file or directory)\n"
+                        "open: No such file or directory\n"
+                        "close(99) = -1, errno = 9\n"
+                        "getpid succeeds and leaves errno alone: 1\n")
+
+
+MALLOC = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(void) {
+    char *before = sbrk(0);
+    char *small[50];
+    for (int i = 0; i < 50; i++) { small[i] = malloc(100 + i); memset(small[i], i, 100 + i); }
+    char *after = sbrk(0);
+    char *big = malloc(1 << 20);             /* a block of its own, from mmap */
+    memset(big, 0xAB, 1 << 20);
+    int ok = 1;
+    for (int i = 0; i < 50; i++) for (int j = 0; j < 100 + i; j++) ok &= small[i][j] == i;
+    free(big);
+    for (int i = 0; i < 50; i++) free(small[i]);
+    printf("heap grew: %d, big outside the heap: %d, intact: %d\n", after > before,
+           big < before || big > after, ok);
+    return 0;
+}
+"""
+
+
+def test_malloc_uses_break_for_small_blocks_and_mmap_for_big_ones():
+    """Small blocks move the break; a 1 MiB block is an mmap that free gives back with munmap
+    (or, on a kernel whose mmap says ENOSYS, comes from a break moved by at least 1 MiB)."""
+    p, k = run(MALLOC)
+    assert p.stdout == "heap grew: 1, big outside the heap: 1, intact: 1\n"
+    breaks = calls(k, p.pid, "break")
+    assert breaks[0].args == (0,) and len(breaks) >= 2
+    (mm,) = calls(k, p.pid, "mmap")
+    assert mm.args[1] >= 1 << 20
+    if mm.errno == 0:
+        (un,) = calls(k, p.pid, "munmap")
+        assert un.args[0] == mm.result and un.args[1] == mm.args[1]
+    else:
+        assert mm.error_name == "ENOSYS"
+        assert breaks[-1].result - breaks[-2].result >= 1 << 20
+
+
+SIGNALS = r"""
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+static volatile sig_atomic_t got;
+static void handler(int sig) { got += sig; }
+int main(void) {
+    if (signal(SIGUSR1, handler) == SIG_ERR) { perror("signal"); return 1; }
+    kill(getpid(), SIGUSR1);
+    kill(getpid(), SIGUSR1);                 /* BSD signal(): still installed */
+    printf("handler ran for %d\n", got);
+    struct sigaction sa;
+    sigaction(SIGUSR1, NULL, &sa);
+    printf("SA_RESTART: %d\n", (sa.sa_flags & SA_RESTART) != 0);
+    sigset_t set; sigemptyset(&set); sigaddset(&set, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    raise(SIGUSR2);
+    sigset_t pending; sigpending(&pending);
+    printf("USR2 pending: %d, USR1 pending: %d\n", sigismember(&pending, SIGUSR2), sigismember(&pending, SIGUSR1));
+    printf("sigaddset(0): %d\n", sigaddset(&set, 0));
+    fflush(stdout);
+    return 0;
+}
+"""
+
+
+def test_signal_has_bsd_semantics_and_sets_work():
+    """signal() installs a handler that stays (SA_RESTART); a blocked raise stays pending."""
+    p, _ = run(SIGNALS)
+    assert p.stdout == ("handler ran for 60\nSA_RESTART: 1\nUSR2 pending: 1, USR1 pending: 0\n"
+                        "sigaddset(0): -1\n")
+
+
+ABORT = r"""
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+int main(int argc, char **argv) {
+    printf("before\n");
+    if (strcmp(argv[1], "abort") == 0) abort();
+    assert(argc == 99);
+    return 0;
+}
+"""
+
+
+def test_abort_and_a_failed_assert_end_the_process_with_sigabrt():
+    """abort() kills the process with SIGABRT; assert prints FreeBSD's message to stderr first."""
+    p, k = run(ABORT, argv=("prog", "abort"))
+    assert (p.stdout, p.exit_status) == ("before\n", -6)
+    p, k = run(ABORT, argv=("prog", "assert"))
+    assert p.exit_status == -6
+    assert ("Assertion failed: (argc == 99), function main, file prog.c, line 9.\n" in p.stdout)
+
+
+EXECVP = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(void) {
+    char *args[] = { "helper", "from execvp", NULL };
+    pid_t pid = fork();
+    if (pid == 0) { execvp("helper", args); perror("execvp"); _exit(127); }
+    int st; waitpid(pid, &st, 0);
+    printf("helper exit %d\n", WEXITSTATUS(st));
+    execvp("no-such-program", args);
+    printf("missing: %s\n", strerror(errno));
+    fflush(stdout);
+    return 0;
+}
+"""
+HELPER = r"""
+#include <stdio.h>
+int main(int argc, char **argv) { printf("%s: %s\n", argv[0], argv[1]); return 42; }
+"""
+
+
+def test_execvp_searches_path():
+    """execvp finds a program through $PATH, and reports ENOENT when no directory has it."""
+    p, _ = run(EXECVP, envp=("PATH=/nowhere:/bin",), extra={"helper": HELPER})
+    assert p.stdout == "helper: from execvp\nhelper exit 42\nmissing: No such file or directory\n"
+
+
+DIRS = r"""
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+int main(void) {
+    mkdir("d", 0755);
+    for (int i = 0; i < 3; i++) { char name[16]; snprintf(name, sizeof name, "d/f%d", i); close(creat(name, 0644)); }
+    DIR *d = opendir("d");
+    if (!d) { perror("opendir"); return 1; }
+    char *names[16]; int n = 0; struct dirent *e;
+    while ((e = readdir(d)) && n < 16) names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp);
+    for (int i = 0; i < n; i++) printf("%s\n", names[i]);
+    struct stat sb;
+    printf("stat d/f1: %d regular %d\n", stat("d/f1", &sb), S_ISREG(sb.st_mode));
+    printf("isatty(/dev/null): %d\n", isatty(open("/dev/null", O_RDWR)));
+    char cwd[64]; printf("cwd %s\n", getcwd(cwd, sizeof cwd));
+    return 0;
+}
+"""
+
+
+def test_directories_stat_and_isatty():
+    """opendir/readdir list a directory (over getdirentries); stat works; /dev/null is no terminal."""
+    p, _ = run(DIRS)
+    assert p.stdout == ".\n..\nf0\nf1\nf2\nstat d/f1: 0 regular 1\nisatty(/dev/null): 0\ncwd /work\n"
+
+
+STDIN = r"""
+#include <stdio.h>
+#include <string.h>
+int main(void) {
+    char line[64];
+    printf("name? ");                        /* no newline: flushed before reading the terminal */
+    if (!fgets(line, sizeof line, stdin)) return 1;
+    line[strcspn(line, "\n")] = 0;
+    printf("hello, %s\n", line);
+    return 0;
+}
+"""
+
+
+def test_reading_the_terminal_flushes_the_prompt_first():
+    """A prompt without a newline is written before the program reads from the console."""
+    p, k = run(STDIN, stdin="ada\n")
+    assert "hello, ada\n" in p.stdout and p.stdout.startswith("name? ")
+    trace = [r.name for r in k.trace.syscalls(pid=p.pid) if r.name in ("read", "write")]
+    assert trace[:2] == ["write", "read"]
