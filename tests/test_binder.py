@@ -43,11 +43,16 @@ def test_postbuild_is_an_executable_bash_script_that_stops_on_errors():
 
 
 def test_postbuild_fills_an_empty_toolchain_cache(tmp_path):
-    """Run into an empty cache, postBuild leaves the C library and a built program in it."""
-    done = run_postbuild(tmp_path / "cache")
+    """Run into an empty cache, postBuild leaves libc, a bare program and the boot's programs."""
+    cache = tmp_path / "cache"
+    done = run_postbuild(cache)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert list((tmp_path / "cache" / "libc").glob("libc-*.a")), "no libc archive in the cache"
-    assert list((tmp_path / "cache" / "elf").glob("prewarm-*.elf")), "no program in the cache"
+    assert list((cache / "libc").glob("libc-*.a")), "no libc archive in the cache"
+    built = {p.name.rsplit("-", 1)[0] for p in (cache / "elf").glob("*.elf")}
+    expected = {"prewarm", "init", "trampoline"} | {
+        c.stem for c in (REPO / "oskit" / "userland" / "bin").glob("*.c")}
+    assert expected <= built, f"postBuild did not build {sorted(expected - built)}"
+    assert "kernel booted" in done.stdout
 
 
 def test_a_failing_postbuild_step_fails_the_build(tmp_path):
