@@ -151,7 +151,11 @@ QUANTUM = 1000
 most 1000 instructions before the next hart's turn. Harts run side by side:
 a round advances time by its longest slice, not by the sum. A slice also ends
 at the next timer deadline (any hart's mtimecmp, or stimecmp with Sstc on),
-so a timer interrupt is taken exactly at its deadline."""
+so a timer interrupt is taken exactly at its deadline. mtime (and the time
+CSR) holds still during a slice and moves between slices: time read twice
+within one slice is the same, a granularity of 100 ticks (10 us). That keeps
+time independent of how a hart executes (one instruction at a time or in
+translated blocks), so both paths see the same times and can be compared."""
 
 IDLE_FAST_FORWARD = True
 """When every hart waits in WFI, mtime jumps to the earliest deadline that can
