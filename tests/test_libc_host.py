@@ -543,3 +543,37 @@ def test_crt0_reads_argc_argv_envp_from_the_stack():
     assert "ld a0, 0(s0)" in body and "addi a1, s0, 8" in body
     assert body[body.index("slli t0, a0, 3"):body.index("slli t0, a0, 3") + 3] == [
         "slli t0, a0, 3", "add a2, a1, t0", "addi a2, a2, 8"]
+
+
+def _header_constants():
+    """Every '#define NAME number' in our headers: {name: (value, header)}."""
+    found = {}
+    for h in INCLUDE.rglob("*.h"):
+        for m in re.finditer(r"^#define\s+([A-Z][A-Z0-9_]*)\s+\(?(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[UL]*\)?\s*(?:/\*.*)?$",
+                             h.read_text(), re.M):
+            digits = m[3]
+            value = int(digits, 16) if digits[:2].lower() == "0x" else int(digits, 8) if digits.startswith("0") else int(digits)
+            found[m[1]] = (-value if m[2] else value, str(h.relative_to(INCLUDE)))
+    return found
+
+
+def test_header_constants_agree_with_the_kernel():
+    """A constant both sides name (O_CREAT, SIGCHLD, SA_RESTART, F_GETFL, S_IFDIR, ...) has one value in C and in Python."""
+    import importlib
+    ours = _header_constants()
+    # NSIG: C's NSIG is the classic 32 signals (FreeBSD), the kernel's is the size of a sigset (_SIG_MAXSIG).
+    skip = {"NSIG"}
+    compared = []
+    for mod in ("errno", "signal", "file", "vfs", "sys_file", "sys_proc", "sys_time", "vm"):
+        try:
+            module = importlib.import_module(f"oskit.kernel.{mod}")
+        except ImportError:
+            continue
+        for name, (value, header) in ours.items():
+            theirs = getattr(module, name, None)
+            if name in skip or not isinstance(theirs, int):
+                continue
+            assert int(theirs) == value, f"{name}: {value} in {header}, {int(theirs)} in oskit.kernel.{mod}"
+            compared.append(name)
+    for name in ("O_CREAT", "SIGCHLD", "SA_RESTART", "SIG_SETMASK", "F_DUPFD_CLOEXEC", "S_IFDIR", "AT_FDCWD", "ENOENT"):
+        assert name in compared, name
