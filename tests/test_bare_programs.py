@@ -22,7 +22,7 @@ class Expected:
     exit: int
     output: str
     harts: int = 1
-    max_instructions: int = 5_000_000
+    max_instructions: int = 1_000_000
 
 
 def load_expected(path: Path) -> Expected:

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <signal.h>
 
-static const char *errname(int e)
+__attribute__((unused)) static const char *errname(int e)
 {
 	switch (e) {
 	case 0: return "OK";
@@ -31,7 +31,7 @@ static const char *errname(int e)
 	}
 }
 
-static const char *signame(int s)
+__attribute__((unused)) static const char *signame(int s)
 {
 	switch (s) {
 	case 0: return "0";

@@ -41,6 +41,7 @@ int main(void)
 	printf("malloc(1 MiB) works: %s\n", m[12345] == 1 ? "yes" : "no");
 	free(m);
 
+	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (setuid(1000) == 0)

@@ -7,15 +7,16 @@
 #include <unistd.h>
 #include "errname.h"
 
-static volatile int got, depth, nested_seen;
+static volatile int got, depth, nested_seen, calls;
 
 static void handler(int sig)
 {
 	got = sig;
 	depth++;
+	calls++;
 	sigset_t now;
 	sigprocmask(SIG_BLOCK, 0, &now);
-	if (depth == 1) {
+	if (calls == 1) {
 		/* while in the handler, the signal itself and sa_mask's SIGUSR2 are blocked */
 		printf("in handler for %s: it is blocked: %s, SIGUSR2 blocked: %s\n", signame(sig),
 		       sigismember(&now, sig) ? "yes" : "no", sigismember(&now, SIGUSR2) ? "yes" : "no");
@@ -36,7 +37,8 @@ int main(void)
 
 	long a = 11, b = 31, c = a * b;
 	kill(getpid(), SIGUSR1);
-	printf("after kill: handler saw %s, nested depth was %d\n", signame(got), nested_seen);
+	printf("after kill: handler saw %s, ran %d times, never nested: %s\n", signame(got), calls,
+	       nested_seen == 1 ? "yes" : "no");
 	printf("registers survived: %ld\n", a * b + c);
 
 	sigset_t now;

@@ -20,6 +20,7 @@ int main(void)
 {
 	int codes[] = {0, 1, 42, 255, 256 + 3};
 	for (int i = 0; i < 5; i++) {
+		fflush(stdout);		/* or the child's exit() flushes our buffer a second time */
 		pid_t pid = fork();
 		if (pid == 0)
 			exit(codes[i]);
