@@ -27,6 +27,7 @@ from oskit.machine.elf import ElfError, ElfImage
 from oskit.machine.events import EventBus
 from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, JUMPED
 from oskit.machine.machine import Machine, RunResult
+from oskit.machine.trap import Priv
 from oskit.machine.uart import Console
 
 __all__ = [
@@ -43,11 +44,3 @@ __all__ = [
     "JUMPED",
 ]
 
-
-def __getattr__(name):
-    # Priv lives in trap.py; imported on first use.
-    if name == "Priv":
-        from oskit.machine.trap import Priv
-
-        return Priv
-    raise AttributeError(f"module 'oskit.machine' has no attribute {name!r}")
