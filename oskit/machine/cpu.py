@@ -387,10 +387,11 @@ class Hart:
     # -- the plain interpreter --------------------------------------------------------------
 
     def step(self) -> None:
-        """Execute exactly one instruction, or take one trap (a pending interrupt is taken first)."""
+        """Execute exactly one instruction, or take one trap (a pending interrupt counts as the step)."""
         if self.brk:
             self.brk = False
-            self._take_interrupt()
+            if self._take_interrupt():
+                return
         self._step()
 
     def _take_interrupt(self) -> bool:
