@@ -7,3 +7,21 @@ The map:
 - ``oskit.kernel``    the teaching kernel, written in Python, running on a Machine.
 - ``oskit.userland``  the C library and the programs that run as user processes.
 """
+
+
+def boot(harts: int = 1, ram_mib: int = 128, **kwargs):
+    """A fresh machine running oskit's kernel: init (pid 1) up, /bin populated; returns the Kernel.
+
+    ``k = oskit.boot(); p = k.spawn("/bin/echo", ["echo", "hi"]); k.run(until=p.exited); p.stdout``
+    Keyword arguments go to ``oskit.kernel.Kernel.boot`` (zero_frames, quantum_ticks, programs).
+    """
+    from oskit.kernel.kernel import Kernel
+
+    return Kernel.boot(harts=harts, ram_mib=ram_mib, **kwargs)
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext oskit``: registers the ``%%c NAME`` cell magic (oskit/kernel/magic.py)."""
+    from oskit.kernel.magic import load_ipython_extension as load
+
+    load(ipython)

@@ -13,8 +13,6 @@ Everything that knows which register holds what is here, in one small place
 
 from __future__ import annotations
 
-import struct
-
 from . import errno
 from .structs import REGNAMES, SIGFRAME, SIGFRAME_MAGIC, TRAPFRAME
 from .syscall import SyscallError
@@ -69,26 +67,27 @@ def fork_child_frame(parent_td, child_td) -> None:
     child_td.frame.t0 = 0
 
 
-def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int = 0) -> bool:
+def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int = 0,
+            pid: int = 0, uid: int = 0) -> bool:
     """Push a signal frame on the user stack and aim the thread at ``handler``.
 
-    The handler runs as handler(signo, siginfo=NULL, ucontext=&frame) with ra at
+    The handler runs as handler(signo, &frame.siginfo, &frame) with ra at
     sigcode, which calls sigreturn(&frame). Returns False if the stack cannot take
     the frame (the caller then kills the process, as FreeBSD does with SIGILL).
     """
     f = td.frame
     sp = (f.sp - SIGFRAME.size) & ~0xF
-    regs = [f.get(r) for r in REGNAMES]
-    masks = [(oldmask >> (32 * i)) & 0xFFFF_FFFF for i in range(4)]
-    raw = struct.pack("<iiQ4IQ31QQQ", signo, code, addr, *masks, 0, *regs, f.sepc, SIGFRAME_MAGIC)
-    assert len(raw) == SIGFRAME.size
+    raw = SIGFRAME.pack(
+        si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
+        sf_mask=[(oldmask >> (32 * i)) & 0xFFFF_FFFF for i in range(4)],
+        sf_regs=[f.get(r) for r in REGNAMES], sf_sepc=f.sepc, sf_magic=SIGFRAME_MAGIC)
     try:
         copyout(td, sp, raw)
     except SyscallError:
         return False
     f.a0 = signo
-    f.a1 = 0
-    f.a2 = sp
+    f.a1 = sp                                # siginfo_t * (the start of the frame)
+    f.a2 = sp                                # "ucontext" (our sigframe)
     f.ra = SHAREDPAGE                        # sigcode
     f.sp = sp
     f.sepc = handler
@@ -96,14 +95,17 @@ def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int
 
 
 def sigreturn(td, uaddr: int) -> int:
-    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask."""
-    raw = copyin(td, uaddr, SIGFRAME.size)
-    signo, code, addr, m0, m1, m2, m3, onstack, *rest = struct.unpack("<iiQ4IQ31QQQ", raw)
-    regs, sepc, magic = rest[:31], rest[31], rest[32]
-    if magic != SIGFRAME_MAGIC:
+    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask.
+
+    Only user registers and the user pc come from the frame: sstatus is never
+    taken from user memory, so a forged frame cannot return into S-mode.
+    """
+    fr = SIGFRAME.unpack(copyin(td, uaddr, SIGFRAME.size))
+    if fr["sf_magic"] != SIGFRAME_MAGIC:
         raise SyscallError(errno.EINVAL, f"sigreturn: no signal frame at {uaddr:#x}")
     f = td.frame
-    for name, value in zip(REGNAMES, regs):
+    for name, value in zip(REGNAMES, fr["sf_regs"]):
         f.set(name, value)
-    f.sepc = sepc
-    return m0 | (m1 << 32) | (m2 << 64) | (m3 << 96)
+    f.sepc = fr["sf_sepc"]
+    m = fr["sf_mask"]
+    return m[0] | (m[1] << 32) | (m[2] << 64) | (m[3] << 96)

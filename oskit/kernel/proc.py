@@ -174,6 +174,7 @@ class Proc:
         self.umask = 0o022
         self.sigacts = None                     # signal.SigActs
         self.siglist = 0                        # pending for the process (kill)
+        self.siginfo: dict = {}                 # signo -> (si_code, sender pid, sender uid)
         self.xstat: int | None = None           # wait status, set when it becomes a zombie
         self.exit_reason = ""                   # a human explanation ("killed by SIGSEGV at 0x0 ...")
         self.rusage = Rusage()

@@ -93,14 +93,21 @@ def _valid(signo: int) -> None:
 
 
 # -- posting ---------------------------------------------------------------------------
-def psignal(kernel, proc, signo: int) -> None:
-    """Post ``signo`` to ``proc``: make it pending and wake a thread that can take it."""
+SI_USER = 0x10001          # si_code: sent by kill()
+
+
+def psignal(kernel, proc, signo: int, sender=None) -> None:
+    """Post ``signo`` to ``proc``: make it pending and wake a thread that can take it.
+
+    ``sender``: the sending Proc for kill() (its pid and uid go into siginfo).
+    """
     from .proc import ProcState
     if proc.state is ProcState.ZOMBIE or proc.sigacts is None:
         return
     if signo != SIGKILL and proc.sigacts.ignored(signo):
         return                                  # discarded at once, never pending
     proc.siglist |= sigbit(signo)
+    proc.siginfo[signo] = (SI_USER, sender.pid, sender.cred.uid) if sender is not None else (0, 0, 0)
     kernel.probes.fire("signal", pid=proc.pid, signo=signo)
     for td in proc.threads:
         if signo == SIGKILL or not td.sigmask & sigbit(signo):
@@ -145,7 +152,10 @@ def postsig(kernel, td, signo: int, code: int = 0, addr: int = 0) -> None:
         return
     oldmask = td.oldmask if td.oldmask is not None else td.sigmask
     td.oldmask = None
-    if not machdep.sendsig(td, signo, handler, oldmask, code, addr):
+    pid = uid = 0
+    if not code:
+        code, pid, uid = p.siginfo.pop(signo, (0, 0, 0))
+    if not machdep.sendsig(td, signo, handler, oldmask, code, addr, pid, uid):
         kernel.exit1(td, SIGILL, reason=f"could not push a frame for {signame(signo)} on the user stack")
         return
     kernel.probes.fire("sigdeliver", pid=p.pid, signo=signo, handler=handler)
@@ -292,7 +302,7 @@ def sys_kill(td, pid, signum):
             continue
         sent += 1
         if signum:
-            psignal(kernel, p, signum)
+            psignal(kernel, p, signum, sender=td.proc)
     if not sent:
         raise SyscallError(errno.EPERM, f"kill: not allowed to signal process {pid}")
     return 0

@@ -86,6 +86,30 @@ class Struct:
                 f'"{self.cname}.{f.name}");' for f in self.fields.values()]
         return "\n".join(out)
 
+    def pack(self, **values) -> bytes:
+        """The struct's bytes with the given fields set (arrays as lists), the rest zero."""
+        buf = bytearray(self.size)
+        for name, value in values.items():
+            f = self.fields[name]
+            size, fmt, _ = _TYPES[f.type]
+            items = value if f.count > 1 else [value]
+            if len(items) > f.count:
+                raise ValueError(f"{self.cname}.{name} holds {f.count} values, given {len(items)}")
+            for i, v in enumerate(items):
+                if fmt.isupper():
+                    v &= (1 << (8 * size)) - 1
+                _struct.pack_into("<" + fmt, buf, f.offset + size * i, v)
+        return bytes(buf)
+
+    def unpack(self, raw: bytes) -> dict:
+        """Field name -> value (a list for arrays) from the struct's bytes."""
+        out = {}
+        for f in self.fields.values():
+            size, fmt, _ = _TYPES[f.type]
+            vals = list(_struct.unpack_from(f"<{f.count}{fmt}", raw, f.offset))
+            out[f.name] = vals if f.count > 1 else vals[0]
+        return out
+
     def view(self, mem, addr: int) -> "View":
         return View(self, mem, addr)
 
@@ -172,12 +196,20 @@ UCRED = Struct("ucred", [
 ], comment="A process credential (FreeBSD's struct ucred, the fields that matter).")
 
 # What sendsig() pushes on the user stack for a caught signal (our layout; FreeBSD's
-# sigframe holds a siginfo and a ucontext). The handler's ra points at the sigcode
-# page, which calls sigreturn(&frame) to put every register back.
+# sigframe holds a siginfo and a ucontext). It starts with a siginfo_t exactly as
+# <signal.h> declares it (80 bytes): the handler's second argument points there.
+# The handler's ra points at the sigcode page, which calls sigreturn(&frame) to
+# put every register back.
 SIGFRAME = Struct("sigframe", [
-    ("sf_signo", "i32"),
-    ("sf_code", "i32"),
-    ("sf_addr", "u64"),         # faulting address (si_addr) for SIGSEGV/SIGBUS
+    ("si_signo", "i32"),        # siginfo_t, 0..79
+    ("si_errno", "i32"),
+    ("si_code", "i32"),         # SI_USER for kill(), SEGV_MAPERR/SEGV_ACCERR for faults
+    ("si_pid", "i32"),          # sender (kill)
+    ("si_uid", "u32"),
+    ("si_status", "i32"),
+    ("si_addr", "u64"),         # faulting address for SIGSEGV/SIGBUS/SIGILL
+    ("si_value", "u64"),
+    ("si_reason", "u64", 5),
     ("sf_mask", "u32", 4),      # the signal mask to restore (sigset_t: 4 x u32)
     ("sf_onstack", "u64"),
     ("sf_regs", "u64", 31),     # x1..x31 at delivery

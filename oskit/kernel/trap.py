@@ -39,6 +39,9 @@ FETCH_PAGE_FAULT, LOAD_PAGE_FAULT, STORE_PAGE_FAULT = 12, 13, 15
 # interrupt codes
 IRQ_SSI, IRQ_STI, IRQ_SEI = 1, 5, 9
 
+# si_code values for the fault signals (FreeBSD's sys/signal.h)
+SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN = 1, 2, 1, 1, 1
+
 FAULT_ACCESS = {FETCH_PAGE_FAULT: "x", LOAD_PAGE_FAULT: "r", STORE_PAGE_FAULT: "w",
                 FETCH_ACCESS: "x", LOAD_ACCESS: "r", STORE_ACCESS: "w"}
 CAUSE_NAMES = {0: "instruction address misaligned", 1: "instruction access fault",
@@ -99,15 +102,17 @@ def trap(kernel, hart) -> None:
         td.in_syscall = False
     elif scause in (FETCH_PAGE_FAULT, LOAD_PAGE_FAULT, STORE_PAGE_FAULT):
         if not kernel.vm_fault(td, stval, FAULT_ACCESS[scause]):
-            signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval)
+            mapped = td.proc.vmspace.find(stval) is not None
+            signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval,
+                              code=SEGV_ACCERR if mapped else SEGV_MAPERR)
     elif scause in (FETCH_ACCESS, LOAD_ACCESS, STORE_ACCESS):
-        signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval)
+        signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval, code=SEGV_MAPERR)
     elif scause == ILLEGAL:
-        signal.trapsignal(kernel, td, signal.SIGILL, addr=td.frame.sepc)
+        signal.trapsignal(kernel, td, signal.SIGILL, addr=td.frame.sepc, code=ILL_ILLOPC)
     elif scause == BREAKPOINT:
-        signal.trapsignal(kernel, td, signal.SIGTRAP, addr=td.frame.sepc)
+        signal.trapsignal(kernel, td, signal.SIGTRAP, addr=td.frame.sepc, code=TRAP_BRKPT)
     elif scause in (MISALIGNED_FETCH, MISALIGNED_LOAD, MISALIGNED_STORE):
-        signal.trapsignal(kernel, td, signal.SIGBUS, addr=stval)
+        signal.trapsignal(kernel, td, signal.SIGBUS, addr=stval, code=BUS_ADRALN)
     else:
         kernel.panic(f"trap: unexpected {cause_name(scause)} from user pid {td.proc.pid}", hart)
         return

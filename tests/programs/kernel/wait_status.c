@@ -48,8 +48,10 @@ int main(void)
 
 	pid = fork();
 	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
 		for (;;)
-			pause();
+			sigsuspend(&none);	/* sleep until a signal comes */
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);

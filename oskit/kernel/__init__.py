@@ -1,0 +1,34 @@
+"""oskit.kernel: a teaching kernel in Python, running on oskit's RISC-V machine.
+
+The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
+
+    kernel.py       Kernel: boot, spawn, run; the glue and the public API
+    trampoline.S    the only kernel code run as instructions: uservec, userret, idle, sigcode
+    trap.py         trap(): dispatch on scause (syscall, page fault, faults, interrupts)
+    syscall.py      @syscall registry, SyscallError, Sleep, the MI path (syscallenter)
+    machdep.py      RISC-V specifics: syscall args/results in the trap frame, signal frames
+    syscalls_table.py / syscalls.master / makesyscalls.py   the system-call table (generated)
+    proc.py         Proc, Thread, Ucred
+    sched.py        run queue, time slices, sleep/wakeup, the context switch (step 4)
+    signal.py       actions, masks, delivery; sigaction, sigprocmask, kill, ...
+    exec.py         execve and the ELF loader
+    sys_proc.py     fork, exit, wait4, ids and credentials, break, getrusage
+    sys_time.py     clock_gettime, gettimeofday, nanosleep
+    vm.py           Sv39 page tables, address-space maps, backing objects, page faults
+    pmem.py         page frames and kmalloc, in guest RAM
+    uio.py          copyin / copyout / copyinstr: the only way to touch user memory
+    structs.py      C layouts shared with C (trap frame, ucred, signal frame)
+    console.py      the console tty over the UART
+    trace.py        system-call records, probes
+    panic.py        what a bug in the kernel leaves behind
+    errno.py        FreeBSD's errno values
+    vfs.py file.py pipe.py devfs.py sys_file.py   files (see their docstrings)
+    cli.py          `python -m oskit run` and `sh`
+    magic.py        the %%c notebook magic
+    init.c          process 1
+"""
+
+from .kernel import Kernel, KernelRunResult, SpawnError, boot
+from .panic import KernelPanic
+
+__all__ = ["Kernel", "KernelRunResult", "SpawnError", "KernelPanic", "boot"]
