@@ -100,6 +100,7 @@ def test_link_error_names_the_undefined_symbol_and_where(cache):
     d = info.value.errors[0]
     assert d.message == "undefined symbol: missing"
     assert (d.file, d.line) == ("prog.c", 3)
+    assert "/zig/o/" not in info.value.stderr   # no cache paths in what the user reads
 
 
 def test_html_escapes_compiler_text(cache):

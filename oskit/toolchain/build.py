@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,8 @@ def _run_cc(args: list[str], *, cwd: Path, name: str, shown: Mapping[str, str]) 
         # Longest paths first so that a directory never replaces part of a file's path.
         for real in sorted(shown, key=len, reverse=True):
             stderr = stderr.replace(real, shown[real])
+        # Objects in zig's own cache: show "prog.o", not the cache path.
+        stderr = re.sub(r"\S*/zig/o/[0-9a-f]+/", "", stderr)
         raise CompileError(stderr or proc.stdout or f"zig cc exited with status {proc.returncode}",
                            command="zig cc", name=name)
 
