@@ -577,3 +577,44 @@ def test_header_constants_agree_with_the_kernel():
             compared.append(name)
     for name in ("O_CREAT", "SIGCHLD", "SA_RESTART", "SIG_SETMASK", "F_DUPFD_CLOEXEC", "S_IFDIR", "AT_FDCWD", "ENOENT"):
         assert name in compared, name
+
+
+def _offsets(fmt, names):
+    """Field offsets of a little-endian Python struct format, one name per item ('' skips one)."""
+    import struct
+    order, items = fmt[0], []
+    for count, code in re.findall(r"(\d*)([a-zA-Z])", fmt[1:]):
+        items += [f"{count}x"] if code == "x" else [code] * int(count or 1)
+    out, so_far = {}, order
+    for name, item in zip(names, items):
+        if name:
+            out[name] = struct.calcsize(so_far)
+        so_far += item
+    return out, struct.calcsize(fmt)
+
+
+def test_struct_layouts_agree_with_the_kernel():
+    """struct stat, struct sigaction, struct dirent and struct timespec have the kernel's offsets and sizes."""
+    import sys
+    from oskit.kernel import signal as ksignal, sys_time, vfs
+    from oskit.toolchain.build import TARGET_FLAGS
+    stat_names = ["st_dev", "st_ino", "st_nlink", "st_mode", "st_bsdflags", "st_uid", "st_gid", "st_padding1",
+                  "st_rdev", "st_atim.tv_sec", "st_atim.tv_nsec", "st_mtim.tv_sec", "", "st_ctim.tv_sec", "",
+                  "st_birthtim.tv_sec", "", "st_size", "st_blocks", "st_blksize", "st_flags", "st_gen"]
+    layouts = [("struct stat", *_offsets(vfs.STAT_FORMAT, stat_names)),
+               ("struct sigaction", *_offsets(ksignal.SIGACTION.format, ["sa_handler", "sa_flags", "sa_mask"])),
+               ("struct dirent", *_offsets(vfs.DIRENT_HEADER.format + "c",
+                                           ["d_fileno", "d_off", "d_reclen", "d_type", "", "d_namlen", "", "d_name"])),
+               ("struct timespec", *_offsets(sys_time.TIMESPEC.format, ["tv_sec", "tv_nsec"]))]
+    lines = ["#include <stddef.h>", "#include <dirent.h>", "#include <signal.h>", "#include <sys/stat.h>",
+             "#include <time.h>"]
+    for ctype, offsets, size in layouts:
+        for field, off in offsets.items():
+            lines.append(f'_Static_assert(offsetof({ctype}, {field}) == {off}, "{ctype} {field}: kernel says {off}");')
+        if ctype != "struct dirent":     # the kernel's dirent format is the header only
+            lines.append(f'_Static_assert(sizeof({ctype}) == {size}, "sizeof {ctype}: kernel says {size}");')
+    assert len(lines) > 30
+    proc = subprocess.run([sys.executable, "-m", "ziglang", "cc", *TARGET_FLAGS, "-std=c11", "-I", str(INCLUDE),
+                           "-c", "-o", os.devnull, "-x", "c", "-"], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
