@@ -8,6 +8,7 @@ What a loadable file must be (each check has its own one-line ElfError):
     an executable                     (e_type = ET_EXEC; not a relocatable .o or a shared object)
     every PT_LOAD segment in RAM      (by physical address, p_paddr .. p_paddr + p_memsz)
     the entry point in RAM
+    tohost and fromhost in RAM        (when the program defines them: see htif.py)
 
 Loading copies each PT_LOAD segment's p_filesz bytes from the file to its
 physical address and zero-fills the rest up to p_memsz (the .bss). The
@@ -110,8 +111,15 @@ def read_elf(source: str | Path | bytes, ram_base: int, ram_size: int) -> tuple[
         symtab = elf.get_section_by_name(".symtab")
         if symtab is not None:
             for sym in symtab.iter_symbols():
-                if sym.name and sym["st_info"]["type"] in ("STT_NOTYPE", "STT_OBJECT", "STT_FUNC"):
+                if not sym.name or sym["st_info"]["type"] not in ("STT_NOTYPE", "STT_OBJECT", "STT_FUNC"):
+                    continue
+                # A global symbol wins over a local (static) one of the same name.
+                if sym.name not in symbols or sym["st_info"]["bind"] != "STB_LOCAL":
                     symbols[sym.name] = sym["st_value"]
+        for name_ in ("tohost", "fromhost"):
+            addr = symbols.get(name_)
+            if addr is not None and not (ram_base <= addr and addr + 8 <= ram_end):
+                raise ElfError(f"{name}: its {name_} symbol at {addr:#x} is outside RAM [{ram_base:#x}, {ram_end:#x})")
     except (_PyElfError, struct.error, ValueError, EOFError) as e:
         raise ElfError(f"{name}: a damaged ELF file ({e})") from None
     return ElfImage(name, entry, tuple(segments), symbols), chunks

@@ -131,3 +131,8 @@ def test_unreadable_path(tmp_path):
 def test_a_damaged_file():
     """A file cut short after the header is refused as damaged, not with a traceback from the parser."""
     assert "damaged ELF file" in one_line_error(make_elf()[:70])
+
+
+def test_tohost_outside_ram():
+    """A tohost symbol that does not point into RAM is refused (HTIF could never see the exit)."""
+    assert "its tohost symbol at 0x1000 is outside RAM" in one_line_error(make_elf(symbols=[("tohost", 0x1000)]))
