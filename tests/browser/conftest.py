@@ -18,7 +18,7 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 @pytest.fixture(scope="module")
 def lab_server():
     """A JupyterLab server on 127.0.0.1 with throwaway settings; stopped after the module."""
-    server = LabServer(REPO).start()
+    server = LabServer.launch(REPO)
     yield server
     server.stop()
     strays = server.stray_pids()

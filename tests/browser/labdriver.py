@@ -88,6 +88,20 @@ class LabServer:
 
     # -- start and stop ----------------------------------------------------------------------
 
+    @classmethod
+    def launch(cls, root_dir: Path, attempts: int = 3) -> "LabServer":
+        """Start a server on a free port; retry on a new port if another process took it first."""
+        for attempt in range(attempts):
+            server = cls(root_dir)
+            try:
+                return server.start()
+            except LabError as exc:
+                # free_port() cannot reserve the port: between it and the server's bind, another
+                # program may take it. Only that failure is worth another try.
+                if "is not available" not in str(exc) or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def start(self) -> "LabServer":
         """Start the server and wait until its REST API answers; raise LabError otherwise."""
         settings = self.tmp / "settings"

@@ -36,7 +36,7 @@ def broken_server(tmp_path_factory):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     nbformat.write(nb, root / "broken.ipynb")
-    server = LabServer(root).start()
+    server = LabServer.launch(root)
     yield server
     server.stop()
 
@@ -70,7 +70,7 @@ def test_server_stop_leaves_no_kernel_behind(browser, tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                  "language": "python"}
     (tmp_path / "empty.ipynb").write_text(nbformat.writes(nb))
-    server = LabServer(tmp_path).start()
+    server = LabServer.launch(tmp_path)
     page = browser.new_page()
     try:
         Lab(server, page, tmp_path, timeout=30).open_notebook("empty.ipynb")
@@ -105,3 +105,17 @@ def test_serving_a_missing_directory_is_refused(tmp_path):
     """Asking for a server on a directory that does not exist names that directory."""
     with pytest.raises(LabError, match="missing, does not exist"):
         LabServer(tmp_path / "missing")
+
+
+def test_launch_moves_to_another_port_when_its_port_is_taken(tmp_path, monkeypatch):
+    """If the free port is taken before the server binds it, launch() retries on a new one."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        ports = [taken.getsockname()[1], labdriver.free_port()]
+        monkeypatch.setattr(labdriver, "free_port", lambda: ports.pop(0))
+        server = LabServer.launch(tmp_path)
+        try:
+            assert server.port != taken.getsockname()[1]
+            assert "version" in server.api("GET", "api")  # it answers on the new port
+        finally:
+            server.stop()
