@@ -326,3 +326,26 @@ def test_impossible_boards_are_refused(bad):
     """A machine with no hart or no RAM is refused with a message naming the argument."""
     with pytest.raises(ValueError, match=next(iter(bad))):
         Machine(**bad)
+
+
+def test_htif_console_putchar_and_unsupported_commands():
+    """tohost device 1 command 1 prints a byte (and is cleared); a proxied system call stops the run, saying why."""
+    elf = program(
+        "htif",
+        """
+        extern volatile unsigned long tohost;
+        int main(void) {
+            for (const char *s = "hi\\n"; *s; s++) {
+                tohost = (1UL << 56) | (1UL << 48) | (unsigned char)*s;
+                while (tohost)
+                    ;
+            }
+            tohost = 0x80001000UL;           /* even: a pointer to a Spike syscall block */
+            for (;;)
+                ;
+        }
+        """,
+    )
+    m, r = run(elf)
+    assert m.uart.output.text == "hi\n"
+    assert r.reason == "stopped" and r.detail.startswith("unsupported HTIF command 0x80001000")
