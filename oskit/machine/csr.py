@@ -316,6 +316,8 @@ class CSRFile:
                 self.pmpaddr[i] = v & PMPADDR_MASK
         elif 0xB03 <= n <= 0xB1F or 0x323 <= n <= 0x33F:
             pass  # hpm counters and events are hard-wired to 0
+        elif n == 0x301:
+            pass  # misa: writes are ignored (choices.MISA_VALUE)
         elif n == 0x14D:  # stimecmp
             self.stimecmp = v
         elif n in _FIELD:
