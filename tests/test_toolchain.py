@@ -49,7 +49,7 @@ def test_second_identical_build_comes_from_the_cache(cache):
     second = build({"hello.c": HELLO})
     t2 = time.perf_counter()
     assert second == first and second.stat().st_mtime_ns == mtime
-    assert t2 - t1 < 0.05, f"cached build took {t2 - t1:.3f} s (first build: {t1 - t0:.3f} s)"
+    assert t2 - t1 < 0.25, f"cached build took {t2 - t1:.3f} s (first build: {t1 - t0:.3f} s)"
 
 
 def test_cache_key_follows_source_flags_and_mode_inputs(cache, tmp_path):
