@@ -122,11 +122,25 @@ def _tree_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name.endswith(suffixes))
 
 
+# path -> (mtime_ns, size, sha256 of the contents): a file is read again only when it changed,
+# so that a cached build of a user program does not re-read all of libc every time.
+_file_digests: dict[Path, tuple[int, int, bytes]] = {}
+
+
+def _digest(f: Path) -> bytes:
+    st = f.stat()
+    known = _file_digests.get(f)
+    if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
+        return known[2]
+    d = hashlib.sha256(f.read_bytes()).digest()
+    _file_digests[f] = (st.st_mtime_ns, st.st_size, d)
+    return d
+
+
 def _hash_files(h, files: Iterable[Path]) -> None:
     for f in files:
         h.update(str(f).encode() + b"\0")
-        h.update(f.read_bytes())
-        h.update(b"\0")
+        h.update(_digest(f))
 
 
 # --------------------------------------------------------------- compiler ---
