@@ -364,3 +364,43 @@ def test_reading_the_terminal_flushes_the_prompt_first():
     assert "hello, ada\n" in p.stdout and p.stdout.startswith("name? ")
     trace = [r.name for r in k.trace.syscalls(pid=p.pid) if r.name in ("read", "write")]
     assert trace[:2] == ["write", "read"]
+
+
+HELLO = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+    printf("getpid by number: %d\n", syscall(SYS_getpid) == getpid());
+    printf("hello(7) = %ld\n", syscall(555, 7));
+    errno = 0;
+    printf("hello(-1) = %ld, errno %d\n", syscall(555, -1), errno);
+    printf("number 600: %ld, errno %d\n", syscall(600), errno);
+    return 0;
+}
+"""
+
+
+def test_a_call_added_from_python_is_reachable_through_syscall():
+    """The notebook flow: a line added to syscalls.master, load()ed, a @syscall handler, and syscall(555, x) in C."""
+    from oskit.kernel import makesyscalls
+    from oskit.kernel.errno import EINVAL
+    from oskit.kernel.syscall import HANDLERS, SyscallError, syscall
+
+    def sys_hello(td, x):
+        if x < 0:
+            raise SyscallError(EINVAL)
+        return x * 6
+
+    text = makesyscalls.MASTER.read_text() + "555\tAUE_NULL\tSTD\t{ int hello(int x); }\n"
+    try:
+        makesyscalls.load(makesyscalls.generate(text))
+        syscall(sys_hello)
+        p, k = run(HELLO)
+    finally:
+        HANDLERS.pop("hello", None)
+        makesyscalls.load()
+    assert p.stdout == ("getpid by number: 1\nhello(7) = 42\nhello(-1) = -1, errno 22\n"
+                        "number 600: -1, errno 78\n")
+    assert [r.call for r in calls(k, p.pid, "hello")] == ["hello(7)", "hello(-1)"]

@@ -171,3 +171,17 @@ def test_cli_reports_bad_master_file(tmp_path):
                           capture_output=True, text=True, cwd=ms.ROOT)
     assert proc.returncode == 2
     assert "syscalls.master:2: numbers must be consecutive: expected 1, found 5" in proc.stderr
+
+
+def test_load_switches_the_running_table_and_back():
+    """load(generate(text)) makes a new call visible to the kernel at once; load() restores the checked-in table."""
+    import importlib
+    text = ms.MASTER.read_text() + "555\tAUE_NULL\tSTD\t{ int hello(int x); }\n"
+    try:
+        table = ms.load(ms.generate(text))
+        assert importlib.import_module("oskit.kernel.syscalls_table") is table
+        assert table.SYSCALLS[555].name == "hello"
+        assert ms.stale() == []                       # nothing on disk changed
+    finally:
+        restored = ms.load()
+    assert 555 not in restored.SYSCALLS and restored.SYSCALLS[2].name == "fork"

@@ -18,14 +18,20 @@ The map:
       formatter.
 
 - :func:`write` writes them; :func:`stale` lists the ones that differ from
-  what the master file says. ``python -m oskit.kernel.makesyscalls`` writes,
-  ``--check`` exits 1 and names the stale files.
+  what the master file says; :func:`load` makes the running kernel use a
+  generated table without writing anything (for notebooks).
+  ``python -m oskit.kernel.makesyscalls`` writes, ``--check`` exits 1 and
+  names the stale files.
 
-A notebook adds a call like this::
+A notebook adds a call like this (the kernel dispatches on the new table at
+once; a program calls it with ``syscall(555, 7)`` from <unistd.h>)::
 
     from oskit.kernel import makesyscalls
     text = makesyscalls.MASTER.read_text() + "555\\tAUE_NULL\\tSTD\\t{ int hello(int x); }\\n"
-    makesyscalls.write(makesyscalls.generate(text))
+    makesyscalls.load(makesyscalls.generate(text))      # makesyscalls.load() undoes it
+
+and a developer adding a call for good edits syscalls.master and runs
+``python -m oskit.kernel.makesyscalls``, which rewrites the three files.
 
 Generated files begin with ``DO NOT EDIT: generated from syscalls.master by
 makesyscalls.py``.
@@ -453,6 +459,33 @@ def write(files: dict[str, str] | None = None, root: Path | None = None) -> list
             path.write_text(text)
             changed.append(rel)
     return changed
+
+
+def load(files: dict[str, str] | None = None):
+    """Make the running kernel use the table in ``files`` (from generate()), without
+    touching any file on disk; return the new ``oskit.kernel.syscalls_table`` module.
+
+    A notebook adds a call with ``load(generate(text))`` and goes back to the
+    checked-in table with ``load()``. User programs reach a call that has no
+    libc stub yet through ``syscall(number, ...)`` (<unistd.h>).
+    """
+    import types
+    files = generate() if files is None else files
+    name = "oskit.kernel.syscalls_table"
+    module = types.ModuleType(name, "the system-call table (loaded by makesyscalls.load)")
+    module.__file__ = str(ROOT / TABLE)
+    old = sys.modules.get(name)
+    sys.modules[name] = module              # dataclasses look their module up while it runs
+    try:
+        exec(compile(files[TABLE], str(ROOT / TABLE), "exec"), module.__dict__)
+    except BaseException:
+        if old is not None:
+            sys.modules[name] = old
+        raise
+    package = sys.modules.get("oskit.kernel")
+    if package is not None:
+        package.syscalls_table = module
+    return module
 
 
 def stale(root: Path | None = None, master_text: str | None = None) -> list[str]:

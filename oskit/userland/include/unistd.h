@@ -65,6 +65,9 @@ int     isatty(int fd);
 int     brk(const void *addr);
 void   *sbrk(intptr_t incr);
 
+/* any system call by number (one without a libc stub yet): -1 and errno on failure */
+long    syscall(long number, ...);
+
 /* time */
 unsigned int sleep(unsigned int seconds);
 int     usleep(useconds_t microseconds);
