@@ -32,6 +32,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version as _package_version
 from pathlib import Path
@@ -123,7 +124,9 @@ def _tree_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 # path -> (mtime_ns, size, sha256 of the contents): a file is read again only when it changed,
-# so that a cached build of a user program does not re-read all of libc every time.
+# so that a cached build of a user program does not re-read all of libc every time. A file
+# modified in the last two seconds is always read: two edits within one tick of the file
+# system's clock can leave the same mtime and size (git calls this "racy").
 _file_digests: dict[Path, tuple[int, int, bytes]] = {}
 
 
@@ -133,7 +136,8 @@ def _digest(f: Path) -> bytes:
     if known and known[0] == st.st_mtime_ns and known[1] == st.st_size:
         return known[2]
     d = hashlib.sha256(f.read_bytes()).digest()
-    _file_digests[f] = (st.st_mtime_ns, st.st_size, d)
+    if time.time_ns() - st.st_mtime_ns > 2_000_000_000:
+        _file_digests[f] = (st.st_mtime_ns, st.st_size, d)
     return d
 
 
