@@ -53,6 +53,7 @@ MIE_MTIE = 1 << 7
 MENVCFG_STCE = 1 << 63
 
 REASONS = ("exit", "limit", "stopped", "idle")
+MAX_HARTS = 4095  # the CLINT has room for this many mtimecmp registers below mtime
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ class Machine:
     """A QEMU-virt-like RISC-V board with `harts` harts and `ram_mib` MiB of RAM."""
 
     def __init__(self, harts: int = 1, ram_mib: int = 128, console: Console | None = None):
-        if not isinstance(harts, int) or harts < 1:
-            raise ValueError(f"a machine needs at least 1 hart, found harts={harts!r}")
+        if not isinstance(harts, int) or not 1 <= harts <= MAX_HARTS:
+            raise ValueError(f"harts must be an integer from 1 to {MAX_HARTS}, found harts={harts!r}")
         if not isinstance(ram_mib, int) or not 1 <= ram_mib <= 2048:
             raise ValueError(f"ram_mib must be an integer from 1 to 2048, found {ram_mib!r}")
         self.nharts = harts
@@ -86,6 +87,7 @@ class Machine:
         self.image = None  # the last ELF image loaded
         self.stopping = False  # harts return from run() at the next instruction boundary when True
         self.exit_code: int | None = None
+        self._running = False
         self._stop_reason: str | None = None
         self._stop_detail = ""
         self._tick_residue = 0  # instructions executed since mtime last ticked
@@ -176,8 +178,18 @@ class Machine:
         """Run every hart round-robin until exit, the instruction limit, stop() or idleness."""
         if max_instructions is not None and max_instructions < 0:
             raise ValueError(f"max_instructions must be >= 0 or None, found {max_instructions}")
+        if self._running:
+            raise RuntimeError("Machine.run() called while the machine is already running (from a host call?)")
         if self.exit_code is not None:
             return RunResult("exit", self.exit_code, 0, "the program had already exited")
+        self._running = True
+        try:
+            return self._run(max_instructions)
+        finally:
+            self._running = False
+            self.stopping = False
+
+    def _run(self, max_instructions: int | None) -> RunResult:
         self.stopping = False
         self._stop_reason, self._stop_detail = None, ""
         bus, harts, htif = self.bus, self.harts, self.htif
@@ -195,6 +207,7 @@ class Machine:
                 bus.current_hart = hart.hartid
                 k = hart.run(n)
                 executed += k
+                self.instructions += k
                 if k > longest:
                     longest = k
                 if htif.tohost is not None:
@@ -216,8 +229,6 @@ class Machine:
                     self.clint.set_mtime(min(deadlines))
                 else:
                     reason, detail = "idle", "every hart waits in WFI and no enabled timer can wake one"
-        self.stopping = False
-        self.instructions += executed
         exit_code = self.exit_code if reason == "exit" else None
         return RunResult(reason, exit_code, executed, detail)
 

@@ -321,7 +321,7 @@ def test_mmio_events_name_the_device():
     assert {(e.device, e.hart, e.size) for e in writes} == {("uart", 0, 1)}
 
 
-@pytest.mark.parametrize("bad", [{"harts": 0}, {"ram_mib": 0}, {"harts": "2"}])
+@pytest.mark.parametrize("bad", [{"harts": 0}, {"harts": 5000}, {"ram_mib": 0}, {"harts": "2"}])
 def test_impossible_boards_are_refused(bad):
     """A machine with no hart or no RAM is refused with a message naming the argument."""
     with pytest.raises(ValueError, match=next(iter(bad))):
@@ -349,3 +349,15 @@ def test_htif_console_putchar_and_unsupported_commands():
     m, r = run(elf)
     assert m.uart.output.text == "hi\n"
     assert r.reason == "stopped" and r.detail.startswith("unsupported HTIF command 0x80001000")
+
+
+def test_run_cannot_be_reentered_from_a_host_call():
+    """Calling m.run() from inside a host function is an emulator-level error, not a guest event."""
+    elf = program("reenter", "int main(void) { ((void (*)(void))0xFFFFFFFFFFF00000UL)(); return 0; }")
+    m = Machine()
+    m.load_elf(elf)
+    m.hostcalls.register("again", lambda hart: m.run())
+    with pytest.raises(RuntimeError, match="already running"):
+        m.run(max_instructions=100_000)
+    m.hostcalls.register("again", lambda hart: None)  # the hart is still at the call: make it harmless
+    assert m.run(max_instructions=100_000).reason == "exit"  # and the machine runs again
