@@ -189,3 +189,11 @@ def test_user_program_runs_as_a_process(user_cache):
     p = k.spawn("/bin/t", ["t", "hi"])
     k.run(until=p.exited, max_instructions=2_000_000)
     assert (p.stdout, p.exit_status) == ("argc=2 hi\n", 3)
+
+
+def test_assert_stays_on_unless_asked(cache):
+    """NDEBUG is not defined by default (assert works), and cflags=["-DNDEBUG"] still turns it off."""
+    src = {"nd.c": "#ifdef NDEBUG\nint ndebug_on;\n#else\nint ndebug_off;\n#endif\n"
+                   "int main(void) { return 0; }\n"}
+    assert "ndebug_off" in symbols(build(src))
+    assert "ndebug_on" in symbols(build(src, cflags=["-DNDEBUG"]))

@@ -47,7 +47,9 @@ TARGET_FLAGS = (
     "-mcmodel=medany",
     "-nostdlib", "-ffreestanding", "-static", "-fno-pic",
 )
-OPT_FLAGS = ("-O2", "-g")
+# zig cc defines NDEBUG at -O2; C programmers expect assert() to work unless they ask
+# otherwise, so undefine it (a user's cflags=["-DNDEBUG"] comes later and wins).
+OPT_FLAGS = ("-O2", "-g", "-UNDEBUG")
 
 TOOLCHAIN_DIR = Path(__file__).resolve().parent
 BARE_DIR = TOOLCHAIN_DIR / "bare"
