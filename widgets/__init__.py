@@ -2,10 +2,18 @@
 
 The map (one module per view; every view takes the object it shows):
 
-    registers.py    Registers(hart)       pc, mode, x0..x31 by ABI name, trap CSRs decoded; changes lit
-    console.py      Console(machine)      the UART as a terminal: output, and an input line (uart.feed)
-    tlbview.py      TLBView(hart)         TLB entries (page -> frame, ASID, size, flags), hits/misses
-    pagetable.py    PageTable(hart|proc)  the Sv39 tree from satp, collapsible, the last walk lit
+  the machine
+    registers.py    Registers(hart)        pc, mode, x0..x31 by ABI name, trap CSRs decoded; changes lit
+    console.py      Console(machine|k)     the UART as a terminal: output, and an input line (uart.feed)
+    tlbview.py      TLBView(hart)          TLB entries (page -> frame, ASID, size, flags), hits/misses
+    pagetable.py    PageTable(hart|proc)   the Sv39 tree from satp, collapsible, the last walk lit
+  the kernel
+    trapstepper.py  TrapStepper(k)         step a trap through its six steps; disassembly; SVG path
+    trapframe.py    TrapFrame(thread|k)    the saved registers in guest memory, what was written lit
+    syscalltrace.py SyscallTrace(k)        recorded system calls, filterable by pid and name
+    processtree.py  ProcessTree(k)         parents and children with their states and exit status
+    memorymap.py    MemoryMap(proc)        map entries with resident pages; physical frames by user
+    plots.py        Plots(k)               faults over time, calls by name, user vs kernel time
 
 Shared pieces:
 
@@ -15,12 +23,20 @@ Shared pieces:
     fields.py       CSR fields in words (sstatus, scause, satp, stvec)
     peek.py         side-effect-free reads of guest memory and Sv39 walks
 
-oskit never imports this package (tests/widgets/test_isolation.py checks it).
+Buttons that drive (TrapStepper's, Console's input) use only the public API: kernel.run(...),
+uart.feed(...). oskit never imports this package (tests/widgets/test_isolation.py checks it).
 """
 
 from widgets.console import Console
+from widgets.memorymap import MemoryMap
 from widgets.pagetable import PageTable
+from widgets.plots import Plots
+from widgets.processtree import ProcessTree
 from widgets.registers import Registers
+from widgets.syscalltrace import SyscallTrace
 from widgets.tlbview import TLBView
+from widgets.trapframe import TrapFrame
+from widgets.trapstepper import TrapStepper
 
-__all__ = ["Console", "PageTable", "Registers", "TLBView"]
+__all__ = ["Console", "MemoryMap", "PageTable", "Plots", "ProcessTree", "Registers", "SyscallTrace",
+           "TLBView", "TrapFrame", "TrapStepper"]

@@ -73,6 +73,8 @@ def kernel_of(obj):
 class View(w.VBox):
     """The base of every oskit view: subclasses give _subscriptions(), _render() and _describe()."""
 
+    RENDER_INTERVAL = RENDER_INTERVAL  # a view that is costly to draw sets a longer one
+
     def __init__(self, children=(), **kwargs):
         super().__init__(children=list(children), **kwargs)
         self.add_class("oskit-view")
@@ -112,10 +114,11 @@ class View(w.VBox):
 
     def detach(self) -> None:
         """Unsubscribe everything; the view keeps showing its last drawing."""
-        for bus, kind, fn in self._subscribed:
+        subscribed = getattr(self, "_subscribed", [])  # absent when __init__ failed half-way
+        for bus, kind, fn in subscribed:
             bus.unsubscribe(kind, fn)
-        self._subscribed.clear()
-        if self.attached:
+        subscribed.clear()
+        if getattr(self, "attached", False):
             ip = _ipython()
             if ip is not None:
                 try:
@@ -138,7 +141,7 @@ class View(w.VBox):
     def mark_dirty(self) -> None:
         """Something changed: redraw now if the last drawing is older than RENDER_INTERVAL."""
         self.dirty = True
-        if time.monotonic() - self._last_render >= RENDER_INTERVAL:
+        if time.monotonic() - self._last_render >= self.RENDER_INTERVAL:
             self.refresh()
 
     def refresh(self) -> None:

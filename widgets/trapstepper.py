@@ -1,0 +1,374 @@
+"""TrapStepper: walk a trap from user mode into the kernel and back, one instruction at a time.
+
+Buttons drive the kernel through its public run API only
+(``kernel.run(max_instructions=...)``), so a stepped run does exactly what an
+unwatched run does, timer interrupts included:
+
+    step          one instruction (``kernel.run(max_instructions=1)``)
+    to next trap  run until the hart takes a trap (a "trap" event stops the run)
+    to return     run until the next sret/mret (an "xret" event stops the run)
+    run / pause   run in slices; between slices the notebook handles clicks, so pause works
+
+Where the hart is, among the six steps of a trap (see oskit/kernel/trampoline.S),
+is read from its pc and mode:
+
+    user   U-mode: the program runs
+    1      pc == uservec (stvec): the hardware just trapped (sepc, scause, stval, SPP set)
+    2      uservec < pc < userret: the trampoline saves the registers into the trap frame
+    3      pc == the host function trap(): the next step runs Python (oskit/kernel/trap.py)
+    4      pc == userret right after trap() returned: the scheduler has chosen the thread
+    5      userret < pc < the sret: the trampoline restores the registers from the frame
+    6      pc at the sret: the next step returns to sepc in the mode SPP names
+    idle   the hart's idle loop (wfi) in S-mode
+
+The trap path is drawn as inline SVG with the current step lit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import ipywidgets as w
+
+from oskit.machine.decode import disassemble
+
+from widgets import fields, peek
+from widgets.base import View, kernel_of
+from widgets.style import badge, esc, header, hexw
+
+STEPS = {
+    "user": "the user program runs (U-mode)",
+    "1": "hardware: pc → sepc, cause → scause, jump to stvec",
+    "2": "trampoline: save 31 registers and sepc in the trap frame",
+    "3": "trap() in Python handles the cause",
+    "4": "scheduler: pick the thread to run (satp, sscratch)",
+    "5": "trampoline: restore the registers from the trap frame",
+    "6": "sret: back to sepc, in the mode sstatus.SPP names",
+    "idle": "idle loop: the hart waits for an interrupt (wfi)",
+    "kernel": "S-mode code outside the trap path",
+}
+BOX_LABELS = (("1", "hardware"), ("2", "save regs"), ("3", "trap()"), ("4", "schedule"),
+              ("5", "restore"), ("6", "sret"))
+RUN_LIMIT = 5_000_000  # instructions "to next trap"/"to return" run before giving up
+SLICE = 50_000  # instructions per slice of "run" (about 0.05-0.1 s of host time)
+WINDOW = (5, 7)  # instructions shown before and from pc
+
+
+class TrapStepper(View):
+    """Step a trap through its six steps (user -> hardware -> trampoline -> trap() -> back), drawn live.
+
+    Example::
+
+        import oskit
+        from widgets import TrapStepper
+        k = oskit.boot(); p = k.spawn("/bin/echo", ["echo", "hi"])
+        ts = TrapStepper(k); ts       # click "to next trap", then "step" ...
+        ts.next_trap(); ts.position   # or drive it from code: "1", scause in ts.last_trap
+    """
+
+    def __init__(self, kernel, hart: int = 0):
+        self.kernel = kernel_of(kernel)
+        self.machine = self.kernel.machine
+        self.hart = self.machine.harts[hart]
+        k = self.kernel
+        self.uservec = k.uservec
+        self.userret = k.uservec - k.text_offsets["uservec"] + k.text_offsets["userret"]
+        self.idle_pc = k.idle_pc
+        self.trap_fn = k.trap_addr
+        self.sret_pc = self._find_sret()
+        self.labels = {self.uservec: "uservec", self.userret: "userret", self.idle_pc: "idle",
+                       self.sret_pc: "(step 6)"}
+        # What the handlers record (cheap: a few assignments per event).
+        self.last_trap = None  # the machine's TrapEvent of the last trap on this hart
+        self.last_xret = None
+        self.switched = None  # the kernel's "switch" probe during the last trap(), if any
+        self.happened: list[str] = []  # the latest happenings, newest last
+        self.running = False
+        self._stop_on: str | None = None  # "trap" or "xret" while a button runs to one
+
+        self.head = w.HTML()
+        self.buttons = {}
+        row = []
+        for name, label, tip in (("step", "step", "execute one instruction"),
+                                 ("trap", "to next trap", "run until the hart takes a trap"),
+                                 ("ret", "to return", "run until the next sret"),
+                                 ("run", "run", "run until paused (or nothing is left to run)"),
+                                 ("pause", "pause", "stop a run")):
+            b = w.Button(description=label, tooltip=tip, layout=w.Layout(width="auto"))
+            b.add_class(f"oskit-{name}")
+            b.on_click(lambda _b, n=name: self._clicked(n))
+            self.buttons[name] = b
+            row.append(b)
+        self.buttons["pause"].disabled = True
+        self.toolbar = w.HBox(row)
+        self.status = w.HTML()
+        self.status.add_class("oskit-pc")
+        self.diagram = w.HTML()
+        self.diagram.add_class("oskit-trap-path")
+        self.listing = w.HTML()
+        self.happenings = w.HTML()
+        super().__init__([self.head, self.toolbar, self.status, self.diagram, self.listing,
+                          self.happenings])
+        self.refresh()
+
+    def _find_sret(self) -> int:
+        """The address of the trampoline's sret (the last instruction of step 5's code)."""
+        from oskit.machine.decode import decode
+
+        pa = peek.walk(self.machine, self.kernel.kpmap.satp, self.userret).pa
+        for i in range(64):
+            word = peek.read_u32(self.machine, pa + 4 * i) if pa is not None else None
+            if word is not None and (d := decode(word)) is not None and d.op.name == "sret":
+                return self.userret + 4 * i
+        raise RuntimeError("TrapStepper: no sret found after userret in the trampoline")
+
+    # -- watching ------------------------------------------------------------------------------
+
+    def _subscriptions(self):
+        ev, probes = self.machine.events, self.kernel.probes
+        return [(ev, "trap", self._on_trap), (ev, "xret", self._on_xret),
+                (ev, "hostcall", self._on_hostcall), (probes, "switch", self._on_switch),
+                (probes, "syscall_entry", self._on_syscall)]
+
+    def _note(self, text: str) -> None:
+        self.happened.append(text)
+        if len(self.happened) > 40:
+            del self.happened[:20]
+
+    def _on_trap(self, e) -> None:
+        if e.hart != self.hart.hartid:
+            return
+        self.last_trap = e
+        self.switched = None
+        kind = "interrupt" if e.interrupt else "exception"
+        self._note(f"trap: {kind} {e.cause} ({fields.cause_name(e.cause, e.interrupt)}) "
+                   f"from {fields.priv_name(e.from_priv)}-mode at {hexw(e.epc)}")
+        if self._stop_on == "trap":
+            self.machine.stop("TrapStepper: trap")
+        self.mark_dirty()
+
+    def _on_xret(self, e) -> None:
+        if e.hart != self.hart.hartid:
+            return
+        self.last_xret = e
+        self._note(f"{e.kind}: to {fields.priv_name(e.to_priv)}-mode at {hexw(e.pc)}")
+        if self._stop_on == "xret":
+            self.machine.stop("TrapStepper: return")
+        self.mark_dirty()
+
+    def _on_hostcall(self, e) -> None:
+        if e.hart == self.hart.hartid and e.addr == self.trap_fn:
+            self._note("trap(): Python runs (oskit/kernel/trap.py)")
+
+    def _on_switch(self, e) -> None:
+        if e.hart == self.hart.hartid:
+            self.switched = e
+            self._note(f"switch: {_thread_text(e.old)} → {_thread_text(e.new)}")
+
+    def _on_syscall(self, e) -> None:
+        rec = e.record
+        self._note(f"  system call by pid {rec.pid}: {rec.call}")
+
+    # -- driving ---------------------------------------------------------------------------------
+
+    def _clicked(self, name: str) -> None:
+        {"step": self.step, "trap": self.next_trap, "ret": self.to_return,
+         "run": self.run, "pause": self.pause}[name]()
+
+    def _drive(self, max_instructions: int, stop_on: str | None = None):
+        self.attach()  # driving without watching would miss the events that stop the run
+        self._stop_on = stop_on
+        try:
+            result = self.kernel.run(max_instructions=max_instructions)
+        finally:
+            self._stop_on = None
+        self.refresh()
+        return result
+
+    def step(self):
+        """Execute one instruction (or take one trap); returns the kernel's run result."""
+        return self._drive(1)
+
+    def next_trap(self):
+        """Run until this hart takes a trap (at most RUN_LIMIT instructions)."""
+        return self._drive(RUN_LIMIT, "trap")
+
+    def to_return(self):
+        """Run until the next sret/mret on this hart (at most RUN_LIMIT instructions)."""
+        return self._drive(RUN_LIMIT, "xret")
+
+    def run(self) -> None:
+        """Run in slices of SLICE instructions until paused, or until nothing is left to run.
+
+        In a notebook the slices are scheduled on the kernel's event loop, so a
+        click on "pause" is handled between two slices; headless, it runs the
+        slices in a loop (until idle, exit or RUN_LIMIT).
+        """
+        self.running = True
+        self.buttons["pause"].disabled = False
+        self.buttons["run"].disabled = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            done = 0
+            while self.running and done < RUN_LIMIT:
+                r = self._drive(SLICE)
+                done += r.instructions
+                if r.reason != "limit":
+                    break
+            self.pause()
+        else:
+            loop.call_soon(self._slice, loop)
+
+    def _slice(self, loop) -> None:
+        if not self.running:
+            return
+        r = self._drive(SLICE)
+        if r.reason == "limit" and self.running:
+            loop.call_later(0.001, self._slice, loop)
+        else:
+            self._note(f"run ended: {r.reason} {r.detail}".rstrip())
+            self.pause()
+
+    def pause(self) -> None:
+        """Stop a run started with run() after the current slice."""
+        self.running = False
+        self.buttons["pause"].disabled = True
+        self.buttons["run"].disabled = False
+        self.refresh()
+
+    # -- where are we --------------------------------------------------------------------------------
+
+    @property
+    def position(self) -> str:
+        """The step the hart is at: "user", "1".."6", "idle" or "kernel" (see the module docstring)."""
+        pc, priv = self.hart.pc, int(self.hart.priv)
+        if priv == 0:
+            return "user"
+        if pc == self.trap_fn:
+            return "3"
+        if pc == self.uservec:
+            return "1"
+        if self.uservec < pc < self.userret:
+            return "2"
+        if pc == self.userret:
+            return "4"
+        if self.userret < pc < self.sret_pc:
+            return "5"
+        if pc == self.sret_pc:
+            return "6"
+        if self.idle_pc <= pc < self.idle_pc + 8:
+            return "idle"
+        return "kernel"
+
+    def _describe(self) -> str:
+        return f"hart {self.hart.hartid}"
+
+    # -- drawing ---------------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        pos = self.position
+        hart, csr = self.hart, self.hart.csr
+        self.head.value = header("Trap stepper", f"hart {hart.hartid}: {self._current_thread()}")
+        scause = csr.read("scause")
+        step_text = STEPS[pos]
+        if pos == "4":
+            step_text += ": " + (f"switched to {_thread_text(self.switched.new)}" if self.switched
+                                 else "the same thread continues")
+        mode = fields.priv_name(hart.priv)
+        self.status.value = (
+            f'<div><span class="oskit-mono">pc <b>{hexw(hart.pc)}</b></span> '
+            f'{badge(mode + "-mode", "ok" if mode == "U" else "cur")} '
+            f'{badge("step " + pos if pos in "123456" else pos, "cur")} {esc(step_text)}</div>'
+            f'<div class="oskit-mono">scause {scause:#x} ({esc(fields.cause_name(scause))}) '
+            f'sepc {hexw(csr.read("sepc"))} stval {hexw(csr.read("stval"))}</div>')
+        self.diagram.value = trap_path_svg(pos)
+        self.listing.value = self._listing()
+        recent = self.happened[-8:]
+        self.happenings.value = ('<div class="oskit-dim">what happened (newest last):</div><div class="oskit-mono">'
+                                 + "".join(f"<div>{esc(t)}</div>" for t in recent) + "</div>") if recent else ""
+
+    def _current_thread(self) -> str:
+        for hs in getattr(self.kernel, "percpu", []):
+            if hs.hartid == self.hart.hartid:
+                return _thread_text(hs.curthread)
+        return "?"
+
+    def _listing(self) -> str:
+        pc = self.hart.pc
+        if pc == self.trap_fn:
+            ra = self.hart.x[1]
+            return (f'<div class="oskit-mono"><div class="oskit-cur">▶ {hexw(pc)}  host function trap(): '
+                    f'the next step runs Python (oskit/kernel/trap.py)</div>'
+                    f'<div class="oskit-dim">  then returns to ra = {hexw(ra)} '
+                    f'({esc(self.labels.get(ra, ""))})</div></div>')
+        before, after = WINDOW
+        lines = []
+        for i in range(-before, after):
+            addr = pc + 4 * i
+            if addr < 0:
+                continue
+            data = peek.read_va(self.machine, self.hart, addr, 4)
+            label = self.labels.get(addr, "")
+            if label and label != "(step 6)":
+                lines.append(f'<div class="oskit-dim">{esc(label)}:</div>')
+            if data is None:
+                text, word = "(not mapped)", ""
+            else:
+                word_v = int.from_bytes(data, "little")
+                text, word = disassemble(word_v, addr), f"{word_v:08x}"
+            mark = "▶" if addr == pc else " "
+            cls = ' class="oskit-cur"' if addr == pc else ""
+            note = ""
+            if "jalr" in text and self.uservec < addr < self.userret:
+                note = '  <span class="oskit-dim">← calls trap() (Python)</span>'
+            lines.append(f"<div{cls}>{mark} {hexw(addr)}  {word:8}  {esc(text)}{note}</div>")
+        return f'<div class="oskit-mono">{"".join(lines)}</div>'
+
+
+def _thread_text(td) -> str:
+    """"pid 2 (hello)" for a user thread, "idle" for a hart's idle thread."""
+    if td is None:
+        return "nobody"
+    proc = td.proc
+    if proc.pid == 0:
+        return "idle"
+    return f"pid {proc.pid} ({proc.comm})"
+
+
+def trap_path_svg(position: str) -> str:
+    """The user -> kernel -> user path as inline SVG, the box for `position` lit."""
+    width, box_w, gap, top, low = 660, 96, 14, 12, 96
+    parts = [f'<svg class="oskit-svg" width="{width}" height="150" role="img" '
+             f'aria-label="trap path, at {esc(position)}" data-step="{esc(position)}" '
+             f'xmlns="http://www.w3.org/2000/svg">',
+             '<defs><marker id="oskit-arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" '
+             'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="currentColor"/></marker></defs>']
+    lit = " oskit-lit"
+    user_cls = "oskit-box" + (lit if position == "user" else "")
+    parts.append(f'<rect class="{user_cls}" x="10" y="{top}" width="{width - 20}" height="34" rx="6"/>'
+                 f'<text x="{width // 2}" y="{top + 22}" text-anchor="middle">user program (U-mode)</text>')
+    parts.append(f'<text x="10" y="{low - 8}">kernel (S-mode)</text>')
+    xs = [10 + i * (box_w + gap) for i in range(6)]
+    for (step, label), x in zip(BOX_LABELS, xs):
+        cls = "oskit-box" + (lit if position == step else "")
+        parts.append(f'<rect class="{cls}" x="{x}" y="{low}" width="{box_w}" height="40" rx="6"/>'
+                     f'<text x="{x + box_w // 2}" y="{low + 17}" text-anchor="middle">{step}</text>'
+                     f'<text x="{x + box_w // 2}" y="{low + 32}" text-anchor="middle">{esc(label)}</text>')
+    for i in range(5):
+        x1, x2 = xs[i] + box_w, xs[i + 1]
+        cls = "oskit-arrow" + (lit if position == BOX_LABELS[i + 1][0] else "")
+        parts.append(f'<line class="{cls}" x1="{x1}" y1="{low + 20}" x2="{x2 - 2}" y2="{low + 20}" '
+                     f'marker-end="url(#oskit-arrowhead)"/>')
+    down = "oskit-arrow" + (lit if position == "1" else "")
+    up = "oskit-arrow" + (lit if position == "user" else "")
+    parts.append(f'<line class="{down}" x1="{xs[0] + 30}" y1="{top + 34}" x2="{xs[0] + 30}" y2="{low - 2}" '
+                 f'marker-end="url(#oskit-arrowhead)"/>')
+    parts.append(f'<line class="{up}" x1="{xs[5] + 66}" y1="{low}" x2="{xs[5] + 66}" y2="{top + 36}" '
+                 f'marker-end="url(#oskit-arrowhead)"/>')
+    parts.append(f'<text x="{xs[0] + 36}" y="{top + 56}" class="oskit-dim">ecall, fault, interrupt</text>')
+    parts.append(f'<text x="{xs[5] + 60}" y="{top + 56}" text-anchor="end" class="oskit-dim">sret</text>')
+    parts.append("</svg>")
+    return "".join(parts)
