@@ -1,0 +1,177 @@
+"""The kernel as a whole: boot, spawn/run, tracing, ENOSYS, panics, determinism, several harts."""
+
+import pytest
+
+import oskit
+from oskit.kernel import KernelPanic, SpawnError, errno
+from oskit.kernel.proc import ProcState
+from oskit.toolchain import build
+
+HELLO = r"""
+#include <stdio.h>
+#include <unistd.h>
+int main(int argc, char **argv) { printf("hi %s\n", argc > 1 ? argv[1] : "?"); close(99); return 5; }
+"""
+
+# t0 = 9999 is no system call at all; the result comes back in a0 with the error flag in t0.
+NOSYS = r"""
+#include <stdio.h>
+int main(void) {
+    register long t0 asm("t0") = 9999;
+    register long a0 asm("a0") = 0;
+    asm volatile("ecall" : "+r"(t0), "+r"(a0) : : "memory");
+    printf("error flag %ld, errno %ld\n", t0, a0);
+    return 0;
+}
+"""
+
+# Fill the callee-saved registers with known values, make system calls, check them after.
+REGS = r"""
+#include <unistd.h>
+int main(void) {
+    long bad = 0;
+    for (int i = 0; i < 3; i++) {
+        register long s2 asm("s2") = 0x1111; register long s3 asm("s3") = 0x2222;
+        register long s4 asm("s4") = 0x3333; register long s11 asm("s11") = 0x4444;
+        asm volatile("" : "+r"(s2), "+r"(s3), "+r"(s4), "+r"(s11));
+        getpid();
+        asm volatile("" : "+r"(s2), "+r"(s3), "+r"(s4), "+r"(s11));
+        bad += (s2 != 0x1111) + (s3 != 0x2222) + (s4 != 0x3333) + (s11 != 0x4444);
+    }
+    return (int)bad;
+}
+"""
+
+
+def make(source: str, name: str, **boot):
+    k = oskit.boot(programs=False, **boot)
+    k.install_program(f"/bin/{name}", build({f"{name}.c": source}, mode="user").read_bytes())
+    return k
+
+
+def test_boot_starts_init_as_pid_1():
+    """After boot, init is process 1, sleeping (in sigsuspend) once it has run, and /dev/console exists."""
+    k = oskit.boot(programs=False)
+    r = k.run()
+    assert r.reason == "idle"
+    init = k.procs[1]
+    assert init.comm == "init" and init.state is ProcState.ACTIVE
+    assert init.main_thread.state.value == "sleeping"
+    assert k.vfs.lookup("/dev/console") is not None
+    assert [rec.name for rec in k.trace.syscalls(pid=1)][:2] == ["sigaction", "sigprocmask"]
+
+
+def test_spawn_run_stdout_status_and_trace():
+    """A spawned program's output, exit status and decoded system calls are all visible."""
+    k = make(HELLO, "hello")
+    p = k.spawn("/bin/hello", ["hello", "world"])
+    r = k.run(until=p.exited)
+    assert r.reason == "until"
+    assert p.stdout == "hi world\n"
+    assert p.exit_status == 5 and p.signaled is None
+    calls = k.trace.syscalls(pid=p.pid)
+    names = [c.name for c in calls]
+    assert names[-1] == "exit" and "write" in names
+    close = next(c for c in calls if c.name == "close")
+    assert close.args == (99,) and close.errno == errno.EBADF
+    assert "close(99) = -1 EBADF (Bad file descriptor)" in k.trace.render(pid=p.pid)
+    write = next(c for c in calls if c.name == "write")
+    assert write.call.startswith("write(1, 0x") and write.result == len("hi world\n")
+
+
+def test_spawn_of_missing_program_is_enoent():
+    """spawn() reports why a program cannot start."""
+    k = oskit.boot(programs=False)
+    with pytest.raises(SpawnError) as e:
+        k.spawn("/bin/nothing")
+    assert e.value.errno == errno.ENOENT
+    assert "/bin/nothing" in str(e.value)
+
+
+def test_unknown_system_call_is_enosys():
+    """A number that is in no table gets ENOSYS (error flag set) and a recorded explanation."""
+    k = make(NOSYS, "nosys")
+    p = k.spawn("/bin/nosys")
+    k.run(until=p.exited)
+    assert p.stdout == f"error flag 1, errno {int(errno.ENOSYS)}\n"
+    rec = next(r for r in k.trace.syscalls(pid=p.pid) if r.number == 9999)
+    assert rec.errno == errno.ENOSYS and "9999" in rec.message
+
+
+def test_registers_survive_system_calls():
+    """The trampoline saves and restores every register: callee-saved values survive ecalls."""
+    k = make(REGS, "regs")
+    p = k.spawn("/bin/regs")
+    k.run(until=p.exited)
+    assert p.exit_status == 0
+
+
+def test_trap_frame_holds_the_syscall_arguments():
+    """At syscall entry the thread's trap frame (guest memory) holds t0 = number and a0.. = arguments."""
+    k = make(HELLO, "hello")
+    seen = []
+
+    def on_entry(ev):
+        if ev.record.name == "close":
+            td = next(t for t in k.procs[ev.record.pid].threads)
+            seen.append((td.frame.t0, td.frame.a0))
+
+    k.probes.subscribe("syscall_entry", on_entry)
+    p = k.spawn("/bin/hello")
+    k.run(until=p.exited)
+    assert seen == [(6, 99)]                      # SYS_close is 6 on FreeBSD
+
+
+def test_a_bug_in_the_kernel_is_a_panic_with_a_report():
+    """An exception inside trap() stops the machine, keeps a report, and refuses to run again."""
+    k = make(HELLO, "hello")
+
+    def buggy(ev):
+        if ev.record.name == "write":
+            raise ZeroDivisionError("a bug in a probe")
+
+    k.probes.subscribe("syscall_entry", buggy)
+    p = k.spawn("/bin/hello")
+    r = k.run(until=p.exited)
+    assert r.reason == "panic"
+    rep = k.panic_report
+    assert "ZeroDivisionError" in rep.message and "a bug in a probe" in rep.traceback
+    assert "hello" in rep.thread and rep.csrs["scause"] == 8
+    assert "panic:" in str(rep)
+    with pytest.raises(KernelPanic):
+        k.run()
+
+
+def test_runs_are_deterministic():
+    """The same program on two fresh kernels makes the same calls with the same results at the same times."""
+    def once():
+        k = make(HELLO, "hello")
+        p = k.spawn("/bin/hello", ["hello", "x"])
+        k.run(until=p.exited)
+        return [(r.pid, r.call, r.result, r.errno, r.start, r.end) for r in k.trace.records], \
+            k.machine.clint.mtime
+    assert once() == once()
+
+
+def test_two_harts_run_a_forking_program():
+    """With two harts, parent and child run side by side and the results are the same."""
+    src = r"""
+    #include <stdio.h>
+    #include <sys/wait.h>
+    #include <unistd.h>
+    int main(void) {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) { volatile long s = 0; for (long i = 0; i < 100000; i++) s += i; _exit((int)(s & 0x7f)); }
+        int st; waitpid(pid, &st, 0);
+        printf("child said %d\n", WEXITSTATUS(st));
+        return 0;
+    }
+    """
+    k = make(src, "twohart", harts=2)
+    p = k.spawn("/bin/twohart")
+    r = k.run(until=p.exited, max_instructions=20_000_000)
+    assert r.reason == "until"
+    assert p.stdout == f"child said {sum(range(100000)) & 0x7f}\n"
+    assert sum(hs.switches for hs in k.percpu) > 0
+    assert all(hs.switches > 0 for hs in k.percpu)
