@@ -75,6 +75,8 @@ def bare_parser() -> argparse.ArgumentParser:
 def program_elf(program: str) -> Path:
     """The ELF to run for PROGRAM: the file itself, or what the toolchain builds from a source file."""
     path = Path(program)
+    if path.is_dir():
+        raise CannotRun(f"{program}: is a directory, expected an ELF, .c or .S file")
     if not path.is_file():
         raise CannotRun(f"{program}: no such file")
     if path.suffix not in SOURCE_SUFFIXES:
@@ -90,6 +92,8 @@ def program_elf(program: str) -> Path:
             raise CannotRun(f"{program}: cannot compile: {last.strip()}") from None
         more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
         raise CannotRun(f"cannot compile {program}: {errors[0]}{more}") from None
+    except OSError as e:  # the compiler itself could not be started
+        raise CannotRun(f"cannot compile {program}: {e}") from None
 
 
 class Tracer:

@@ -50,6 +50,12 @@ def test_a_missing_file(tmp_path):
     assert_one_line_error(proc, "nothere.elf: no such file")
 
 
+def test_a_directory(tmp_path):
+    """A directory given as PROGRAM is named as such."""
+    proc = oskit("run", "--bare", ".", cwd=tmp_path)
+    assert_one_line_error(proc, ".: is a directory")
+
+
 def test_a_compile_error_is_one_line(tmp_path):
     """A C file that does not compile shows the compiler's first error, with file and line, in one line."""
     (tmp_path / "broken.c").write_text("int main(void) {\n    return y;\n}\n")
