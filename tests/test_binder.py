@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import yaml
+from nbformat.sign import NotebookNotary
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = str(Path(sys.executable).parent)
@@ -18,7 +20,8 @@ VENV_BIN = str(Path(sys.executable).parent)
 
 def run_postbuild(cache: Path, script: Path = REPO / "postBuild") -> subprocess.CompletedProcess:
     """Run `script` as repo2docker would (bash, repository root), with `cache` as OSKIT_CACHE."""
-    env = dict(os.environ, OSKIT_CACHE=str(cache), PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
+    env = dict(os.environ, OSKIT_CACHE=str(cache), JUPYTER_DATA_DIR=str(cache / "jupyter"),
+               PATH=VENV_BIN + os.pathsep + os.environ["PATH"])
     return subprocess.run(["bash", str(script)], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=300)
 
@@ -43,7 +46,7 @@ def test_postbuild_is_an_executable_bash_script_that_stops_on_errors():
 
 
 def test_postbuild_fills_an_empty_toolchain_cache(tmp_path):
-    """Run into an empty cache, postBuild leaves libc, a bare program and the boot's programs."""
+    """Into an empty cache, postBuild builds libc, a bare program, the boot's programs; trusts."""
     cache = tmp_path / "cache"
     done = run_postbuild(cache)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -53,6 +56,10 @@ def test_postbuild_fills_an_empty_toolchain_cache(tmp_path):
         c.stem for c in (REPO / "oskit" / "userland" / "bin").glob("*.c")}
     assert expected <= built, f"postBuild did not build {sorted(expected - built)}"
     assert "kernel booted" in done.stdout
+    notary = NotebookNotary(data_dir=str(cache / "jupyter"))
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        assert notary.check_signature(nb), f"postBuild did not trust {path.name}"
 
 
 def test_a_failing_postbuild_step_fails_the_build(tmp_path):

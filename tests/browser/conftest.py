@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: one JupyterLab server and one chromium per test module.
 
-    lab_server  (module)    a LabServer serving the repository root
+    lab_server  (module)    a LabServer serving the repository root, its notebooks trusted
     browser     (module)    Debian's chromium, headless, through playwright
     lab         (function)  a fresh tab (labdriver.Lab); its notebook's kernel is shut down after
 """
@@ -19,6 +19,9 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 def lab_server():
     """A JupyterLab server on 127.0.0.1 with throwaway settings; stopped after the module."""
     server = LabServer.launch(REPO)
+    # Trusted, as postBuild makes them on Binder: saved widget state is drawn on opening.
+    server.trust([p.relative_to(REPO).as_posix() for p in
+                  sorted(REPO.glob("notebooks/*.ipynb")) + sorted(REPO.glob("tests/browser/*.ipynb"))])
     yield server
     server.stop()
     strays = server.stray_pids()

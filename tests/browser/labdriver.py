@@ -85,6 +85,7 @@ class LabServer:
         self.tmp = Path(tempfile.mkdtemp(prefix="oskit-lab-"))
         self.log_path = self.tmp / "jupyter-lab.log"
         self.proc: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}
 
     # -- start and stop ----------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ class LabServer:
             path.write_text(json.dumps(values))
         # Private config, data and runtime directories: nothing from ~/.jupyter leaks in, and
         # every kernel's connection file lands in runtime/, which is how stop() finds strays.
-        env = dict(os.environ,
+        self.env = env = dict(os.environ,
                    JUPYTER_CONFIG_DIR=str(self.tmp / "config"),
                    JUPYTER_DATA_DIR=str(self.tmp / "data"),
                    JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
@@ -148,6 +149,17 @@ class LabServer:
         self.stop()
         raise LabError(f"jupyter lab did not answer on port {self.port} within "
                        f"{self.startup_timeout:.0f} s; its log ends with:\n{tail}")
+
+    def trust(self, paths: list[str]) -> None:
+        """Sign notebooks as trusted for this server (as Binder's postBuild does for the book).
+
+        JupyterLab draws widgets from a notebook's saved state only when it trusts the notebook;
+        otherwise a reader sees `HBox(children=...)` text until the cells run again.
+        """
+        run = subprocess.run([sys.executable, "-m", "jupyter", "trust", *paths], env=self.env,
+                             cwd=self.root_dir, capture_output=True, text=True)
+        if run.returncode != 0:
+            raise LabError(f"jupyter trust {' '.join(paths)} failed:\n{run.stderr[-2000:]}")
 
     def stop(self) -> None:
         """Shut kernels down, SIGTERM the server (SIGKILL after 15 s), kill stray kernels."""

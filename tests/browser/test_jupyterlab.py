@@ -1,12 +1,13 @@
 """Every chapter, and a widget smoke notebook, opened and run in a real JupyterLab in chromium.
 
-What a reader would notice is checked: the notebook opens with an idle kernel, Run All runs every
-cell, no cell shows an error or a traceback, and every widget output is drawn as a widget (not
-"Loading widget..." nor "Error displaying widget"). A screenshot of each notebook goes to
-tests/artifacts/ (gitignored).
+What a reader would notice is checked: the notebook opens with an idle kernel and its widgets
+drawn from the saved state (it is trusted, as on Binder); Run All runs every cell; no cell shows
+an error or a traceback; every widget output is drawn as a widget (not "Loading widget..." nor
+"Error displaying widget"). A screenshot of each notebook goes to tests/artifacts/ (gitignored).
 """
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,20 @@ SMOKE = "tests/browser/widget_smoke.ipynb"
 RUN_ALL_BUDGET_S = 120
 
 
+def saved_widget_count(path: str) -> int:
+    """How many widget views the notebook on disk shows."""
+    nb = json.loads((REPO / path).read_text())
+    return sum(1 for c in nb["cells"] for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
+
+
 def run_and_check(lab, path: str) -> float:
     """Open `path`, Run All, check errors and widgets, save a screenshot; return run seconds."""
     before = hashlib.sha256((REPO / path).read_bytes()).digest()
     lab.open_notebook(path)
+    # What a Binder reader sees first, before running anything: widgets from the saved state.
+    lab.wait_for_widgets()
+    assert lab.widget_count() == saved_widget_count(path)
     seconds = lab.run_all()
     lab.screenshot(Path(path).stem)
     assert lab.errors() == [], f"{path} shows errors after Run All"
