@@ -193,7 +193,8 @@ def test_user_program_runs_as_a_process(user_cache):
 
 def test_assert_stays_on_unless_asked(cache):
     """NDEBUG is not defined by default (assert works), and cflags=["-DNDEBUG"] still turns it off."""
-    src = {"nd.c": "#ifdef NDEBUG\nint ndebug_on;\n#else\nint ndebug_off;\n#endif\n"
+    src = {"nd.c": "#ifdef NDEBUG\nint ndebug_on(void) { return 1; }\n"
+                   "#else\nint ndebug_off(void) { return 0; }\n#endif\n"
                    "int main(void) { return 0; }\n"}
     assert "ndebug_off" in symbols(build(src))
     assert "ndebug_on" in symbols(build(src, cflags=["-DNDEBUG"]))
