@@ -130,13 +130,18 @@ class Machine:
         """End the current run() at the next instruction boundary (RunResult.reason "stopped")."""
         if self._stop_reason is None:
             self._stop_reason, self._stop_detail = "stopped", reason
+        self._request_stop()
+
+    def _request_stop(self) -> None:
         self.stopping = True
+        for hart in self.harts:
+            hart.brk = True  # the hart's "look before the next instruction" flag (cpu.py)
 
     def exit(self, code: int) -> None:
         """End the run as the program's exit with this code (what a tohost write does)."""
         self.exit_code = code
         self._stop_reason, self._stop_detail = "exit", f"exit code {code}"
-        self.stopping = True
+        self._request_stop()
 
     # -- time ---------------------------------------------------------------------------
 

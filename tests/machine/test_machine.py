@@ -361,3 +361,20 @@ def test_run_cannot_be_reentered_from_a_host_call():
         m.run(max_instructions=100_000)
     m.hostcalls.register("again", lambda hart: None)  # the hart is still at the call: make it harmless
     assert m.run(max_instructions=100_000).reason == "exit"  # and the machine runs again
+
+
+def test_stop_from_an_event_takes_effect_at_the_next_instruction():
+    """A watcher that calls m.stop() on the 10th instruction event ends the run after exactly 10 instructions."""
+    m = Machine()
+    m.load_elf(SPIN)
+    seen = []
+
+    def watch(ev):
+        seen.append(ev.pc)
+        if len(seen) == 10:
+            m.stop("breakpoint")
+
+    m.events.subscribe("instruction", watch)
+    r = m.run(max_instructions=1000)
+    assert (r.reason, r.detail, r.instructions, len(seen)) == ("stopped", "breakpoint", 10, 10)
+    assert seen[0] == m.image.entry
