@@ -27,6 +27,7 @@ def run_native(src: Path) -> str:
         work = Path(tmp) / "work"
         work.mkdir()
         limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))  # noqa: E731
+        # argv[0] is the program's path, as on oskit, so it can execve itself.
         done = subprocess.run([str(exe)], cwd=work, capture_output=True, text=True,
                               preexec_fn=limit, timeout=30, stdin=subprocess.DEVNULL)
         return done.stdout + (f"[exit {done.returncode}]\n" if done.returncode else "")

@@ -28,6 +28,7 @@ static const char *errname(int e)
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOTEMPTY: return "ENOTEMPTY";
     case ENOTTY: return "ENOTTY";
+    case ERANGE: return "ERANGE";
     default: return "E?";
     }
 }
