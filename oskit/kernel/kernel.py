@@ -432,7 +432,8 @@ class Kernel:
         try:
             how = p.vmspace.fault(va, access)
         except FaultError as e:
-            self.probes.fire("fault", pid=p.pid, va=va, access=access, how="SIGSEGV", why=e.why)
+            self.probes.fire("fault", pid=p.pid, va=va, access=access, how="SIGSEGV", why=e.why,
+                             mtime=self.machine.clint.mtime)
             return False
         except OutOfMemory as e:
             self.log.append(f"pid {p.pid}: out of memory at {va:#x}: {e}")
@@ -441,7 +442,8 @@ class Kernel:
             p.rusage.majflt += 1
         else:
             p.rusage.minflt += 1
-        self.probes.fire("fault", pid=p.pid, va=va, access=access, how=how, why="")
+        self.probes.fire("fault", pid=p.pid, va=va, access=access, how=how, why="",
+                         mtime=self.machine.clint.mtime)
         return True
 
     def tlb_flush(self, va: int | None, asid: int | None) -> None:

@@ -75,9 +75,16 @@ class Scheduler:
         """Interrupt an idle hart (SSIP) so it picks up newly runnable work."""
         for hs in self.harts:
             if hs.curthread is hs.idle:
-                sip = hs.hart.csr.read("sip")
-                hs.hart.csr.write("sip", sip | SIP_SSIP)
+                self.kick(hs.hart)
                 return
+
+    @staticmethod
+    def kick(hart) -> None:
+        """A software interrupt (SSIP) for ``hart``: it enters trap() at its next instruction.
+
+        (Firmware would turn a CLINT msip write into SSIP; we set it directly.)
+        """
+        hart.csr.write("sip", hart.csr.read("sip") | SIP_SSIP)
 
     # -- sleep and wakeup ----------------------------------------------------------------
     def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:

@@ -111,8 +111,9 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
     kernel.probes.fire("signal", pid=proc.pid, signo=signo)
     for td in proc.threads:
         if signo == SIGKILL or not td.sigmask & sigbit(signo):
-            if not kernel.sched.interrupt_sleep(td) and td.hart is not None:
-                kernel.sched.kick_idle()
+            if not kernel.sched.interrupt_sleep(td) and td.hart is not None and not td.in_syscall:
+                # Running in user mode on some hart: interrupt it so it takes the signal soon.
+                kernel.sched.kick(td.hart)
             break
 
 
