@@ -38,10 +38,13 @@ from pathlib import Path
 from oskit.machine.bus import Bus, Ram
 from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, QUANTUM
 from oskit.machine.clint import Clint
+from oskit.machine.cpu import Hart
+from oskit.machine.elf import load_elf
 from oskit.machine.events import EventBus
 from oskit.machine.hostcall import HostCalls
 from oskit.machine.htif import Htif
 from oskit.machine.plic import Plic
+from oskit.machine.trap import Priv
 from oskit.machine.uart import Console, Uart16550
 
 # CSR numbers and bits the run loop reads to find out what can wake a waiting hart
@@ -92,8 +95,7 @@ class Machine:
         self._stop_detail = ""
         self._tick_residue = 0  # instructions executed since mtime last ticked
         self.instructions = 0  # executed by all harts, over all runs
-        from oskit.machine.cpu import Hart  # late: the hart needs the bus and devices above
-
+        # Last: a hart looks at the bus, the devices, events and host calls when it is built.
         self.harts = [Hart(self, i) for i in range(harts)]
 
     # -- loading ----------------------------------------------------------------------
@@ -105,9 +107,6 @@ class Machine:
         defines `tohost`, HTIF is armed on it. Each hart starts in M-mode with
         a0 = its hartid and a1 = 0.
         """
-        from oskit.machine.elf import load_elf
-        from oskit.machine.trap import Priv
-
         image = load_elf(self.bus, source)
         self.image = image
         self.exit_code = None
