@@ -13,7 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
@@ -130,3 +132,15 @@ def test_execute_notebooks_gives_a_clean_notebook_with_widget_state(tmp_path):
     verify = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", *NBSTRIPOUT_FLAGS,
                              str(copy)], capture_output=True, text=True)
     assert verify.returncode == 0, verify.stdout
+
+
+def test_execute_notebooks_refuses_a_notebook_whose_cell_raises(tmp_path):
+    """A raising cell stops tools/execute_notebooks.py with the notebook's name and the error."""
+    path = tmp_path / "raises.ipynb"
+    nb = new_notebook(cells=[new_code_cell("print('fine')"), new_code_cell("1 / 0")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    before = path.read_text()
+    with pytest.raises(SystemExit, match=r"raises\.ipynb: executing it failed(.|\n)*ZeroDivisionError"):
+        execute(path)
+    assert path.read_text() == before, "a failed run must leave the notebook untouched"
