@@ -183,6 +183,9 @@ def ast(kernel, td) -> None:
     while not td.proc.exited():
         signo = issignal(td)
         if not signo:
+            if td.oldmask is not None:
+                # sigsuspend ended but no handler ran to carry its saved mask: restore it here.
+                td.sigmask, td.oldmask = td.oldmask, None
             return
         postsig(kernel, td, signo)
         if td.proc.sigacts.handler[signo] not in (SIG_DFL, SIG_IGN):
