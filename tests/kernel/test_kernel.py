@@ -175,3 +175,31 @@ def test_two_harts_run_a_forking_program():
     assert p.stdout == f"child said {sum(range(100000)) & 0x7f}\n"
     assert sum(hs.switches for hs in k.percpu) > 0
     assert all(hs.switches > 0 for hs in k.percpu)
+
+
+def test_the_six_steps_of_a_context_switch_are_observable():
+    """wait4 that sleeps shows: hardware trap, trampoline's call of trap(), dispatch, switch, sret into the child."""
+    src = r"""
+    #include <sys/wait.h>
+    #include <unistd.h>
+    int main(void) { pid_t pid = fork(); if (pid == 0) _exit(3); int st; wait4(pid, &st, 0, 0); return 0; }
+    """
+    k = make(src, "sixsteps")
+    log = []
+    m = k.machine
+    m.events.subscribe("trap", lambda ev: log.append(("1 trap", ev.cause, ev.from_priv, ev.to_priv, ev.epc)))
+    m.events.subscribe("hostcall", lambda ev: log.append(("2 trampoline calls", ev.name)))
+    k.probes.subscribe("trap", lambda ev: log.append(("3 dispatch", ev.cause, ev.pid)))
+    k.probes.subscribe("switch", lambda ev: log.append(("4 switch", ev.old.proc.pid, ev.new.proc.pid)))
+    m.events.subscribe("xret", lambda ev: log.append(("5-6 sret", ev.kind, ev.to_priv, ev.pc)))
+    p = k.spawn("/bin/sixsteps")
+    k.run(until=p.exited)
+    child = next(r.result for r in k.trace.syscalls(pid=p.pid) if r.name == "fork")
+    wait = next(r for r in k.trace.syscalls(pid=p.pid) if r.name == "wait4")
+    i = next(i for i, e in enumerate(log) if e[0] == "4 switch" and e[1:] == (p.pid, child))
+    trap, call, dispatch, switch, sret = log[i - 3:i + 2]
+    assert trap[:4] == ("1 trap", 8, 0, 1)                     # ecall from U, taken in S
+    assert call == ("2 trampoline calls", "trap")
+    assert dispatch == ("3 dispatch", 8, p.pid)
+    assert sret[:3] == ("5-6 sret", "sret", 0)                 # back to U, in the child
+    assert wait.sleeps == 1
