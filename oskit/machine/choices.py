@@ -37,6 +37,11 @@ BUS_ERROR_IS_ACCESS_FAULT = True
 walk that reads such an address gives the access fault of the access that
 caused the walk."""
 
+PAGE_TABLES_IN_RAM_ONLY = True
+"""The page-table walker reads PTEs only from RAM: a PTE address in a device
+(or where nothing answers) is an access fault of the access being translated
+(the spec's PMA check: device regions do not support page-table walks)."""
+
 RESERVATION_BY_VALUE = True
 """lr.w/lr.d remember the address, size and the value loaded. sc succeeds when
 the reservation is for the same address and size and memory still holds that

@@ -493,7 +493,7 @@ class Hart:
                 done += 1
                 continue
             try:
-                npc = blk.fn(self, x, pc, self._rc, self._wc)
+                npc = blk.fn(self, x, pc, self._rc, self._wc, (n - done) // count)
             except Trap as t:
                 # Which instruction trapped? The traceback's line inside the block function says.
                 tb = t.__traceback__
@@ -502,8 +502,9 @@ class Hart:
                 if tb is None:
                     raise
                 k = blk.line_to_index[tb.tb_lineno]
-                self.instret += k
-                done += k + 1
+                retired = k + (tb.tb_frame.f_locals["it"] * count if blk.loop else 0)  # + completed iterations
+                self.instret += retired
+                done += retired + 1
                 self.pc = (pc + 4 * k) & M64
                 take_trap(self, t.cause, t.tval)
                 continue
@@ -589,11 +590,17 @@ class Hart:
 
 
 class Block:
-    """A translated run of instructions: fn(h, x, P, R, W) -> next pc, where P is the block's pc."""
+    """A translated run of instructions: fn(h, x, P, R, W, L) -> next pc, where P is the block's pc.
 
-    __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index")
+    R and W are the hart's read and write page caches. A block that ran other
+    than exactly n instructions (it stopped early, or looped) says how many in
+    h.partial.
+    """
 
-    def __init__(self, n, code, fn, source, line_to_index):
+    __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index", "loop")
+
+    def __init__(self, n, code, fn, source, line_to_index, loop):
+        self.loop = loop  # fn loops back to P by itself, at most L times (the argument)
         self.n = n
         self.nbytes = 4 * n
         self.code = code  # the instruction bytes it was made from
@@ -636,10 +643,32 @@ class _Specialize(ast.NodeTransformer):
         return node
 
 
-def _specialized(dec, k) -> list[str]:
+class _LoopBack(ast.NodeTransformer):
+    """In a block that branches back to its own start, `return target` becomes "go round again"."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def visit_Return(self, node):
+        template = ast.parse(
+            f"t_ = 0\n"
+            f"if t_ == P and it + 1 < L:\n    it += 1\n    continue\n"
+            f"h.partial = (it + 1) * {self.n}\n"
+            f"return t_"
+        ).body
+        template[0].value = node.value
+        return template
+
+
+def _specialized(dec, k, loop_n: int = 0) -> list[str]:
     import copy
 
-    stmts = [_Specialize(dec, k).visit(copy.deepcopy(s)) for s in _body(dec.op)]
+    stmts = []
+    for s in _body(dec.op):
+        s = _Specialize(dec, k).visit(copy.deepcopy(s))
+        if loop_n:
+            s = _LoopBack(loop_n).visit(s)
+        stmts.extend(s if isinstance(s, list) else [s])
     return ast.unparse(ast.fix_missing_locations(ast.Module(stmts, []))).splitlines()
 
 
@@ -648,19 +677,28 @@ def make_block(items, views, code: bytes) -> Block:
     from oskit.machine import decode as decode_module
     from oskit.machine.decode import disassemble
 
-    lines = ["def block(h, x, P, R, W):"]
+    n = len(items)
+    # A block whose last instruction branches back to its first runs as a Python loop, at most L times.
+    last = items[-1][1] if items else None
+    loop = bool(last and last.op.kind in ("branch", "jump") and last.op.fmt in ("B", "J") and last.imm == -4 * (n - 1))
+    lines = ["def block(h, x, P, R, W, L):"]
+    indent0 = 1
+    if loop:
+        lines += ["    it = 0", "    while True:"]
+        indent0 = 2
     line_to_index: dict[int, int] = {}
     ns = dict(vars(decode_module))
     ns.update(LoadAddressMisaligned=LoadAddressMisaligned, StoreAddressMisaligned=StoreAddressMisaligned)
 
     def emit(k, text, indent=1):
-        lines.append("    " * indent + text)
+        lines.append("    " * (indent + indent0 - 1) + text)
         line_to_index[len(lines)] = k
 
     for k, (word, dec) in enumerate(items):
         op = dec.op
-        lines.append(f"    # {k}: {disassemble(word)}")
-        leave = f"if h.brk: h.partial = {k + 1}; return P + {4 * (k + 1)}"
+        lines.append("    " * indent0 + f"# {k}: {disassemble(word)}")
+        done = f"it * {n} + {k + 1}" if loop else f"{k + 1}"
+        leave = f"if h.brk: h.partial = {done}; return P + {4 * (k + 1)}"
         if op.kind in ("load", "store"):
             # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
             # Otherwise the table's own code (which translates, faults, or reaches a device).
@@ -689,14 +727,16 @@ def make_block(items, views, code: bytes) -> Block:
                 emit(k, "x[0] = 0")
             emit(k, leave)
         else:  # alu, branch, jump, fence: the body itself
-            body = _specialized(dec, k)
+            body = _specialized(dec, k, n if (loop and k == n - 1) else 0)
             if op.kind == "alu" and dec.rd == 0:
                 body = ["pass"]  # an ALU result for x0 has no effect at all
             for text in body:
                 emit(k, text)
-    lines.append(f"    return P + {4 * len(items)}")
+    if loop:
+        lines.append(f"        h.partial = (it + 1) * {n}")
+    lines.append("    " * indent0 + f"return P + {4 * n}")
     source = "\n".join(lines)
     if not items:
-        return Block(0, code, None, source, {})
+        return Block(0, code, None, source, {}, False)
     exec(compile(source, "<block>", "exec"), ns)
-    return Block(len(items), code, ns["block"], source, line_to_index)
+    return Block(n, code, ns["block"], source, line_to_index, loop)

@@ -151,6 +151,7 @@ class MMU:
 
     def _walk(self, va, access, priv, satp, sum_, mxr, ptes) -> TLBEntry:
         page_fault = PAGE_FAULT[access]
+        ram = self.bus.ram
         # (0) Sv39: bits 63:39 of va must equal bit 38, else a page fault.
         if not canonical(va):
             raise page_fault(va)
@@ -158,12 +159,12 @@ class MMU:
         a = (satp & PPN_MASK) << PAGE_SHIFT
         i = LEVELS - 1
         while True:
-            # (2) pte = the 8 bytes at a + va.vpn[i] * PTESIZE; a bus error is an access fault.
+            # (2) pte = the 8 bytes at a + va.vpn[i] * PTESIZE; outside RAM it is an access fault.
             pte_pa = a + ((va >> (PAGE_SHIFT + VPN_BITS * i)) & 0x1FF) * 8
-            try:
-                pte = self.bus.load(pte_pa, 8)
-            except BusError:
-                raise ACCESS_FAULT[access](va) from None
+            off = pte_pa - ram.base
+            if not 0 <= off <= ram.size - 8:  # choices.PAGE_TABLES_IN_RAM_ONLY
+                raise ACCESS_FAULT[access](va)
+            pte = int.from_bytes(ram.data[off : off + 8], "little")
             ptes.append((pte_pa, pte))
             # (3) not valid, or W without R, or a reserved bit set: page fault.
             if not pte & PTE_V or (pte & (PTE_R | PTE_W)) == PTE_W or pte & PTE_RESERVED:

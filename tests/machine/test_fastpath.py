@@ -161,3 +161,34 @@ def test_golden_programs_agree(name):
         runs.append((seen, r.reason, r.exit_code, r.instructions, m.uart.output.text))
     assert runs[0][0], "the program takes traps"
     assert runs[0] == runs[1]
+
+
+def test_self_loop_block_traps_in_a_later_iteration():
+    """A block that loops on itself and faults after some iterations reports the right pc and count."""
+    end = RAM + (2 << 20)
+    body = ["sd a0, 0(a1)", "addi a1, a1, 8", "bne a1, a2, -8"]
+    runs = []
+    for fast in (False, True):
+        m = machine()
+        load(m, asm(HANDLER), RAM)
+        load(m, asm("\n".join(body) + "\nwfi\njal zero, -4"), CODE)
+        h = m.harts[0]
+        h.csr.write("mtvec", RAM)
+        h.x[10], h.x[11], h.x[12] = 7, end - 64, end + 64
+        h.pc = CODE
+        runs.append(trace(m, fast, 5000))
+    assert [t[:3] for t in runs[0][:2]] == [(7, end, CODE), (7, end + 8, CODE)]
+    assert runs[0] == runs[1]
+
+
+def test_self_loop_block_respects_the_budget():
+    """A looping block stops after exactly the instructions run(n) allows, mid-loop."""
+    for fast in (False, True):
+        m = machine()
+        load(m, asm("addi a0, a0, 1\nbne a0, a1, -4\nwfi"), CODE)
+        h = m.harts[0]
+        h.x[11] = 1000
+        h.pc = CODE
+        h.fast = fast
+        assert h.run(101) == 101
+        assert (h.x[10], h.pc, h.instret) == (51, CODE + 4, 101)
