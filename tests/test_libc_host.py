@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 USERLAND = ROOT / "oskit" / "userland"
 INCLUDE = USERLAND / "include"
 LIBC = USERLAND / "libc"
-PORTABLE = ["string.c", "ctype.c", "printf.c", "strtol.c", "qsort.c", "malloc.c", "strerror.c"]
+PORTABLE = ["string.c", "ctype.c", "printf.c", "strtol.c", "qsort.c", "malloc.c", "strerror.c", "scanf.c",
+            "getopt.c"]
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("objcopy") is None,
                                reason="the host gcc and objcopy are needed")
@@ -74,6 +75,7 @@ DRIVER_HEAD = r"""
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static int failures, checks;
 static int our_errno;
@@ -98,6 +100,13 @@ void *oskit_mmap(void *a, size_t len, int prot, int flags, int fd, long off) {
     return mmap(a, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 int oskit_munmap(void *a, size_t len) { munmaps++; return munmap(a, len); }
+
+/* What scanf.c and getopt.c use of stdio, which is not part of this host build. */
+void *oskit___stdinp, *oskit___stderrp;
+const char *oskit___progname = "prog";
+int oskit_fgetc(void *fp) { return -1; }
+int oskit_ungetc(int c, void *fp) { return c; }
+int oskit_fprintf(void *fp, const char *fmt, ...) { return 0; }
 
 int oskit_snprintf(char *, size_t, const char *, ...);
 long oskit_strtol(const char *, char **, int);
@@ -130,6 +139,10 @@ void *oskit_malloc(size_t);
 void *oskit_calloc(size_t, size_t);
 void *oskit_realloc(void *, size_t);
 void oskit_free(void *);
+int oskit_sscanf(const char *, const char *, ...);
+int oskit_getopt(int, char *const[], const char *);
+extern char *oskit_optarg;
+extern int oskit_optind, oskit_opterr, oskit_optopt;
 #define CT(name) int oskit_##name(int);
 CT(isalnum) CT(isalpha) CT(isblank) CT(iscntrl) CT(isdigit) CT(isgraph) CT(islower)
 CT(isprint) CT(ispunct) CT(isspace) CT(isupper) CT(isxdigit) CT(tolower) CT(toupper)
@@ -395,6 +408,80 @@ def test_malloc_keeps_blocks_apart_and_reuses_memory(ours, tmp_path):
     lines = run_driver(ours, tmp_path, body)
     heap = int(lines[-1].split()[1])
     assert heap < 2 << 20, f"the heap grew to {heap} bytes for < 1 MiB of live data"
+
+
+def c_str(text):
+    """A C string literal for text (every byte escaped, so nothing in it can break the driver)."""
+    return '"' + "".join(f"\\x{b:02x}" for b in text.encode()) + '"'
+
+
+SCANF_CASES = [
+    ("%d", "42"), ("%d", "  -17xyz"), ("%d", "+5"), ("%d", "abc"), ("%d", ""), ("%d", "   "), ("%d", "-"),
+    ("%i", "0x1F"), ("%i", "017"), ("%i", "-0x10"), ("%i", "9"), ("%x", "ff"), ("%x", "0XaB"), ("%o", "777"),
+    ("%u", "4294967295"), ("%3d", "12345"), ("%2d%3d", "12345"), ("%d %d", "1   2"), ("%d,%d", "3,4"),
+    ("%d,%d", "3;4"), ("%d%%", "50%"), ("%d %% %d", "5 % 6"), ("%s", "  hello world"), ("%3s", "abcdef"),
+    ("%s %s", "one two three"), ("%c", " x"), ("%3c", "abcd"), (" %c", "   z"), ("%*d %d", "7 8"),
+    ("%d%n", "123abc"), ("x%dy", "x5y"), ("x%dy", "y5x"), ("%ld", "-9223372036854775807"),
+    ("%lx", "7fffffffffffffff"), ("%hd", "70000"), ("%hhd", "300"), ("%d %s %c", "10 ten t"),
+    ("%d", "  \n\t 8"), ("%s%n", "word"), ("%d %d %d", "1 2"), ("%i", "08"), ("%x", "0x"),
+]
+
+
+@needs_gcc
+def test_sscanf_matches_the_host(ours, tmp_path):
+    """sscanf assigns the same values and returns the same count as the host's, for integers, words, chars and %n."""
+    body = []
+    for fmt, text in SCANF_CASES:
+        convs = re.findall(r"%(\*?)\d*(hh|h|ll|l)?([dioxusc n%])".replace(" ", ""), fmt)
+        decls, args_a, args_b, cmps = [], [], [], []
+        for i, (star, length, conv) in enumerate(convs):
+            if star or conv == "%":
+                continue
+            ctype = {"hh": "signed char", "h": "short", "l": "long", "ll": "long long"}.get(length, "int")
+            if conv in "sc":
+                decls.append(f"char a{i}[32] = {{0}}, b{i}[32] = {{0}};")
+                args_a.append(f"a{i}"), args_b.append(f"b{i}")
+                cmps.append(f"memcmp(a{i}, b{i}, 32)")
+            else:
+                decls.append(f"{ctype} a{i} = -99, b{i} = -99;")
+                args_a.append(f"&a{i}"), args_b.append(f"&b{i}")
+                cmps.append(f"a{i} != b{i}")
+        fa = ", ".join([c_str(text), c_str(fmt)] + args_a)
+        fb = ", ".join([c_str(text), c_str(fmt)] + args_b)
+        diff = " || ".join(["ra != rb"] + cmps)
+        body.append("{ " + " ".join(decls) + f" int ra = oskit_sscanf({fa}); int rb = sscanf({fb}); checks++;"
+                    f' if ({diff}) {{ failures++; printf("FAIL sscanf(%s, %s): %d vs %d\\n", {c_str(text)}, {c_str(fmt)}, ra, rb); }} }}')
+    body.append('printf("checks %d\\n", checks);')
+    lines = run_driver(ours, tmp_path, "\n".join(body))
+    assert lines[-1] == f"checks {len(SCANF_CASES)}"
+
+
+GETOPT_CASES = [
+    ["prog", "-a", "-b", "val", "file"], ["prog", "-ab", "-cfoo", "x"], ["prog", "-c", "foo", "--", "-a"],
+    ["prog", "-x", "-a"], ["prog", "-c"], ["prog", "file", "-a"], ["prog", "-", "-a"], ["prog"],
+    ["prog", "-aaa", "-bc", "v"], ["prog", "-c", "-a", "rest"],
+]
+
+
+@needs_gcc
+def test_getopt_matches_posix_getopt(ours, tmp_path):
+    """getopt returns the same options, optarg and optind as the host's getopt in POSIX mode ('+')."""
+    body = ["oskit_opterr = 0; opterr = 0;"]
+    for argv in GETOPT_CASES:
+        init = ", ".join(f'"{a}"' for a in argv)
+        body.append(f"""{{ char *va[] = {{ {init}, NULL }}, *vb[] = {{ {init}, NULL }}; int n = {len(argv)};
+    oskit_optind = 1; optind = 0;
+    for (;;) {{
+        int a = oskit_getopt(n, va, "abc:"), b = getopt(n, vb, "+abc:");
+        checks++;
+        if (a != b || oskit_optind != optind || (a != -1 && (!oskit_optarg != !optarg ||
+            (optarg && strcmp(oskit_optarg, optarg))))) {{
+            failures++; printf("FAIL getopt %d: ours %d optind %d, host %d optind %d\\n", n, a, oskit_optind, b, optind);
+            break;
+        }}
+        if (a == -1) break;
+    }} }}""")
+    run_driver(ours, tmp_path, "\n".join(body))
 
 
 ERRNO_H = (INCLUDE / "errno.h").read_text()

@@ -404,3 +404,97 @@ def test_a_call_added_from_python_is_reachable_through_syscall():
     assert p.stdout == ("getpid by number: 1\nhello(7) = 42\nhello(-1) = -1, errno 22\n"
                         "number 600: -1, errno 78\n")
     assert [r.call for r in calls(k, p.pid, "hello")] == ["hello(7)", "hello(-1)"]
+
+
+JUMPS = r"""
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+static jmp_buf env;
+static sigjmp_buf fault;
+static void deep(int n) { if (n == 0) longjmp(env, 0); deep(n - 1); }
+static void on_segv(int sig) { siglongjmp(fault, sig); }
+int main(void) {
+    volatile int rounds = 0;
+    int r = setjmp(env);
+    printf("setjmp returned %d\n", r);
+    if (rounds++ == 0) deep(50);                   /* longjmp(env, 0) comes back as 1 */
+    struct sigaction sa; memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_segv; sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    for (volatile int i = 0; i < 2; i++) {          /* twice: the mask must be restored each time */
+        int sig = sigsetjmp(fault, 1);
+        if (sig == 0) {
+            *(volatile int *)0 = 1;                 /* page 0 is never mapped */
+            printf("not reached\n");
+        }
+        sigset_t now; sigprocmask(SIG_BLOCK, NULL, &now);
+        printf("recovered from signal %d, SIGSEGV blocked: %d\n", sig, sigismember(&now, SIGSEGV));
+    }
+    return 0;
+}
+"""
+
+
+def test_longjmp_and_siglongjmp_out_of_a_fault_handler():
+    """longjmp unwinds 50 frames; siglongjmp leaves a SIGSEGV handler and restores the mask, twice."""
+    p, _ = run(JUMPS)
+    assert p.stdout == ("setjmp returned 0\nsetjmp returned 1\n"
+                        + "recovered from signal 11, SIGSEGV blocked: 0\n" * 2)
+    assert p.exit_status == 0
+
+
+INPUT = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+    int opt, verbose = 0; const char *name = "nobody";
+    while ((opt = getopt(argc, argv, "vn:")) != -1) {
+        if (opt == 'v') verbose++;
+        else if (opt == 'n') name = optarg;
+        else return 2;
+    }
+    printf("verbose %d name %s rest %s\n", verbose, name, optind < argc ? argv[optind] : "-");
+    int a, b;
+    if (scanf("%d %d", &a, &b) == 2) printf("sum %d\n", a + b);
+    char *line = NULL; size_t cap = 0; ssize_t n;
+    getline(&line, &cap, stdin);                   /* the rest of the numbers' line */
+    for (int i = 0; i < 2 && (n = getline(&line, &cap, stdin)) > 0; i++) printf("line of %zd: %s", n, line);
+    free(line);
+    return 0;
+}
+"""
+
+
+def test_getopt_scanf_and_getline_read_arguments_and_input():
+    """getopt parses options, scanf reads two numbers and getline the following lines from the console."""
+    p, _ = run(INPUT, argv=("prog", "-vv", "-n", "ada", "file"), stdin="3 4\nfirst\nsecond line\n")
+    assert p.stdout == "verbose 2 name ada rest file\nsum 7\nline of 6: first\nline of 12: second line\n"
+
+
+PAUSE = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+static void on_usr1(int sig) { (void)sig; }
+int main(void) {
+    signal(SIGUSR1, on_usr1);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) { usleep(1000); kill(parent, SIGUSR1); _exit(0); }
+    int r = pause();
+    printf("pause returned %d, errno EINTR: %d\n", r, errno == EINTR);
+    wait(NULL);
+    return 0;
+}
+"""
+
+
+def test_pause_returns_after_a_handler_runs():
+    """pause sleeps until a signal handler has run, then fails with EINTR."""
+    p, _ = run(PAUSE)
+    assert p.stdout == "pause returned -1, errno EINTR: 1\n"

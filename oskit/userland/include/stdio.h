@@ -76,6 +76,15 @@ int     vdprintf(int fd, const char *restrict fmt, va_list ap);
 int     vsprintf(char *restrict s, const char *restrict fmt, va_list ap);
 int     vsnprintf(char *restrict s, size_t n, const char *restrict fmt, va_list ap);
 
+int     scanf(const char *restrict fmt, ...) __attribute__((format(scanf, 1, 2)));
+int     fscanf(FILE *restrict fp, const char *restrict fmt, ...) __attribute__((format(scanf, 2, 3)));
+int     sscanf(const char *restrict s, const char *restrict fmt, ...) __attribute__((format(scanf, 2, 3)));
+int     vfscanf(FILE *restrict fp, const char *restrict fmt, va_list ap);
+int     vsscanf(const char *restrict s, const char *restrict fmt, va_list ap);
+
+ssize_t getline(char **restrict linep, size_t *restrict capp, FILE *restrict fp);
+ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp);
+
 void    perror(const char *s);          /* "s: strerror(errno)\n" on stderr */
 int     remove(const char *path);
 int     rename(const char *from, const char *to);

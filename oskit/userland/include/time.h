@@ -24,8 +24,12 @@ struct timespec {                       /* 16 bytes */
 #define CLOCK_THREAD_CPUTIME_ID 14
 #define CLOCK_PROCESS_CPUTIME_ID 15
 
+typedef int32_t clock_t;
+#define CLOCKS_PER_SEC          128     /* FreeBSD's unit for clock() */
+
 int     nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
 int     clock_gettime(clockid_t clock_id, struct timespec *tp);
 time_t  time(time_t *tloc);
+clock_t clock(void);                    /* processor time used, in CLOCKS_PER_SEC */
 
 #endif /* !_TIME_H_ */

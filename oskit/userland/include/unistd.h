@@ -65,6 +65,13 @@ int     isatty(int fd);
 int     brk(const void *addr);
 void   *sbrk(intptr_t incr);
 
+/* options: getopt(argc, argv, "ab:c") returns 'a', 'b' (optarg = its value), ..., -1 at the end */
+extern char *optarg;
+extern int optind, opterr, optopt, optreset;
+int     getopt(int argc, char *const argv[], const char *optstring);
+
+int     pause(void);                    /* sleep until a signal handler has run */
+
 /* any system call by number (one without a libc stub yet): -1 and errno on failure */
 long    syscall(long number, ...);
 

@@ -81,3 +81,12 @@ void psignal(int sig, const char *s)
     else
         fprintf(stderr, "%s\n", strsignal(sig));
 }
+
+/* Wait for a signal: sigsuspend with the mask we already have. Always -1 (EINTR). */
+int pause(void)
+{
+    sigset_t mask;
+    if (sigprocmask(SIG_BLOCK, NULL, &mask) != 0)
+        return -1;
+    return sigsuspend(&mask);
+}

@@ -456,6 +456,40 @@ size_t fread(void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
     return got / size;
 }
 
+/* Read up to and including delim into *linep (grown with realloc as needed);
+ * return the length, or -1 at end of file. */
+ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp)
+{
+    size_t n = 0;
+    int c;
+    if (*linep == NULL)
+        *capp = 0;
+    while ((c = fgetc(fp)) != EOF) {
+        if (n + 2 > *capp) {
+            size_t cap = *capp ? *capp * 2 : 128;
+            char *grown = realloc(*linep, cap);
+            if (grown == NULL) {
+                fp->flags |= F_ERR;
+                return -1;
+            }
+            *linep = grown;
+            *capp = cap;
+        }
+        (*linep)[n++] = (char)c;
+        if (c == delim)
+            break;
+    }
+    if (n == 0)
+        return -1;
+    (*linep)[n] = '\0';
+    return n;
+}
+
+ssize_t getline(char **restrict linep, size_t *restrict capp, FILE *restrict fp)
+{
+    return getdelim(linep, capp, '\n', fp);
+}
+
 /* ------------------------------------------------------------ printf family */
 
 static void file_sink(void *ctx, const char *s, size_t n)

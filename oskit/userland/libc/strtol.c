@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -107,3 +108,7 @@ long labs(long j) { return j < 0 ? -j : j; }
 long long llabs(long long j) { return j < 0 ? -j : j; }
 div_t div(int num, int denom) { div_t r = { num / denom, num % denom }; return r; }
 ldiv_t ldiv(long num, long denom) { ldiv_t r = { num / denom, num % denom }; return r; }
+
+intmax_t strtoimax(const char *restrict s, char **restrict endp, int base) { return strtoll(s, endp, base); }
+uintmax_t strtoumax(const char *restrict s, char **restrict endp, int base) { return strtoull(s, endp, base); }
+intmax_t imaxabs(intmax_t j) { return j < 0 ? -j : j; }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -269,4 +270,14 @@ time_t time(time_t *tloc)
     if (tloc)
         *tloc = now.tv_sec;
     return now.tv_sec;
+}
+
+clock_t clock(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return -1;
+    long us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L
+            + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+    return (clock_t)(us * CLOCKS_PER_SEC / 1000000);
 }
