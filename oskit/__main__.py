@@ -260,9 +260,12 @@ USAGE = """usage: python -m oskit run --bare PROGRAM [--harts N] [--ram MIB] [--
 def main(argv: list[str] | None = None) -> int:
     """The entry point of `python -m oskit` and of the `oskit` script; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] in ("-h", "--help", "help"):
+    if not argv:
+        sys.stderr.write(USAGE)
+        return STATUS_CANNOT_RUN
+    if argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
-        return 0 if argv else STATUS_CANNOT_RUN
+        return 0
     command, rest = argv[0], argv[1:]
     if command == "run":
         if _wants_bare(rest):
