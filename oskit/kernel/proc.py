@@ -182,6 +182,7 @@ class Proc:
         self.start_time = 0
         self.console_capture: bytearray | None = None   # console output of this process tree
         self.input_capture = None
+        self.rlimits = None                     # [[soft, hard]] per RLIMIT_*; None: the defaults
         self.brk_base = 0
         self.brk = 0
         self.flags: set[str] = set()            # e.g. {"traced", "exec"}

@@ -44,6 +44,7 @@ def fork1(td) -> Proc:
     child.fdtable = parent.fdtable.fork() if parent.fdtable is not None else None
     child.sigacts = parent.sigacts.copy()
     child.brk_base, child.brk = parent.brk_base, parent.brk
+    child.rlimits = [list(x) for x in parent.rlimits] if getattr(parent, "rlimits", None) else None
     child.console_capture = parent.console_capture
     child.flags = set(parent.flags) - {"exec"}
     child.vmspace = kernel.new_vmspace()
@@ -290,4 +291,69 @@ def sys_sched_yield(td):
     """Give the hart to the next runnable thread (if any)."""
     td.kernel.sched.setrunnable(td)
     td.proc.rusage.nvcsw += 1
+    return 0
+
+
+@syscall
+def sys_setgroups(td, gidsetsize, gidset):
+    """Replace the supplementary groups (root only); cr_groups[0], the effective gid, stays first."""
+    from .structs import NGROUPS
+    cred = td.proc.cred
+    if cred.euid != 0:
+        raise SyscallError(errno.EPERM, f"setgroups: euid {cred.euid} is not root")
+    if not 0 <= gidsetsize <= NGROUPS - 1:
+        raise SyscallError(errno.EINVAL, f"setgroups: {gidsetsize} groups, at most {NGROUPS - 1}")
+    from .uio import copyin
+    gids = struct.unpack(f"<{gidsetsize}I", copyin(td, gidset, 4 * gidsetsize)) if gidsetsize else ()
+    v = cred.view
+    for i, g in enumerate(gids):
+        v.set("cr_groups", g, i + 1)
+    v.cr_ngroups = 1 + len(gids)
+    return 0
+
+
+# -- resource limits ------------------------------------------------------------------------
+RLIM_INFINITY = (1 << 63) - 1
+RLIMIT_DATA, RLIMIT_STACK, RLIMIT_NOFILE, RLIM_NLIMITS = 2, 3, 8, 15
+RLIMIT = struct.Struct("<qq")          # struct rlimit { rlim_t rlim_cur, rlim_max; }
+
+
+def default_rlimits() -> list[list[int]]:
+    from .vm import MAXSSIZ
+    lim = [[RLIM_INFINITY, RLIM_INFINITY] for _ in range(RLIM_NLIMITS)]
+    lim[RLIMIT_DATA] = [MAXDSIZ, MAXDSIZ]
+    lim[RLIMIT_STACK] = [MAXSSIZ, MAXSSIZ]
+    lim[RLIMIT_NOFILE] = [64, 64]
+    return lim
+
+
+def _rlimits(p) -> list[list[int]]:
+    if getattr(p, "rlimits", None) is None:
+        p.rlimits = default_rlimits()
+    return p.rlimits
+
+
+@syscall
+def sys_getrlimit(td, which, rlp):
+    """The soft and hard limit of resource ``which``."""
+    if which >= RLIM_NLIMITS:
+        raise SyscallError(errno.EINVAL, f"getrlimit: resource {which} is not in 0..{RLIM_NLIMITS - 1}")
+    cur, mx = _rlimits(td.proc)[which]
+    copyout(td, rlp, RLIMIT.pack(cur, mx))
+    return 0
+
+
+@syscall
+def sys_setrlimit(td, which, rlp):
+    """Set a limit: the soft limit at most the hard one; only root raises a hard limit."""
+    from .uio import copyin
+    if which >= RLIM_NLIMITS:
+        raise SyscallError(errno.EINVAL, f"setrlimit: resource {which} is not in 0..{RLIM_NLIMITS - 1}")
+    cur, mx = RLIMIT.unpack(copyin(td, rlp, RLIMIT.size))
+    lims = _rlimits(td.proc)
+    if cur < 0 or mx < 0 or cur > mx:
+        raise SyscallError(errno.EINVAL, f"setrlimit: soft {cur} must be between 0 and hard {mx}")
+    if mx > lims[which][1] and td.proc.cred.euid != 0:
+        raise SyscallError(errno.EPERM, "setrlimit: only root raises a hard limit")
+    lims[which] = [cur, mx]
     return 0
