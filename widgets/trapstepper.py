@@ -185,9 +185,19 @@ class TrapStepper(View):
         self.refresh()
         return result
 
-    def step(self):
-        """Execute one instruction (or take one trap); returns the kernel's run result."""
-        return self._drive(1)
+    def step(self, n: int = 1):
+        """Execute n instructions (a trap taken counts as one), one kernel.run at a time; redraw once.
+
+        Returns the last run's result; stops early when a run ends for another reason (idle, panic).
+        """
+        self.attach()
+        result = None
+        for _ in range(n):
+            result = self.kernel.run(max_instructions=1)
+            if result.reason != "limit":
+                break
+        self.refresh()
+        return result
 
     def next_trap(self):
         """Run until this hart takes a trap (at most RUN_LIMIT instructions)."""

@@ -22,3 +22,10 @@ def echo_elf():
 def paging_elf():
     """A bare program that stores to three Sv39-mapped pages from S-mode, then idles in WFI."""
     return build({"paging.c": PAGING}, mode="bare")
+
+
+@pytest.fixture(scope="session")
+def fork_elf():
+    """A user program: failing open, fork, child exits 3, parent waits and prints."""
+    from widget_programs import FORK
+    return build({"fork.c": FORK}, mode="user")

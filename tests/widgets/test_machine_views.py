@@ -6,7 +6,7 @@ holds (its children's HTML and its attributes) matches the machine's state.
 
 import re
 
-from widget_programs import machine_with
+from widget_programs import machine_with, visible_text
 
 from oskit.machine.decode import ABI_NAMES
 from widgets import Console, PageTable, Registers, TLBView
@@ -14,12 +14,6 @@ from widgets import peek
 from widgets.style import hexw
 
 DATA_VA = 0x4000_0000
-
-
-def visible_text(html: str) -> str:
-    """The text of an HTML fragment without its tags (and without the style sheet)."""
-    html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
-    return re.sub(r"<[^>]+>", "", html).replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
 
 
 def machine_state(m) -> tuple:

@@ -7,6 +7,9 @@
               S-mode and satp set)
 """
 
+import html
+import re
+
 from oskit.machine import Machine
 
 HELLO = r"""
@@ -69,3 +72,39 @@ def machine_with(elf):
     m = Machine(harts=1, ram_mib=16)
     m.load_elf(elf)
     return m
+
+
+# A user program for the kernel views: a failing open (ENOENT), a fork, a child that exits 3,
+# a parent that waits for it and prints what it got.
+FORK = r"""
+#include <stdio.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+int main(void) {
+    int fd = open("/nonexistent", O_RDONLY);
+    pid_t c = fork();
+    if (c == 0) {
+        printf("child %d\n", getpid());
+        _exit(3);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    printf("parent: child exited %d\n", WEXITSTATUS(st));
+    return fd == -1 ? 0 : 1;
+}
+"""
+
+
+def kernel_with(elf, path="/bin/fork"):
+    """A freshly booted kernel (no /bin programs but `elf` at `path`) and the process running it."""
+    from oskit.kernel.kernel import boot
+    k = boot(programs=False, ram_mib=32)
+    k.install_program(path, elf)
+    return k, k.spawn(path)
+
+
+def visible_text(fragment: str) -> str:
+    """The text a reader sees in an HTML fragment: tags and the style sheet removed, entities decoded."""
+    fragment = re.sub(r"<style>.*?</style>", "", fragment, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

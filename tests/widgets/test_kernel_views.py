@@ -1,0 +1,246 @@
+"""Kernel views (TrapStepper, TrapFrame, SyscallTrace, ProcessTree, MemoryMap, Plots), headless.
+
+Each test boots a kernel, runs the FORK program of widget_programs.py (a failing open, a fork, a
+child exiting 3) and checks that what the view holds matches the kernel's state.
+"""
+
+import re
+from collections import Counter
+
+from widget_programs import kernel_with, visible_text
+
+from widgets import MemoryMap, Plots, ProcessTree, SyscallTrace, TrapFrame, TrapStepper
+from widgets.plots import cpu_time_by_process, syscalls_by_name
+from widgets.style import hexw
+
+
+def to_first_ecall(ts):
+    """Press "to next trap" until the trap is an ecall from U-mode; return how many presses."""
+    for n in range(1, 50):
+        ts.next_trap()
+        if ts.last_trap.cause == 8 and not ts.last_trap.interrupt:
+            return n
+    raise AssertionError("no ecall within 50 traps")
+
+
+# -- TrapStepper ------------------------------------------------------------------------------------
+
+
+def test_stepper_to_next_trap_shows_ecall_at_the_trampoline(fork_elf):
+    """After "to next trap" reaches a system call: scause 8, pc at uservec (stvec), step 1 lit."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    to_first_ecall(ts)
+    hart = k.machine.harts[0]
+    assert hart.pc == k.uservec == hart.csr.read("stvec")
+    assert hart.csr.read("scause") == 8
+    assert ts.position == "1"
+    status = visible_text(ts.status.value)
+    assert f"pc {hexw(k.uservec)}" in status and "S-mode" in status
+    assert "scause 0x8 (ecall from U-mode)" in status
+    assert 'data-step="1"' in ts.diagram.value
+    assert ts.diagram.value.count('class="oskit-box oskit-lit"') == 1
+    assert "▶ " + hexw(k.uservec) in visible_text(ts.listing.value)
+    assert "uservec:" in visible_text(ts.listing.value)
+
+
+def test_stepper_walks_the_six_steps_in_order(fork_elf):
+    """Stepping from a trap back to user mode passes 1, 2, 3 (trap() marker), 4, 5, 6, user, in order."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    to_first_ecall(ts)
+    seen, listing_at_3 = ["1"], None
+    while seen[-1] != "user":
+        ts.step()
+        if ts.position != seen[-1]:
+            seen.append(ts.position)
+            if ts.position == "3":
+                listing_at_3 = visible_text(ts.listing.value)
+        assert len(seen) < 10
+    assert seen == ["1", "2", "3", "4", "5", "6", "user"]
+    assert "host function trap(): the next step runs Python" in listing_at_3
+    assert any("trap(): Python runs" in h for h in ts.happened)
+    rec = k.trace.records[-1]  # the call this trap made
+    assert f"  system call by pid {rec.pid}: {rec.call}" in ts.happened
+
+
+def test_stepper_step_button_changes_the_pc_shown(fork_elf):
+    """Clicking "step" executes one instruction: the pc in the status line moves on."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    to_first_ecall(ts)
+    before = visible_text(ts.status.value)
+    ts.buttons["step"].click()
+    after = visible_text(ts.status.value)
+    assert before != after
+    assert f"pc {hexw(k.uservec + 4)}" in after
+
+
+def test_stepper_to_return_lands_in_user_mode_at_sepc(fork_elf):
+    """"to return" after a system-call trap ends in U-mode at the instruction after the ecall."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    to_first_ecall(ts)
+    ecall_pc = ts.last_trap.epc
+    ts.buttons["ret"].click()
+    hart = k.machine.harts[0]
+    assert ts.position == "user" and int(hart.priv) == 0
+    assert ts.last_xret.pc == hart.pc == ecall_pc + 4
+    assert 'data-step="user"' in ts.diagram.value
+
+
+def test_stepping_gives_the_same_run_as_running(fork_elf):
+    """A program stepped one instruction at a time makes the same system calls with the same results."""
+    plain, pp = kernel_with(fork_elf)
+    plain.run(until=pp.exited)
+    stepped, sp = kernel_with(fork_elf)
+    ts = TrapStepper(stepped)
+    for _ in range(200):
+        if sp.exited():
+            break
+        ts.step(100)
+    assert sp.stdout == pp.stdout == "child 3\nparent: child exited 3\n"
+    # Not the times: the machine advances mtime between run slices, so a call's timestamp depends
+    # on where the slices fell (stepping makes one-instruction slices).
+    calls = lambda k: [(r.pid, r.call, r.result, r.errno) for r in k.trace.records]  # noqa: E731
+    assert calls(stepped) == calls(plain)
+
+
+def test_stepper_run_button_runs_until_nothing_is_left(fork_elf):
+    """Headless, "run" runs slice after slice until the kernel is idle; the program has finished."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    ts.buttons["run"].click()
+    assert p.exit_status == 0 and not ts.running
+    assert ts.buttons["pause"].disabled and not ts.buttons["run"].disabled
+    assert ts.position == "idle"
+    assert any(h.startswith("run ended") for h in ts.happened) or ts.position == "idle"
+
+
+# -- TrapFrame -----------------------------------------------------------------------------------------
+
+
+def test_trapframe_holds_the_registers_the_trampoline_saved(fork_elf):
+    """When trap() is about to run, the frame holds the user's registers: a0..a7, t0 (the call), sepc."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    tf = TrapFrame(k).attach()
+    to_first_ecall(ts)
+    hart = k.machine.harts[0]
+    user_regs = list(hart.x)  # the trampoline has not run yet: these are the user's registers
+    lit_during_save = set()
+    while ts.position != "3":
+        ts.step()
+        tf.refresh()
+        lit_during_save |= tf.changed
+    v = tf.values
+    assert v["t0"] == user_regs[5] == 416  # the first ecall is init's sigaction (FreeBSD's 416)
+    for i, name in enumerate(("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7")):
+        assert v[name] == user_regs[10 + i]
+    assert v["sepc"] == hart.csr.read("sepc") == ts.last_trap.epc
+    assert v["sp"] == user_regs[2] and v["ra"] == user_regs[1]
+    assert {"t0", "sepc"} <= lit_during_save
+    assert "pid 1 (init)" in visible_text(tf.head.value)
+
+
+# -- SyscallTrace -------------------------------------------------------------------------------------
+
+
+def test_syscalltrace_rows_and_filters_match_the_kernel_trace(fork_elf):
+    """The table lists the recorded calls; filtering by pid and by name keeps exactly the matching ones."""
+    k, p = kernel_with(fork_elf)
+    st = SyscallTrace(k).attach()
+    k.run(until=p.exited)
+    st._flush()
+    assert st.rows == list(k.trace.records)
+    text = visible_text(st.body.value)
+    assert 'open("/nonexistent", 0x0' in text and "-1 ENOENT (No such file or directory)" in text
+    assert [o[1] for o in st.pid_box.options] == [None, 1, 2, 3]
+    st.pid_box.value = 3
+    assert st.rows == k.trace.syscalls(pid=3) and {r.pid for r in st.rows} == {3}
+    st.name_box.value = "write"
+    assert st.rows == k.trace.syscalls(pid=3, name="write") and len(st.rows) == 1
+    assert visible_text(st.body.value).count("write(") == 1
+    assert repr(st) == "SyscallTrace(pid 3)"
+
+
+# -- ProcessTree ----------------------------------------------------------------------------------------
+
+
+def test_processtree_after_fork_shows_parent_and_child(fork_elf):
+    """Right after fork there are two processes of the program, the child under its parent."""
+    k, p = kernel_with(fork_elf)
+    tree = ProcessTree(k).attach()
+    k.run(until=lambda: len(p.children) == 1)
+    tree.refresh()
+    lines = [(depth, pid) for depth, pid, _cmd, _state in tree.lines]
+    child = p.children[0]
+    assert lines == [(0, 1), (1, p.pid), (2, child.pid)]
+    text = visible_text(tree.body.value)
+    assert text.count("/bin/fork") == 2
+    assert "running on hart 0" in text and "runnable" in text
+
+
+def test_processtree_shows_a_zombie_with_its_status(fork_elf):
+    """At the child's exit, before the parent's wait4, the child is drawn as a zombie with status 3."""
+    k, p = kernel_with(fork_elf)
+    tree = ProcessTree(k).attach()
+    at_exit = []
+
+    def on_exit(e):
+        if e.pid != p.pid:
+            tree.refresh()
+            at_exit.append({pid: state for _d, pid, _c, state in tree.lines})
+
+    k.probes.subscribe("exit", on_exit)
+    k.run(until=p.exited)
+    child_pid = p.pid + 1
+    assert at_exit[0][child_pid] == "zombie: exited 3"
+    assert at_exit[0][p.pid].startswith(("running", "runnable", "sleeping"))
+    tree.refresh()
+    states = {pid: state for _d, pid, _c, state in tree.lines}
+    assert child_pid not in states  # reaped by the parent's wait4
+
+
+# -- MemoryMap -------------------------------------------------------------------------------------------
+
+
+def test_memorymap_entries_match_the_vm_map(fork_elf):
+    """The rows are the process's map entries, with resident pages as the page table has them."""
+    k, p = kernel_with(fork_elf)
+    mm = MemoryMap(p).attach()
+    k.run(until=lambda: len(p.children) == 1)
+    mm.refresh()
+    vs = p.vmspace
+    assert [(r["start"], r["end"], r["name"]) for r in mm.rows] == [(e.start, e.end, e.name) for e in vs.entries]
+    mapped = [va for va, _pa, _pte in vs.pmap.mappings()]
+    for r in mm.rows:
+        assert r["resident"] == sum(1 for va in mapped if r["start"] <= va < r["end"])
+    assert sum(r["resident"] for r in mm.rows) == len(mapped) > 0
+    assert mm.frames["free"] == k.pmem.free_frames
+    assert mm.frames[f"pid {p.pid}"] >= 1
+    assert "0x" not in "".join(r["backing"] for r in mm.rows).replace("offset 0x", "")
+
+
+# -- Plots -----------------------------------------------------------------------------------------------
+
+
+def test_plots_draw_the_kernels_numbers(fork_elf):
+    """The plots count each call name as the trace does, and user/kernel time as each process's rusage."""
+    from matplotlib.figure import Figure
+
+    k, p = kernel_with(fork_elf)
+    faults = []
+    k.probes.subscribe("fault", faults.append)
+    pl = Plots(k).attach()
+    k.run(until=p.exited)
+    pl.refresh()
+    assert pl.shown["faults"] == len(faults) > 0
+    counts = Counter(r.name for r in k.trace.records)
+    assert pl.shown["syscalls"] == dict(counts.most_common(15)) or pl.shown["syscalls"] == {
+        n: counts[n] for n in sorted(counts, key=lambda n: (-counts[n], n))[:15]}
+    ax = Figure().subplots()
+    assert syscalls_by_name(ax, k.trace.records)["write"] == 2
+    cpu = cpu_time_by_process(Figure().subplots(), list(k.procs.values()), k.timebase_hz)
+    assert cpu[p.pid] == (p.rusage.utime_ticks * 1000 / k.timebase_hz, p.rusage.stime_ticks * 1000 / k.timebase_hz)
+    assert pl.image.value.startswith("<img") and "base64," in pl.image.value
