@@ -127,8 +127,11 @@ def setup_source(b, source, priority, ctx):
 def test_plic_claim_and_complete():
     """An enabled source raises the context's line; claim returns it and lowers the line; complete re-arms it."""
     b = Board()
+    seen = []
+    b.events.subscribe("interrupt", seen.append)
     setup_source(b, 5, 1, ctx=1)  # hart 0, S-mode
     b.plic.set_source(5, True)
+    assert seen == [InterruptEvent(0, SEIP, True, "plic")]
     assert b.bus.load(PENDING, 4) == 1 << 5
     assert b.harts[0].high(SEIP) and not b.harts[0].high(MEIP)
     assert b.bus.load(CLAIM(1), 4) == 5
