@@ -23,7 +23,7 @@ def run_program(name: str) -> str:
     k = boot(programs=False)
     k.install_program(f"/bin/{name}", Path(elf).read_bytes())
     k.vfs.mkdir_p("/work", 0o777)
-    p = k.spawn(f"/bin/{name}", [name], cwd="/work")
+    p = k.spawn(f"/bin/{name}", [f"/bin/{name}"], cwd="/work")
     k.run(until=p.exited, max_instructions=50_000_000)
     assert k.panic_report is None, k.panic_report
     assert p.exited(), f"{name} did not finish within 50 million instructions"
