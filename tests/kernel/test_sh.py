@@ -99,3 +99,13 @@ def test_dash_c():
     k.run(until=p.exited, max_instructions=100_000_000)
     assert p.stdout == "       7\n"
     assert p.exit_status == 0
+
+
+def test_python_m_oskit_sh_with_piped_stdin():
+    """`python -m oskit sh` runs lines from a pipe, including `echo hi | cat > /tmp/x`, until end of input."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "oskit", "sh"], capture_output=True, text=True,
+                          input="echo hi | cat > /tmp/x\ncat /tmp/x | wc -c\nfalse\n", timeout=300)
+    assert done.stdout == "$ $        3\n$ $ \n"
+    assert done.returncode == 1
