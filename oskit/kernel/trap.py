@@ -29,6 +29,7 @@ from .syscall import syscall_resume, syscallenter
 from .vm import dmap
 
 INTERRUPT = 1 << 63
+SSTATUS_SPP = 1 << 8           # the privilege the trap came from: 1 = S
 SIP_SSIP = 1 << 1
 
 # scause exception codes
@@ -74,9 +75,10 @@ def trap(kernel, hart) -> None:
                            pid=td.proc.pid if from_user else None)
     if from_user:
         td.proc.rusage.utime_ticks += max(0, now - hs.user_since)
-        if td.frame.sepc >> 63:
-            kernel.panic(f"trap: a user thread trapped at kernel address {td.frame.sepc:#x} "
-                         f"({cause_name(scause)})", hart)
+        if csr.read("sstatus") & SSTATUS_SPP:
+            # The trap came from S-mode while a user thread was current: the trampoline itself faulted.
+            kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={csr.read('sepc'):#x} "
+                         f"stval={stval:#x} (current: {td})", hart)
             return
     preempt = False
 

@@ -203,3 +203,54 @@ def test_the_six_steps_of_a_context_switch_are_observable():
     assert dispatch == ("3 dispatch", 8, p.pid)
     assert sret[:3] == ("5-6 sret", "sret", 0)                 # back to U, in the child
     assert wait.sleeps == 1
+
+
+FAULTS = r"""
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static const char *name(int s) {
+    return s == SIGBUS ? "SIGBUS" : s == SIGSEGV ? "SIGSEGV" : s == SIGTRAP ? "SIGTRAP" : s == SIGILL ? "SIGILL" : "?";
+}
+static void on_bus(int sig, siginfo_t *si, void *uc) { (void)uc; printf("handler %s at %p\n", name(sig), si->si_addr); _exit(0); }
+static void run(const char *what, int n) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        static char buf[16];
+        switch (n) {
+        case 0: { volatile long *p = (long *)(buf + 1); (void)*p; break; }
+        case 1: asm volatile("ebreak"); break;
+        case 2: (void)*(volatile long *)0xffffffc000000000UL; break;       /* the trampoline page */
+        case 3: ((void (*)(void))0xfffffffffff00000UL)(); break;           /* a host function */
+        case 4: asm volatile("csrr t0, sstatus" ::: "t0"); break;          /* S-mode CSR from U-mode */
+        case 5: { struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_sigaction = on_bus;
+                  sa.sa_flags = SA_SIGINFO; sigaction(SIGBUS, &sa, 0);
+                  volatile int *p = (int *)0x100002; (void)*p; break; }
+        }
+        _exit(0);
+    }
+    int st; waitpid(pid, &st, 0);
+    printf("%s: %s\n", what, WIFSIGNALED(st) ? name(WTERMSIG(st)) : "exited");
+}
+int main(void) {
+    run("misaligned load", 0); run("ebreak", 1); run("read kernel text", 2);
+    run("call a host function", 3); run("S-mode CSR", 4); run("caught SIGBUS", 5);
+    return 0;
+}
+"""
+
+
+def test_faults_become_signals():
+    """Misalignment is SIGBUS, ebreak SIGTRAP, kernel addresses SIGSEGV, privileged CSRs SIGILL."""
+    k = make(FAULTS, "faults")
+    p = k.spawn("/bin/faults")
+    k.run(until=p.exited)
+    assert k.panic_report is None
+    assert p.stdout == ("misaligned load: SIGBUS\nebreak: SIGTRAP\nread kernel text: SIGSEGV\n"
+                        "call a host function: SIGSEGV\nS-mode CSR: SIGILL\n"
+                        "handler SIGBUS at 0x100002\ncaught SIGBUS: exited\n")
+    killed = [q for q in k.procs.values() if q.exit_reason.startswith("killed by SIGBUS")]
+    assert killed == [] or all("address" in q.exit_reason for q in killed)
