@@ -252,6 +252,21 @@ class FileTable:
         """(fd, File) for every open descriptor, in order."""
         return [(fd, f) for fd, f in enumerate(self.slots) if f is not None]
 
+    def describe(self) -> str:
+        """One line per open descriptor: fd, flags, what it is, its offset and sharing (for notebooks)."""
+        lines = []
+        labels: dict[int, str] = {}        # open files lettered A, B, ... in order of first descriptor
+        for fd, f in self.items():
+            label = labels.setdefault(id(f), chr(ord("A") + len(labels) % 26))
+            access = ("O_RDONLY", "O_WRONLY", "O_RDWR", "?")[f.flags & O_ACCMODE]
+            extra = "".join((" O_APPEND" if f.flags & O_APPEND else "",
+                             " O_NONBLOCK" if f.flags & O_NONBLOCK else "",
+                             " FD_CLOEXEC" if self.cloexec[fd] else ""))
+            where = f" offset {f.offset}" if isinstance(f, VnodeFile) else ""
+            lines.append(f"{fd:3}  {access}{extra}  {f.describe()}{where}  "
+                         f"(open file {label}, {f.refs} descriptor{'s' if f.refs != 1 else ''})")
+        return "\n".join(lines)
+
     def get(self, fd: int) -> File:
         """The File behind fd; EBADF if fd is not an open descriptor."""
         if not 0 <= fd < self.limit or self.slots[fd] is None:

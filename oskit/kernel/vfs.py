@@ -12,8 +12,8 @@ The map:
                         or remove a name;
     ``create``, ``mkdir``, ``unlink``, ``rmdir``: change the tree;
     ``access``          the DAC check of a credential against the mode bits;
-    ``install_file``, ``mkdir_p``, ``read_file``, ``listdir``: the host's side,
-                        used at boot to fill /bin and by notebooks to look.
+    ``install_file``, ``mkdir_p``, ``read_file``, ``listdir``, ``tree``: the
+                        host's side, used at boot to fill /bin and by notebooks to look.
 - ``Stat``      the data of ``struct stat``, and ``pack()`` to FreeBSD's riscv64
                 layout (224 bytes) for ``copyout``.
 
@@ -158,6 +158,13 @@ class Vnode:
 STAT_FORMAT = "<QQQHhIIiQ" + "qq" * 4 + "qqiIQ" + "10Q"
 STAT_SIZE = struct.calcsize(STAT_FORMAT)
 assert STAT_SIZE == 224, STAT_SIZE
+
+
+def mode_string(st_mode: int) -> str:
+    """st_mode as ls shows it: "drwxr-xr-x", "-rw-r--r--", "crw-rw-rw-"."""
+    kind = {S_IFDIR: "d", S_IFCHR: "c", S_IFIFO: "p"}.get(st_mode & S_IFMT, "-")
+    bits = "".join(ch if st_mode & (0o400 >> i) else "-" for i, ch in enumerate("rwxrwxrwx"))
+    return kind + bits
 
 
 def _timespec(ns: int) -> tuple[int, int]:
@@ -577,6 +584,20 @@ class VFS:
         if not vp.is_dir():
             raise NotADirectoryError(f"listdir({path!r}): not a directory")
         return list(vp.entries)
+
+    def tree(self, path: str = "/") -> str:
+        """An ``ls -lR``-like picture of the tree under path, one line per file (for notebooks)."""
+        lines: list[str] = []
+
+        def walk(vp: Vnode, name: str, depth: int) -> None:
+            lines.append(f"{mode_string(vp.st_mode)} {vp.nlink:2} {vp.uid:4} {vp.gid:4} "
+                         f"{vp.size:7}  {'    ' * depth}{name}")
+            if vp.is_dir():
+                for child_name, child in vp.entries.items():
+                    walk(child, child_name + ("/" if child.is_dir() else ""), depth + 1)
+
+        walk(self.lookup(path), path, 0)
+        return "\n".join(lines)
 
     def path_of(self, vp: Vnode) -> str:
         """The absolute path of directory vp (for getcwd and for display)."""

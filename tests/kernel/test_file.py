@@ -200,3 +200,19 @@ def test_dev_null_and_zero(vfs):
     assert null.stat().mode & 0o170000 == S_IFCHR
     assert errno_of(null.ioctl, None, 0x402C7413, 0) == Errno.ENOTTY
     assert vfs.listdir("/dev") == ["console", "null", "zero"]
+
+
+def test_describe_shows_sharing(vfs):
+    """describe() letters open files so descriptors sharing one show the same letter."""
+    vp = vfs.install_file("/f", b"abc", mode=0o644)
+    fdt = FileTable()
+    f = open_vnode(vp, O_RDONLY, "/f")
+    fdt.alloc(f)
+    fdt.alloc(f)
+    fdt.alloc(open_vnode(vp, O_WRONLY | O_APPEND, "/f"), cloexec=True)
+    f.read(None, 2)
+    assert fdt.describe().splitlines() == [
+        "  0  O_RDONLY  /f offset 2  (open file A, 2 descriptors)",
+        "  1  O_RDONLY  /f offset 2  (open file A, 2 descriptors)",
+        "  2  O_WRONLY O_APPEND FD_CLOEXEC  /f offset 0  (open file B, 1 descriptor)",
+    ]

@@ -234,3 +234,12 @@ def test_dirent_record():
     assert len(rec) == 32
     assert rec[24:30] == b"hello\0"
     assert int.from_bytes(rec[16:18], "little") == 32
+
+
+def test_tree_picture(vfs):
+    """tree() draws each file with its mode string, links, owner, size, indented by depth."""
+    vfs.install_file("/bin/sh", b"x" * 100, mode=0o755)
+    assert vfs.tree("/bin").splitlines() == [
+        "drwxr-xr-x  2    0    0     512  /bin",
+        "-rwxr-xr-x  1    0    0     100      sh",
+    ]
