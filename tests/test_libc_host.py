@@ -127,6 +127,8 @@ size_t oskit_strcspn(const char *, const char *);
 char *oskit_strpbrk(const char *, const char *);
 int oskit_memcmp(const void *, const void *, size_t);
 void *oskit_memmove(void *, const void *, size_t);
+void *oskit_memcpy(void *, const void *, size_t);
+void *oskit_memset(void *, int, size_t);
 void *oskit_memchr(const void *, int, size_t);
 char *oskit_strncpy(char *, const char *, size_t);
 char *oskit_strncat(char *, const char *, size_t);
@@ -282,6 +284,14 @@ def test_string_functions_match_the_host(ours, tmp_path):
         for (int i = 0; i < 32; i++) a[i] = b[i] = 'a' + i % 26;
         oskit_memmove(a + 10 + shift, a + 10, len); memmove(b + 10 + shift, b + 10, len);
         if (memcmp(a, b, 32)) { failures++; printf("FAIL memmove shift %d len %d\n", shift, len); }
+    }
+    for (int off = 0; off < 9; off++) for (int soff = 0; soff < 9; soff++) for (int len = 0; len < 40; len++) {
+        unsigned char a[64], b[64], src[64];
+        for (int i = 0; i < 64; i++) { a[i] = b[i] = 0xEE; src[i] = (unsigned char)(i * 7 + 1); }
+        oskit_memcpy(a + off, src + soff, len); memcpy(b + off, src + soff, len);
+        if (memcmp(a, b, 64)) { failures++; printf("FAIL memcpy off %d soff %d len %d\n", off, soff, len); }
+        oskit_memset(a + off, 0x100 + len, len); memset(b + off, 0x100 + len, len);
+        if (memcmp(a, b, 64)) { failures++; printf("FAIL memset off %d len %d\n", off, len); }
     }
     for (int n = 0; n < 10; n++) {
         char a[16], b[16]; memset(a, 'X', 16); memset(b, 'X', 16);

@@ -1,18 +1,27 @@
 /*
  * string.c: memory blocks and NUL-terminated strings.
  *
- * Plain byte loops: easy to read, and fast enough on an emulated machine,
- * where every instruction costs about the same. (A compiler may turn a loop
- * that copies bytes back into a call to memcpy; it knows not to do that
- * inside memcpy itself.)
+ * Mostly plain byte loops. memcpy and memset, which move the most bytes
+ * (stdio buffers, calloc, struct copies), go 8 bytes at a time once the
+ * addresses are aligned: on the emulator every instruction costs about the
+ * same, so that is close to 8 times fewer instructions. (A compiler may turn
+ * a copying loop back into a call to memcpy; it knows not to inside memcpy.)
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A 64-bit word that may alias any other type (memcpy copies any object). */
+typedef uint64_t __attribute__((__may_alias__)) word_t;
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {    /* both 8-aligned: words first */
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(word_t *)d = *(const word_t *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -37,6 +46,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
+    while (n && ((uintptr_t)d & 7)) {                    /* bytes up to an 8-byte boundary */
+        *d++ = (unsigned char)c;
+        n--;
+    }
+    word_t w = (unsigned char)c * 0x0101010101010101ULL; /* the byte in all 8 lanes */
+    for (; n >= 8; n -= 8, d += 8)
+        *(word_t *)d = w;
     while (n--)
         *d++ = (unsigned char)c;
     return dst;
