@@ -170,20 +170,27 @@ class Scheduler:
             self.kernel.probes.fire("switch", hart=hs.hartid, old=old, new=td, mtime=now)
         hs.curthread = td
         td.hart = hart
-        sstatus = hart.csr.read("sstatus")
+        csr = hart.csr
+        sstatus = csr.read("sstatus")
+        deadline = self.next_deadline() if self.sleepers else None
         if td is hs.idle:
             # The idle loop runs in S-mode with interrupts on; it needs only the kernel's page table.
-            hart.csr.write("satp", self.kernel.kpmap.satp)
-            hart.csr.write("sstatus", sstatus | SSTATUS_SPP | SSTATUS_SPIE)
-            deadline = self.next_deadline()
-            hart.csr.write("stimecmp", NEVER if deadline is None else deadline)
+            satp = self.kernel.kpmap.satp
+            new_sstatus = sstatus | SSTATUS_SPP | SSTATUS_SPIE
+            timer = NEVER if deadline is None else deadline
         else:
             td.state = ThreadState.RUNNING
-            hart.csr.write("satp", td.proc.vmspace.pmap.satp)
-            hart.csr.write("sstatus", (sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE)
+            satp = td.proc.vmspace.pmap.satp
+            new_sstatus = (sstatus & ~SSTATUS_SPP) | SSTATUS_SPIE
             if old is not td or now >= td.slice_end:
                 td.slice_end = now + self.quantum
-            deadline = self.next_deadline()
-            hart.csr.write("stimecmp", td.slice_end if deadline is None else min(td.slice_end, deadline))
+            timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
+        # Only write what changes: each CSR write makes the hart re-check its state.
+        if csr.read("satp") != satp:
+            csr.write("satp", satp)
+        if new_sstatus != sstatus:
+            csr.write("sstatus", new_sstatus)
+        if csr.read("stimecmp") != timer:
+            csr.write("stimecmp", timer)
         hart.csr.write("sscratch", dmap(td.frame_addr))
         hs.user_since = now

@@ -126,8 +126,8 @@ __all__ = ["SyscallError", "Sleep", "Handler", "HANDLERS", "syscall", "handler_f
 
 def syscallenter(kernel, td) -> None:
     """Handle the ``ecall`` that trapped from user thread ``td`` (its registers are in td.frame)."""
-    from . import machdep
-    from .syscalls_table import SYSCALLS
+    from . import machdep, syscalls_table         # (the table module can be reloaded: look it up each time)
+    SYSCALLS = syscalls_table.SYSCALLS
 
     code, regs = machdep.fetch_syscall_args(td)
     td.scratch = {}                                   # a new call: fresh per-call state
