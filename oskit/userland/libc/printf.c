@@ -33,6 +33,8 @@ struct spec {
 static void pad(__sink_fn sink, void *ctx, char c, int n)
 {
     char chunk[16];
+    if (n <= 0)
+        return;                                 /* the usual case: no padding */
     memset(chunk, c, sizeof chunk);
     while (n > 0) {
         int k = n < (int)sizeof chunk ? n : (int)sizeof chunk;
