@@ -185,3 +185,11 @@ def test_load_switches_the_running_table_and_back():
     finally:
         restored = ms.load()
     assert 555 not in restored.SYSCALLS and restored.SYSCALLS[2].name == "fork"
+
+
+def test_too_many_stubs_for_the_branch_to_cerror_is_an_error():
+    """More STD calls than a bnez can span to cerror is refused with a message saying what to do."""
+    lines = [HEAD] + [f"{n}\tAUE_NULL\tSTD\t{{ int call{n}(void); }}\n" for n in range(1, ms.MAX_STUBS + 2)]
+    with pytest.raises(ValueError, match="reaches only .* give syscalls.S a second cerror"):
+        ms.generate("".join(lines))
+    ms.generate("".join(lines[:-1]))            # exactly MAX_STUBS is fine

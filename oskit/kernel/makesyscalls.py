@@ -257,7 +257,16 @@ def parse(text: str, path: str = "syscalls.master") -> list[Entry]:
 
 # ----------------------------------------------------------------------------- generators
 
+# A stub is at most 5 instructions (li of a number >= 2048 takes two); the last
+# stub's bnez must still reach cerror, 4 KiB back at most.
+MAX_STUBS = (4096 - 64) // 20
+
+
 def _gen_stubs(entries: list[Entry]) -> str:
+    count = sum(e.type == "STD" for e in entries)
+    if count > MAX_STUBS:
+        raise ValueError(f"syscalls.master has {count} STD calls; the stubs' 'bnez t0, cerror' reaches "
+                         f"only {MAX_STUBS}: give syscalls.S a second cerror further down")
     out = [f"/* {BANNER} */",
            "/*",
            " * The libc side of every system call (FreeBSD's riscv ABI):",
