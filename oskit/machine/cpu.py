@@ -353,7 +353,6 @@ class Hart:
         if self._priv == Priv.U or (self._priv == Priv.S and self.csr.mstatus & MSTATUS_TVM):
             raise IllegalInstruction()
         self.mmu.flush(va, asid)
-        self.flush_page_caches()
 
     def fence_i(self) -> None:
         """fence.i: nothing to do, blocks are re-checked against memory (choices.CODE_COHERENT)."""

@@ -59,14 +59,19 @@ GLOBAL = -1  # the ASID slot of global entries in the TLB's keys
 
 
 class TLBEntry(NamedTuple):
-    """A cached translation of one 4 KiB virtual page."""
+    """A cached translation of one page (4 KiB, or a 2 MiB / 1 GiB superpage)."""
 
-    vpn: int  # va >> 12
+    vpn: int  # the page's first virtual page number (va >> 12, low 9*level bits clear)
     asid: int  # the ASID it was walked under (GLOBAL for G pages)
-    ppn: int  # pa >> 12 for this 4 KiB page (inside a superpage when level > 0)
+    ppn: int  # the page's first physical page number
     pte: int  # the leaf PTE as the walk left it (A and D set by the walk)
     level: int  # 0: 4 KiB page, 1: 2 MiB, 2: 1 GiB
     pte_pa: int  # where the leaf PTE lives
+
+    def pa(self, va: int) -> int:
+        """The physical address of va inside this page."""
+        offset = va & ((1 << (PAGE_SHIFT + VPN_BITS * self.level)) - 1)
+        return (self.ppn << PAGE_SHIFT) | offset
 
 
 def allowed(pte: int, access: str, priv: int, sum_: bool, mxr: bool) -> bool:
@@ -119,21 +124,26 @@ class MMU:
         vpn = va >> PAGE_SHIFT
         asid = (satp >> 44) & 0xFFFF
         tlb = self.tlb
-        entry = tlb.get((vpn, asid)) or tlb.get((vpn, GLOBAL))
-        if entry is not None:
-            if allowed(entry.pte, access, priv, sum_, mxr) and (access != "w" or entry.pte & PTE_D):
-                self.hits += 1
-                return (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
-            del tlb[(vpn, entry.asid)]  # walk again: the PTE may have changed since
+        # One entry per page of any size: look for a 4 KiB, then a 2 MiB, then a 1 GiB page.
+        for level in (0, 1, 2):
+            base = vpn >> (VPN_BITS * level)
+            entry = tlb.get((base, level, asid)) or tlb.get((base, level, GLOBAL))
+            if entry is not None:
+                if allowed(entry.pte, access, priv, sum_, mxr) and (access != "w" or entry.pte & PTE_D):
+                    self.hits += 1
+                    return entry.pa(va)
+                del tlb[(base, level, entry.asid)]  # walk again: the PTE may have changed since
+                break
         self.misses += 1
         if self.events.tlb_miss_subscribers:
             self.events.publish("tlb_miss", TlbMissEvent(self.hart.hartid, va, asid))
         entry = self.walk(va, access, priv, satp, sum_, mxr)
-        key = (vpn, GLOBAL if entry.pte & PTE_G else asid)
+        entry = entry._replace(asid=GLOBAL if entry.pte & PTE_G else asid)
+        key = (entry.vpn >> (VPN_BITS * entry.level), entry.level, entry.asid)
         if len(tlb) >= TLB_CAPACITY and key not in tlb:
             del tlb[next(iter(tlb))]
-        tlb[key] = entry._replace(asid=key[1])
-        return (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
+        tlb[key] = entry
+        return entry.pa(va)
 
     def walk(self, va: int, access: str, priv: int, satp: int, sum_: bool, mxr: bool) -> TLBEntry:
         """The privileged spec's translation algorithm (4.3.2) for Sv39, one comment per step."""
@@ -145,7 +155,7 @@ class MMU:
                 self.events.publish("walk", WalkEvent(self.hart.hartid, va, None, tuple(ptes), access))
             raise
         if self.events.walk_subscribers:
-            pa = (entry.ppn << PAGE_SHIFT) | (va & 0xFFF)
+            pa = entry.pa(va)
             self.events.publish("walk", WalkEvent(self.hart.hartid, va, pa, tuple(ptes), access))
         return entry
 
@@ -194,16 +204,15 @@ class MMU:
                 self.bus.store(pte_pa, 8, pte)
             except BusError:
                 raise ACCESS_FAULT[access](va) from None
-        # (8) the physical page: a superpage takes vpn[i-1:0] from the virtual address.
-        vpn = va >> PAGE_SHIFT
-        page = (ppn & ~low) | (vpn & low)
-        return TLBEntry(vpn, 0, page, pte, i, pte_pa)
+        # (8) pa = ppn << 12 | offset, where a superpage takes vpn[i-1:0] from va (TLBEntry.pa).
+        return TLBEntry((va >> PAGE_SHIFT) & ~low, 0, ppn, pte, i, pte_pa)
 
     def flush(self, va: int | None = None, asid: int | None = None) -> None:
         """sfence.vma: drop cached translations (None means "all").
 
         va given: entries whose page (of any size) holds va; asid given: only
-        that address space's entries, never global ones.
+        that address space's entries, never global ones. The hart's fast page
+        caches (cpu.py) are dropped as well, so this is all a host needs to call.
         """
         self.flushes += 1
         if va is None and asid is None:
@@ -216,5 +225,7 @@ class MMU:
                 if vpn is not None and (e.vpn >> (VPN_BITS * e.level)) != (vpn >> (VPN_BITS * e.level)):
                     continue
                 del self.tlb[key]
+        # The hart's fast page caches hold translations too: they go with the TLB.
+        self.hart.flush_page_caches()
         if self.events.tlb_flush_subscribers:
             self.events.publish("tlb_flush", TlbFlushEvent(self.hart.hartid, va, asid))

@@ -1,0 +1,108 @@
+"""The hart's events (trap, xret, walk, tlb_miss, tlb_flush, instruction) and its host-facing methods."""
+
+from __future__ import annotations
+
+import pytest
+from mc_asm import RAM, asm, boot, load
+
+from oskit.machine.cpu import GuestCallError
+from oskit.machine.mmu import PTE_R, PTE_V, PTE_W, PTE_X
+
+ROOT = RAM + 0x10000
+
+
+def sv39_identity_gigapage(m, h, asid=3):
+    """Map the GiB holding RAM (0x8000_0000) 1:1 with one level-2 leaf, RWX, and switch satp to it."""
+    m.bus.write_bytes(ROOT, bytes(4096))
+    pte = ((0x8000_0000 >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X
+    m.bus.write_bytes(ROOT + 8 * 2, pte.to_bytes(8, "little"))
+    h.csr.write("satp", (8 << 60) | (asid << 44) | (ROOT >> 12))
+
+
+def test_trap_and_xret_events():
+    """An ecall publishes a trap event and mret an xret event, with the hart's id and modes."""
+    m, h = boot("ecall")
+    load(m, asm("mret"), RAM + 0x100)
+    h.csr.write("mtvec", RAM + 0x100)
+    h.csr.write("mstatus", 0)
+    h.priv = 0
+    seen = []
+    m.events.subscribe("trap", seen.append)
+    m.events.subscribe("xret", seen.append)
+    h.step()
+    h.step()
+    trap, xret = seen
+    assert (trap.hart, trap.cause, trap.epc, trap.from_priv, trap.to_priv, trap.interrupt) == (0, 8, RAM, 0, 3, False)
+    assert (xret.kind, xret.from_priv, xret.to_priv, xret.pc) == ("mret", 3, 0, RAM)
+
+
+def test_walk_and_tlb_events():
+    """A translation that misses publishes tlb_miss then walk (with the PTEs visited); sfence.vma publishes tlb_flush."""
+    m, h = boot("")
+    sv39_identity_gigapage(m, h)
+    seen = []
+    for kind in ("walk", "tlb_miss", "tlb_flush"):
+        m.events.subscribe(kind, seen.append)
+    assert h.translate(RAM + 0x1234, "r", priv=1) == RAM + 0x1234
+    miss, walk = seen
+    assert (miss.va, miss.asid) == (RAM + 0x1234, 3)
+    assert (walk.va, walk.pa, walk.access, len(walk.ptes)) == (RAM + 0x1234, RAM + 0x1234, "r", 1)
+    assert walk.ptes[0][0] == ROOT + 16
+    h.translate(RAM + 0x2000, "r", priv=1)
+    assert len(seen) == 2  # a TLB hit: no event
+    load(m, asm("sfence.vma a0, zero"), RAM)
+    h.pc, h.x[10] = RAM, RAM + 0x2000
+    h.step()
+    assert (seen[-1].va, seen[-1].asid) == (RAM + 0x2000, None)
+
+
+def test_failed_walk_reports_no_pa():
+    """A walk that faults publishes pa None."""
+    m, h = boot("")
+    sv39_identity_gigapage(m, h)
+    seen = []
+    m.events.subscribe("walk", seen.append)
+    with pytest.raises(Exception):
+        h.translate(0x1000, "r", priv=1)
+    assert seen[0].pa is None
+
+
+def test_instruction_events_fire_before_every_instruction_on_both_paths():
+    """While someone listens to "instruction", every instruction is reported (the fast path steps aside)."""
+    m, h = boot("addi a0, a0, 1\naddi a0, a0, 1\nbne a0, a1, -8\nwfi")
+    h.x[11] = 4
+    seen = []
+    m.events.subscribe("instruction", lambda ev: seen.append((ev.pc, ev.word, h.x[10])))
+    h.run(100)
+    assert [pc - RAM for pc, _, _ in seen] == [0, 4, 8, 0, 4, 8, 12]
+    assert seen[1][2] == 1  # published before the instruction ran
+
+
+def test_hart_call_limits():
+    """hart.call raises GuestCallError when the routine does not return in time, and restores pc and ra."""
+    m, h = boot("jal zero, 0")
+    h.pc, h.x[1] = RAM + 0x40, 7
+    with pytest.raises(GuestCallError, match="no return after 100 instructions"):
+        h.call(RAM, max_instructions=100)
+    assert (h.pc, h.x[1]) == (RAM + 0x40, 7)
+
+
+def test_fetch_and_data_caches_follow_satp():
+    """After satp changes, code and data are translated by the new tables (no stale fast-path pages)."""
+    m, h = boot("ld a0, 0(a1)\nld a0, 0(a1)")
+    m.bus.write_bytes(RAM + 0x8000, (5).to_bytes(8, "little"))
+    m.bus.write_bytes(RAM + 0x9000, (6).to_bytes(8, "little"))
+    h.x[11] = RAM + 0x8000
+    h.run(1)
+    assert h.x[10] == 5
+    # Now S-mode with a table mapping the page of RAM+0x8000 to RAM+0x9000 (and code 1:1).
+    m.bus.write_bytes(ROOT, bytes(3 * 4096))
+    l1, l0 = ROOT + 0x1000, ROOT + 0x2000
+    m.bus.write_bytes(ROOT + 16, (((l1 >> 12) << 10) | PTE_V).to_bytes(8, "little"))
+    m.bus.write_bytes(l1, (((l0 >> 12) << 10) | PTE_V).to_bytes(8, "little"))
+    m.bus.write_bytes(l0, (((RAM >> 12) << 10) | PTE_V | PTE_R | PTE_X).to_bytes(8, "little"))
+    m.bus.write_bytes(l0 + 8 * 8, ((((RAM + 0x9000) >> 12) << 10) | PTE_V | PTE_R).to_bytes(8, "little"))
+    h.csr.write("satp", (8 << 60) | (ROOT >> 12))
+    h.priv = 1
+    h.run(1)
+    assert h.x[10] == 6
