@@ -131,8 +131,11 @@ class LabServer:
             "--expose-app-in-browser",
         ]
         self._log = open(self.log_path, "w")
+        # cwd is our empty temporary directory, never root_dir: `python -m` puts its cwd first on
+        # sys.path, so a click.py or yaml.py in the served directory would replace the package
+        # that jupyter imports (and run that file inside the server).
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
-                                     cwd=self.root_dir, start_new_session=True)
+                                     cwd=self.tmp, start_new_session=True)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -151,13 +154,14 @@ class LabServer:
                        f"{self.startup_timeout:.0f} s; its log ends with:\n{tail}")
 
     def trust(self, paths: list[str]) -> None:
-        """Sign notebooks as trusted for this server (as Binder's postBuild does for the book).
+        """Sign notebooks (paths relative to root_dir) as trusted, as Binder's postBuild does.
 
         JupyterLab draws widgets from a notebook's saved state only when it trusts the notebook;
         otherwise a reader sees `HBox(children=...)` text until the cells run again.
         """
-        run = subprocess.run([sys.executable, "-m", "jupyter", "trust", *paths], env=self.env,
-                             cwd=self.root_dir, capture_output=True, text=True)
+        absolute = [str(self.root_dir / p) for p in paths]
+        run = subprocess.run([sys.executable, "-m", "jupyter", "trust", *absolute], env=self.env,
+                             cwd=self.tmp, capture_output=True, text=True)
         if run.returncode != 0:
             raise LabError(f"jupyter trust {' '.join(paths)} failed:\n{run.stderr[-2000:]}")
 

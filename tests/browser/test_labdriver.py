@@ -119,3 +119,13 @@ def test_launch_moves_to_another_port_when_its_port_is_taken(tmp_path, monkeypat
             assert "version" in server.api("GET", "api")  # it answers on the new port
         finally:
             server.stop()
+
+
+def test_python_files_in_the_served_directory_do_not_shadow_jupyters_imports(tmp_path):
+    """A yaml.py next to the notebooks is not imported by the server in place of PyYAML."""
+    (tmp_path / "yaml.py").write_text("raise SystemExit('the served yaml.py was imported')\n")
+    server = LabServer.launch(tmp_path)
+    try:
+        assert "version" in server.api("GET", "api")
+    finally:
+        server.stop()
