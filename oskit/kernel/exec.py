@@ -178,6 +178,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         p.flags.add("sugid")
     else:
         p.cred.set_ids(svuid=p.cred.euid, svgid=p.cred.egid)
+    p.sync_pstruct()
     from .machdep import exec_setregs
     exec_setregs(td, entry, sp)
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))

@@ -47,7 +47,7 @@ from .panic import KernelPanic, make_report
 from .pmem import PAGE_SIZE, OutOfMemory, PhysMem
 from .proc import Proc, ProcState, Thread, ThreadState, Ucred
 from .sched import HartState, Scheduler, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP
-from .structs import NGROUPS, TRAPFRAME, UCRED
+from .structs import NGROUPS, PROC, TRAPFRAME, UCRED
 from .syscall import SyscallError
 from .trace import Probes, Trace
 from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject, FaultError,
@@ -197,6 +197,8 @@ class Kernel:
 
         # 5. proc0 and the idle threads; init.
         proc0 = Proc(k, 0, None, "kernel")
+        proc0.pstruct = PROC.view(m.bus.ram, k.pmem.kmalloc(PROC.size))
+        proc0.sync_pstruct()
         proc0.state = ProcState.ACTIVE
         proc0.vmspace = VMSpace(k, k.kpmap)
         k.proc0 = proc0
@@ -255,6 +257,8 @@ class Kernel:
 
     def new_proc(self, parent: Proc | None, comm: str) -> Proc:
         p = Proc(self, self.alloc_pid(), parent, comm)
+        p.pstruct = PROC.view(self.machine.bus.ram, self.pmem.kmalloc(PROC.size))
+        p.sync_pstruct()
         self.procs[p.pid] = p
         if parent is not None:
             parent.children.append(p)
@@ -380,7 +384,10 @@ class Kernel:
             self.pmem.kfree(td.frame_addr)
             self.pmem.free_frame(td.kstack_pa)
         child.threads = []
-        self.pmem.kfree(child.cred.addr)
+        self.pmem.kfree(child.cred_alloc)
+        child.sync_pstruct()
+        self.pmem.kfree(child.pstruct.addr)
+        child.pstruct = None
         child.state = ProcState.ZOMBIE
         child.flags.add("reaped")
         self.procs.pop(child.pid, None)

@@ -167,7 +167,9 @@ class Proc:
         self.path = ""                          # path it was executed from
         self.state = ProcState.NEW
         self.threads: list[Thread] = []
-        self.cred: Ucred | None = None
+        self.pstruct = None                     # View of struct proc in guest memory (kernel.new_proc)
+        self._creds: dict[int, Ucred] = {}
+        self.cred_alloc = 0
         self.vmspace = None                     # vm.VMSpace
         self.fdtable = None                     # FILES' FileTable
         self.cwd = None                         # FILES' vnode
@@ -186,6 +188,39 @@ class Proc:
         self.brk_base = 0
         self.brk = 0
         self.flags: set[str] = set()            # e.g. {"traced", "exec"}
+
+    # -- the guest-memory part ---------------------------------------------------------
+    @property
+    def cred(self) -> "Ucred | None":
+        """The credential p_ucred points at (read from guest memory every time)."""
+        if self.pstruct is None or not self.pstruct.p_ucred:
+            return None
+        from .vm import DMAP_BASE, RAM_BASE
+        pa = self.pstruct.p_ucred - DMAP_BASE + RAM_BASE
+        cred = self._creds.get(pa)
+        if cred is None:
+            cred = self._creds[pa] = Ucred(self.kernel, pa)
+        return cred
+
+    @cred.setter
+    def cred(self, cred: "Ucred") -> None:
+        from .vm import dmap
+        self._creds = {cred.addr: cred}
+        self.cred_alloc = cred.addr             # what reaping frees, whatever p_ucred says by then
+        self.pstruct.p_ucred = dmap(cred.addr)
+
+    def sync_pstruct(self) -> None:
+        """Copy pid, ppid, comm and the wait status into struct proc (after they change)."""
+        ps = self.pstruct
+        if ps is None:
+            return
+        ps.p_pid = self.pid
+        ps.p_ppid = self.ppid
+        ps.p_xstat = self.xstat or 0
+        ps.p_flag = 0x100 if "sugid" in self.flags else 0
+        name = self.comm.encode("utf-8", "replace")[:19]
+        for i in range(20):
+            ps.set("p_comm", name[i] if i < len(name) else 0, i)
 
     # -- conditions and results, for notebooks -------------------------------------
     def exited(self) -> bool:

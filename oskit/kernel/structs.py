@@ -218,7 +218,19 @@ SIGFRAME = Struct("sigframe", [
 ], comment="Signal frame on the user stack, read back by sigreturn().")
 SIGFRAME_MAGIC = 0x6F736B69745F7366   # "oskit_sf"
 
-ALL = [TRAPFRAME, UCRED, SIGFRAME]
+# The part of a process that lives in guest memory. p_ucred is authoritative: the
+# kernel finds a process's credential by following it, so whoever can write this
+# word (a kernel bug, a confused deputy) can change who the process is.
+PROC = Struct("proc", [
+    ("p_pid", "i32"),
+    ("p_ppid", "i32"),
+    ("p_ucred", "u64"),         # kernel (DMAP) address of the process's struct ucred
+    ("p_flag", "u32"),          # P_SUGID = 0x100: set-id exec happened
+    ("p_xstat", "i32"),         # wait status once a zombie
+    ("p_comm", "u8", 20),       # command name, NUL-terminated
+], comment="The security-relevant part of a process, in guest memory.")
+
+ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC]
 
 
 def c_header() -> str:

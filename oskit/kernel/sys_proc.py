@@ -99,12 +99,14 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
     init = kernel.procs.get(1)
     for c in list(p.children):
         c.parent = init
+        c.sync_pstruct()
         init.children.append(c)
         if c.state is ProcState.ZOMBIE:
             kernel.psignal(init, signal.SIGCHLD)
             kernel.wakeup(("wait", init.pid))
     p.children = []
     p.state = ProcState.ZOMBIE
+    p.sync_pstruct()
     p.end_time = kernel.machine.clint.mtime
     kernel.probes.fire("exit", pid=p.pid, status=xstat, reason=reason)
     if p.parent is not None:

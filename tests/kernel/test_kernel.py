@@ -254,3 +254,22 @@ def test_faults_become_signals():
                         "handler SIGBUS at 0x100002\ncaught SIGBUS: exited\n")
     killed = [q for q in k.procs.values() if q.exit_reason.startswith("killed by SIGBUS")]
     assert killed == [] or all("address" in q.exit_reason for q in killed)
+
+
+def test_the_credential_is_found_through_struct_proc_in_guest_memory():
+    """p_ucred in guest RAM is authoritative: pointing it at init's credential makes a process root."""
+    src = r"""
+    #include <stdio.h>
+    #include <unistd.h>
+    int main(void) { setuid(1000); char c; read(0, &c, 1); printf("uid %d euid %d\n", (int)getuid(), (int)geteuid()); return 0; }
+    """
+    k = make(src, "whoami")
+    p = k.spawn("/bin/whoami")
+    assert k.run().reason == "idle"                      # asleep in read(), as uid 1000
+    assert (p.cred.uid, p.cred.euid) == (1000, 1000)
+    assert p.pstruct.p_pid == p.pid and bytes(p.pstruct.p_comm[:6]) == b"whoami"
+    # What a kernel write-what-where bug could do: one 8-byte store in the direct map.
+    k.machine.bus.store(p.pstruct.addr + p.pstruct.struct.offset("p_ucred"), 8, k.procs[1].pstruct.p_ucred)
+    k.machine.uart.feed("\n")
+    k.run(until=p.exited)
+    assert p.stdout == "uid 0 euid 0\n"
