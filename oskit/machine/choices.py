@@ -3,7 +3,10 @@
 The unprivileged and privileged specifications (v1.12) leave some behaviour to
 the implementation. This module lists what oskit's machine does, once, as
 constants; the code that implements each choice imports the constant, so
-changing one here changes the machine (tests pin the defaults).
+changing one here changes the machine (tests pin the defaults). A few
+constants only document a behaviour for which the code has a single
+implementation (MISALIGNED_ACCESS_TRAPS, PMP_ENFORCED, ...): changing those
+means writing the other behaviour, and their docstrings say where.
 
 Hart (MACHINE-CORE)
 -------------------
@@ -18,7 +21,8 @@ tval = the address. The kernel turns them into SIGBUS. (The alternative,
 performing the access in pieces, is equally allowed; we trap because the book
 shows the fault.) lr is a load (4); sc and AMOs are stores (6). Checked before
 translation, so a misaligned access to an unmapped page reports cause 4/6,
-not a page fault."""
+not a page fault. (Implemented in cpu.Hart.load/store/amo and the block
+translator in cpu.make_block.)"""
 
 HARDWARE_AD_UPDATE = True
 """The page-table walker sets a PTE's A bit on any access and D on a write

@@ -24,8 +24,9 @@ level 1 (2 MiB) or level 2 (1 GiB) takes the low VPN fields from the virtual
 address ("superpage"). N and PBMT (Svnapot, Svpbmt) are not implemented, so
 they count as reserved bits: set, they make the PTE fault.
 
-The TLB caches successful translations only, keyed by (virtual page, ASID);
-global (G) entries match every ASID. A hit is re-checked against the current
+The TLB caches successful translations only, one entry per page of any size,
+keyed by (first virtual page, level, ASID); global entries (G set on the leaf
+or on any table above it) match every ASID. A hit is re-checked against the current
 privilege, SUM and MXR; a hit that would fault, or a store to a page whose
 cached D bit is clear, walks again (so raising permissions in a PTE never
 needs an sfence.vma; lowering them does, as on real hardware).
@@ -138,7 +139,8 @@ class MMU:
         if self.events.tlb_miss_subscribers:
             self.events.publish("tlb_miss", TlbMissEvent(self.hart.hartid, va, asid))
         entry = self.walk(va, access, priv, satp, sum_, mxr)
-        entry = entry._replace(asid=GLOBAL if entry.pte & PTE_G else asid)
+        if entry.asid != GLOBAL:
+            entry = entry._replace(asid=asid)
         key = (entry.vpn >> (VPN_BITS * entry.level), entry.level, entry.asid)
         if len(tlb) >= TLB_CAPACITY and key not in tlb:
             del tlb[next(iter(tlb))]
@@ -168,6 +170,7 @@ class MMU:
         # (1) a = satp.ppn * PAGESIZE, i = LEVELS - 1.
         a = (satp & PPN_MASK) << PAGE_SHIFT
         i = LEVELS - 1
+        glob = 0  # G on any PTE of the path makes the mapping global (spec 4.3.1)
         while True:
             # (2) pte = the 8 bytes at a + va.vpn[i] * PTESIZE; outside RAM it is an access fault.
             pte_pa = a + ((va >> (PAGE_SHIFT + VPN_BITS * i)) & 0x1FF) * 8
@@ -176,6 +179,7 @@ class MMU:
                 raise ACCESS_FAULT[access](va)
             pte = int.from_bytes(ram.data[off : off + 8], "little")
             ptes.append((pte_pa, pte))
+            glob |= pte & PTE_G
             # (3) not valid, or W without R, or a reserved bit set: page fault.
             if not pte & PTE_V or (pte & (PTE_R | PTE_W)) == PTE_W or pte & PTE_RESERVED:
                 raise page_fault(va)
@@ -205,7 +209,7 @@ class MMU:
             except BusError:
                 raise ACCESS_FAULT[access](va) from None
         # (8) pa = ppn << 12 | offset, where a superpage takes vpn[i-1:0] from va (TLBEntry.pa).
-        return TLBEntry((va >> PAGE_SHIFT) & ~low, 0, ppn, pte, i, pte_pa)
+        return TLBEntry((va >> PAGE_SHIFT) & ~low, GLOBAL if glob else 0, ppn, pte, i, pte_pa)
 
     def flush(self, va: int | None = None, asid: int | None = None) -> None:
         """sfence.vma: drop cached translations (None means "all").

@@ -352,3 +352,15 @@ def test_page_faults_from_code_carry_the_address():
     h.pc = 0x30_0000
     h.step()
     assert (h.csr.read("mcause"), h.csr.read("mtval"), h.csr.read("mepc")) == (12, 0x30_0000, 0x30_0000)
+
+
+def test_global_bit_on_a_table_makes_its_leaves_global():
+    """G on a non-leaf PTE makes every mapping below it global: an ASID flush keeps them."""
+    m, h = fresh(asid=1)
+    map_page(m, 0x1000, 0x8010_0000, PTE_R)
+    root_pte = int.from_bytes(m.bus.read_bytes(ROOT, 8), "little")
+    m.bus.write_bytes(ROOT, (root_pte | PTE_G).to_bytes(8, "little"))
+    h.translate(0x1000, "r", S)
+    assert [e.asid for e in h.mmu.entries()] == [-1]
+    h.mmu.flush(asid=1)
+    assert len(h.mmu.entries()) == 1
