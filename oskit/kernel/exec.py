@@ -178,6 +178,8 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         p.flags.add("sugid")
     else:
         p.cred.set_ids(svuid=p.cred.euid, svgid=p.cred.egid)
+        if p.cred.euid == p.cred.uid and p.cred.egid == p.cred.gid:
+            p.flags.discard("sugid")         # a plain image with matching ids is trusted again
     p.sync_pstruct()
     from .machdep import exec_setregs
     exec_setregs(td, entry, sp)

@@ -321,6 +321,7 @@ class Kernel:
         from .exec import exec_image
         from .signal import SigActs
         p = self.new_proc(parent, path.rsplit("/", 1)[-1])
+        p.pgid = p.pid                   # its own process group, as a shell would give a job
         p.cred = self.new_cred(uid, gid)
         p.sigacts = SigActs()
         p.cwd = self.vfs.lookup(cwd)

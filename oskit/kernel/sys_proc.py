@@ -200,46 +200,65 @@ def sys_getgroups(td, gidsetsize, gidset):
     return len(groups)
 
 
+def _ids(cred) -> tuple:
+    return (cred.uid, cred.euid, cred.svuid, cred.gid, cred.egid, cred.svgid)
+
+
+def _ids_changed(td, before: tuple) -> None:
+    """FreeBSD's P_SUGID: once a process's ids change, issetugid() reports it."""
+    if _ids(td.proc.cred) != before:
+        td.proc.flags.add("sugid")
+        td.proc.sync_pstruct()
+
+
 @syscall
 def sys_setuid(td, uid):
     """POSIX: root sets all three user ids; others may set the effective id to the real or saved one."""
     cred = td.proc.cred
+    before = _ids(cred)
     if cred.euid == 0:
         cred.set_ids(uid=uid, euid=uid, svuid=uid)
     elif uid in (cred.uid, cred.svuid):
         cred.set_ids(euid=uid)
     else:
         raise SyscallError(errno.EPERM, f"setuid({uid}): euid {cred.euid} may not")
+    _ids_changed(td, before)
     return 0
 
 
 @syscall
 def sys_seteuid(td, euid):
     cred = td.proc.cred
+    before = _ids(cred)
     if cred.euid != 0 and euid not in (cred.uid, cred.svuid):
         raise SyscallError(errno.EPERM, f"seteuid({euid}): euid {cred.euid} may not")
     cred.set_ids(euid=euid)
+    _ids_changed(td, before)
     return 0
 
 
 @syscall
 def sys_setgid(td, gid):
     cred = td.proc.cred
+    before = _ids(cred)
     if cred.euid == 0:
         cred.set_ids(gid=gid, egid=gid, svgid=gid)
     elif gid in (cred.gid, cred.svgid):
         cred.set_ids(egid=gid)
     else:
         raise SyscallError(errno.EPERM, f"setgid({gid}): euid {cred.euid} may not")
+    _ids_changed(td, before)
     return 0
 
 
 @syscall
 def sys_setegid(td, egid):
     cred = td.proc.cred
+    before = _ids(cred)
     if cred.euid != 0 and egid not in (cred.gid, cred.svgid):
         raise SyscallError(errno.EPERM, f"setegid({egid}): euid {cred.euid} may not")
     cred.set_ids(egid=egid)
+    _ids_changed(td, before)
     return 0
 
 

@@ -273,3 +273,36 @@ def test_the_credential_is_found_through_struct_proc_in_guest_memory():
     k.machine.uart.feed("\n")
     k.run(until=p.exited)
     assert p.stdout == "uid 0 euid 0\n"
+
+
+def test_set_user_id_program_runs_with_its_owner_euid():
+    """exec of a mode 4755 root-owned program gives euid 0 to a uid-1000 process, and issetugid() is 1."""
+    src = r"""
+    #include <stdio.h>
+    #include <unistd.h>
+    int main(void) { printf("uid %d euid %d issetugid %d\n", (int)getuid(), (int)geteuid(), issetugid()); return 0; }
+    """
+    k = oskit.boot(programs=False)
+    elf = build({"ids.c": src}, mode="user").read_bytes()
+    k.install_program("/bin/suid", elf, mode=0o4755)
+    k.install_program("/bin/plain", elf, mode=0o755)
+    p = k.spawn("/bin/suid", uid=1000, gid=1000)
+    k.run(until=p.exited)
+    q = k.spawn("/bin/plain", uid=1000, gid=1000)
+    k.run(until=q.exited)
+    assert p.stdout == "uid 1000 euid 0 issetugid 1\n"
+    assert q.stdout == "uid 1000 euid 1000 issetugid 0\n"
+
+
+def test_spawned_processes_get_their_own_process_group():
+    """kill(0, sig) from a spawned program signals its own group, never init."""
+    src = r"""
+    #include <signal.h>
+    #include <unistd.h>
+    int main(void) { signal(SIGTERM, SIG_IGN); kill(0, SIGTERM); return 0; }
+    """
+    k = make(src, "grp")
+    p = k.spawn("/bin/grp")
+    k.run(until=p.exited)
+    assert p.exit_status == 0 and p.pgid == p.pid
+    assert k.procs[1].exited() is False and k.procs[1].siglist == 0
