@@ -497,3 +497,34 @@ def test_pause_returns_after_a_handler_runs():
     """pause sleeps until a signal handler has run, then fails with EINTR."""
     p, _ = run(PAUSE)
     assert p.stdout == "pause returned -1, errno EINTR: 1\n"
+
+
+TIME = r"""
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+static long ns(struct timespec t) { return t.tv_sec * 1000000000L + t.tv_nsec; }
+int main(void) {
+    struct timespec a, b, nap = { 0, 20 * 1000 * 1000 };        /* 20 ms */
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int r = nanosleep(&nap, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    long slept = ns(b) - ns(a);
+    printf("nanosleep %d, slept at least 20 ms: %d, less than 1 s: %d\n", r, slept >= 20000000, slept < 1000000000);
+    struct timeval tv; gettimeofday(&tv, NULL);
+    time_t t = time(NULL);
+    printf("time agrees with gettimeofday: %d, usec in range: %d\n", t - tv.tv_sec <= 1 && t >= tv.tv_sec,
+           tv.tv_usec >= 0 && tv.tv_usec < 1000000);
+    printf("sleep(0) = %u, usleep(1000) = %d\n", sleep(0), usleep(1000));
+    return 0;
+}
+"""
+
+
+def test_clocks_and_sleeping():
+    """CLOCK_MONOTONIC advances by at least a nanosleep's length; time() and gettimeofday agree."""
+    p, _ = run(TIME)
+    assert p.stdout == ("nanosleep 0, slept at least 20 ms: 1, less than 1 s: 1\n"
+                        "time agrees with gettimeofday: 1, usec in range: 1\n"
+                        "sleep(0) = 0, usleep(1000) = 0\n")
