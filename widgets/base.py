@@ -78,6 +78,7 @@ class View(w.VBox):
     def __init__(self, children=(), **kwargs):
         super().__init__(children=list(children), **kwargs)
         self.add_class("oskit-view")
+        self.add_class(f"oskit-{type(self).__name__.lower()}")  # e.g. .oskit-trapstepper, for tests and CSS
         self.attached = False
         self.dirty = True
         self.renders = 0  # how many times the view was drawn (tests read it to check throttling)

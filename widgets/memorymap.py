@@ -67,7 +67,7 @@ class MemoryMap(View):
         self.mark_dirty()
 
     def _describe(self) -> str:
-        return f"pid {self.proc.pid}"
+        return self.proc.comm  # not the pid: a saved notebook's text stays the same across runs
 
     def _render(self) -> None:
         p = self.proc

@@ -111,7 +111,7 @@ class PageTable(View):
 
     def _describe(self) -> str:
         if self.proc is not None:
-            return f"pid {self.proc.pid}"
+            return self.proc.comm  # not the pid: a saved notebook's text stays the same across runs
         if self.hart is not None:
             return f"hart {self.hart.hartid}"
         return f"satp {self.satp:#x}"
@@ -125,7 +125,7 @@ class PageTable(View):
     def _render(self) -> None:
         satp = self.satp
         mode, asid, _ = peek.satp_fields(satp)
-        who = self._describe()
+        who = f"pid {self.proc.pid} ({self.proc.comm})" if self.proc is not None else self._describe()
         if mode != peek.SATP_MODE_SV39:
             self.head.value = header("Page table", who)
             self.walk_line.value = ""

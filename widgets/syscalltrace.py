@@ -63,7 +63,9 @@ class SyscallTrace(View):
         self.mark_dirty()
 
     def _describe(self) -> str:
-        return "all processes" if self.pid_box.value is None else f"pid {self.pid_box.value}"
+        who = "all processes" if self.pid_box.value is None else f"pid {self.pid_box.value}"
+        name = self.name_box.value.strip()
+        return f"{who}, {name}" if name else who
 
     def matching(self) -> list:
         """The recorded calls the filters let through, oldest first."""

@@ -67,7 +67,7 @@ class TrapFrame(View):
 
     def _describe(self) -> str:
         if self.thread is not None:
-            return f"tid {self.thread.tid}"
+            return f"{self.thread.proc.comm} thread"  # not the tid: saved text stays the same across runs
         return f"hart {self.hartid}'s thread"
 
     def _render(self) -> None:

@@ -161,7 +161,7 @@ def test_syscalltrace_rows_and_filters_match_the_kernel_trace(fork_elf):
     st.name_box.value = "write"
     assert st.rows == k.trace.syscalls(pid=3, name="write") and len(st.rows) == 1
     assert visible_text(st.body.value).count("write(") == 1
-    assert repr(st) == "SyscallTrace(pid 3)"
+    assert repr(st) == "SyscallTrace(pid 3, write)"
 
 
 # -- ProcessTree ----------------------------------------------------------------------------------------
