@@ -26,8 +26,6 @@ before changing anything. Readers sleep on ``pipe.rchan``, writers on
 
 from __future__ import annotations
 
-import itertools
-
 from .errno import Errno
 from .file import O_RDONLY, O_WRONLY, File
 from .pmem import OutOfMemory
@@ -37,8 +35,6 @@ from .vfs import S_IFIFO, Stat
 PIPE_SIZE = 4096     # the buffer: one page (FreeBSD starts at 16 KiB)
 PIPE_BUF = 512       # writes up to this size are atomic (FreeBSD's PIPE_BUF)
 SIGPIPE = 13
-
-_pipe_ids = itertools.count(1)
 
 
 class Pipe:
@@ -56,8 +52,9 @@ class Pipe:
         self.count = 0                     # bytes in the pipe
         self.readers = 0
         self.writers = 0
-        self.id = next(_pipe_ids)
-        self.ino = 0x10000 + self.id
+        # The inode number doubles as the pipe's name; numbered per boot, so two
+        # runs of one program show the same numbers.
+        self.ino = self.id = kernel.vfs.new_ino()
         self.uid, self.gid = owner
         self.ctime = self.mtime = self.atime = self._now()
         # Wait channels, named as FreeBSD names them in ps's WCHAN column.
@@ -146,8 +143,7 @@ class Pipe:
         return done
 
     def _now(self) -> int:
-        vfs = getattr(self.kernel, "vfs", None)
-        return vfs.now() if vfs is not None else 0
+        return self.kernel.vfs.now()
 
     def close_end(self, end: str) -> None:
         """One end ("r" or "w") was closed for good; wake whoever must notice."""

@@ -266,9 +266,13 @@ class VFS:
 
     # -- vnodes -------------------------------------------------------------
 
+    def new_ino(self) -> int:
+        """The next unused inode number (pipes take theirs from here too)."""
+        return next(self._inos)
+
     def _new(self, vtype: VType, mode: int, *, uid: int, gid: int) -> Vnode:
         now = self.now()
-        vp = Vnode(self, vtype, next(self._inos), mode & ALLPERMS, uid, gid,
+        vp = Vnode(self, vtype, self.new_ino(), mode & ALLPERMS, uid, gid,
                    atime=now, mtime=now, ctime=now, birthtime=now)
         if vtype is VType.VREG:
             vp.data = bytearray()

@@ -11,12 +11,13 @@ from oskit.kernel.file import O_NONBLOCK, FileTable
 from oskit.kernel.pipe import PIPE_BUF, PIPE_SIZE, SIGPIPE, make_pipe
 from oskit.kernel.pmem import PhysMem
 from oskit.kernel.syscall import Sleep, SyscallError
-from oskit.kernel.vfs import S_IFIFO
+from oskit.kernel.vfs import S_IFIFO, VFS
 from oskit.machine.bus import Bus, Ram
 
 
 class PipeKernel:
-    """A kernel with just what pipes need: RAM, kmalloc, wakeup and psignal that record."""
+    """A kernel with just what pipes need: RAM, kmalloc, a VFS (inode numbers, clock), and
+    wakeup and psignal that record what they were asked."""
 
     def __init__(self, heap_size=64 * 1024):
         ram = Ram(1 << 20)
@@ -26,7 +27,7 @@ class PipeKernel:
             bus = Bus(ram)
         self.machine = Machine()
         self.pmem = PhysMem(ram, reserved=4096, heap_size=heap_size)
-        self.vfs = None
+        self.vfs = VFS(clock=lambda: 0)
         self.woken = []
         self.signals = []
 
@@ -212,3 +213,12 @@ def test_wrong_end_is_ebadf(kernel):
     r, w = make_pipe(kernel)
     assert errno_of(r.write, Td(), b"x") == Errno.EBADF
     assert errno_of(w.read, Td(), 1) == Errno.EBADF
+
+
+def test_pipe_numbers_repeat_per_boot():
+    """Pipes are numbered per kernel, so two identical runs show identical inode numbers."""
+    first = [make_pipe(PipeKernel())[0].pipe.ino for _ in range(1)]
+    k = PipeKernel()
+    again = make_pipe(k)[0].pipe.ino
+    assert first == [again]
+    assert make_pipe(k)[0].pipe.ino == again + 1
