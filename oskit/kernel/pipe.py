@@ -29,12 +29,12 @@ from __future__ import annotations
 from .errno import Errno
 from .file import O_RDONLY, O_WRONLY, File
 from .pmem import OutOfMemory
+from .signal import SIGPIPE
 from .syscall import Sleep, SyscallError
 from .vfs import S_IFIFO, Stat
 
 PIPE_SIZE = 4096     # the buffer: one page (FreeBSD starts at 16 KiB)
 PIPE_BUF = 512       # writes up to this size are atomic (FreeBSD's PIPE_BUF)
-SIGPIPE = 13
 
 
 class Pipe:
