@@ -125,6 +125,9 @@ class LabServer:
             f"--ServerApp.root_dir={self.root_dir}",
             f"--LabServerApp.user_settings_dir={settings}",
             f"--LabServerApp.workspaces_dir={self.tmp / 'workspaces'}",
+            # Checkpoints (made when a notebook opens) go to our temporary directory, not into
+            # an .ipynb_checkpoints/ beside each notebook in the checkout.
+            f"--FileCheckpoints.checkpoint_dir={self.tmp / 'checkpoints'}",
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
             # window.jupyterapp lets the test read the notebook model (outputs, execution counts).

@@ -44,7 +44,8 @@ def run_and_check(lab, path: str) -> float:
     assert lab.unexecuted_cells() == [], f"{path}: Run All left these code cells unexecuted"
     assert lab.widget_problems() == [], f"{path}: widgets not rendered"
     after = hashlib.sha256((REPO / path).read_bytes()).digest()
-    assert before == after, f"{path} was written by JupyterLab during the browser test"
+    assert before == after, (f"{path} changed on disk while the browser test ran (JupyterLab's "
+                             "autosave is off here: did something else write it?)")
     return seconds
 
 

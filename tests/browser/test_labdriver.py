@@ -76,6 +76,8 @@ def test_server_stop_leaves_no_kernel_behind(browser, tmp_path):
         Lab(server, page, tmp_path, timeout=30).open_notebook("empty.ipynb")
         assert len(server.api("GET", "api/kernels")) == 1
         assert server.stray_pids(), "the kernel's command line should name the runtime dir"
+        # Opening made a checkpoint, in the server's own directory, not beside the notebook.
+        assert not (tmp_path / ".ipynb_checkpoints").exists()
     finally:
         page.close()
         proc = server.proc
