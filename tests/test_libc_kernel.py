@@ -528,3 +528,25 @@ def test_clocks_and_sleeping():
     assert p.stdout == ("nanosleep 0, slept at least 20 ms: 1, less than 1 s: 1\n"
                         "time agrees with gettimeofday: 1, usec in range: 1\n"
                         "sleep(0) = 0, usleep(1000) = 0\n")
+
+
+SYSCONF = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <sys/param.h>
+#include <unistd.h>
+int main(void) {
+    printf("page %ld %d %d\n", sysconf(_SC_PAGESIZE), getpagesize(), PAGE_SIZE);
+    printf("cpus %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+    printf("open max positive: %d\n", sysconf(_SC_OPEN_MAX) > 0);
+    errno = 0;
+    printf("unknown: %ld errno %d\n", sysconf(12345), errno);
+    return 0;
+}
+"""
+
+
+def test_sysconf_reads_the_page_size_from_the_auxiliary_vector():
+    """sysconf(_SC_PAGESIZE) and getpagesize() give the kernel's AT_PAGESZ; unknown names fail with EINVAL."""
+    p, _ = run(SYSCONF)
+    assert p.stdout == "page 4096 4096 4096\ncpus 1\nopen max positive: 1\nunknown: -1 errno 22\n"

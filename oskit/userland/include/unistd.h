@@ -61,6 +61,19 @@ int     rmdir(const char *path);
 int     chown(const char *path, uid_t owner, gid_t group);
 int     isatty(int fd);
 
+/* system configuration: sysconf(_SC_PAGESIZE) and friends (FreeBSD's names and numbers) */
+#define _SC_ARG_MAX             1
+#define _SC_CHILD_MAX           2
+#define _SC_CLK_TCK             3
+#define _SC_NGROUPS_MAX         4
+#define _SC_OPEN_MAX            5
+#define _SC_PAGESIZE            47
+#define _SC_PAGE_SIZE           _SC_PAGESIZE
+#define _SC_NPROCESSORS_CONF    57
+#define _SC_NPROCESSORS_ONLN    58
+long    sysconf(int name);
+int     getpagesize(void);
+
 /* memory */
 int     brk(const void *addr);
 void   *sbrk(intptr_t incr);

@@ -32,10 +32,31 @@ void __libc_init_tls(void *block)
 
 int main(int argc, char **argv, char **envp);
 
+/* What the kernel told us in the auxiliary vector (after envp's NULL):
+ * (type, value) pairs up to AT_NULL. FreeBSD's type numbers. */
+#define AT_NULL         0
+#define AT_PAGESZ       6
+#define AT_NCPUS        19
+long __pagesize = 4096;         /* defaults for a kernel that passes no auxv entries */
+long __ncpus = 1;
+
+static void read_auxv(char **envp)
+{
+    while (*envp)
+        envp++;
+    for (long *aux = (long *)(envp + 1); aux[0] != AT_NULL; aux += 2) {
+        if (aux[0] == AT_PAGESZ && aux[1] > 0)
+            __pagesize = aux[1];
+        else if (aux[0] == AT_NCPUS && aux[1] > 0)
+            __ncpus = aux[1];
+    }
+}
+
 void __libc_start(int argc, char **argv, char **envp) __attribute__((noreturn));
 void __libc_start(int argc, char **argv, char **envp)
 {
     environ = envp;
+    read_auxv(envp);
     if (argc > 0 && argv[0] != NULL) {
         const char *slash = strrchr(argv[0], '/');
         __progname = slash ? slash + 1 : argv[0];

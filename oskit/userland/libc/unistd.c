@@ -281,3 +281,39 @@ clock_t clock(void)
             + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
     return (clock_t)(us * CLOCKS_PER_SEC / 1000000);
 }
+
+/* ------------------------------------------------------------ configuration */
+
+extern long __pagesize, __ncpus;        /* from the auxiliary vector (start.c) */
+
+int getpagesize(void)
+{
+    return (int)__pagesize;
+}
+
+long sysconf(int name)
+{
+    struct rlimit rl;
+    switch (name) {
+    case _SC_PAGESIZE:
+        return __pagesize;
+    case _SC_NPROCESSORS_CONF:
+    case _SC_NPROCESSORS_ONLN:
+        return __ncpus;
+    case _SC_ARG_MAX:
+        return ARG_MAX;
+    case _SC_CHILD_MAX:
+        return CHILD_MAX;
+    case _SC_NGROUPS_MAX:
+        return NGROUPS_MAX;
+    case _SC_CLK_TCK:
+        return CLOCKS_PER_SEC;
+    case _SC_OPEN_MAX:
+        if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+            return -1;
+        return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+    default:
+        errno = EINVAL;
+        return -1;
+    }
+}
