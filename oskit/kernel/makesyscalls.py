@@ -347,7 +347,7 @@ same object. Numbers not in ``SYSCALLS`` are unimplemented here: ENOSYS.
 
 Tracing: ``info.decode_args(regs)`` turns the raw a0..a7 values into Python
 ints (sign-extending 32-bit ints, so an fd of -1 shows as -1);
-``info.format_call(args, fetch_string)`` renders ``open("/etc/motd", 0, 0644)``
+``info.format_call(args, fetch_string)`` renders ``open("/etc/motd", 0x0, 0644)``
 (``fetch_string(addr)`` is the tracer's copyinstr: it returns the string, or
 None when the address is bad); ``info.format_return(value)`` renders the result.
 """
@@ -358,6 +358,8 @@ from typing import Callable, Optional
 
 @dataclass(frozen=True)
 class ArgInfo:
+    """One argument of a call: its name and C type, and how its register is decoded."""
+
     name: str
     ctype: str          # as in syscalls.master: "int", "const char *", "struct stat *"
     signed: bool        # decode: sign- or zero-extend ...
@@ -395,6 +397,8 @@ class ArgInfo:
 
 @dataclass(frozen=True)
 class SyscallInfo:
+    """One system call: a row of syscalls.master."""
+
     number: int
     name: str
     audit: str
