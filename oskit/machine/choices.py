@@ -134,6 +134,10 @@ BLOCK_MAX_INSTRUCTIONS = 32
 function (a block also ends at a branch, a jump, a system instruction or a page
 boundary)."""
 
+BLOCK_HOT_THRESHOLD = 8
+"""A block start is interpreted this many times before it is translated (code
+that runs once, like start-up code, is cheaper to interpret)."""
+
 CODE_COHERENT = True
 """The fast path re-checks a translated block's instruction bytes before it
 runs it, so code written by a store, another hart or the host is always

@@ -111,7 +111,8 @@ class Hart:
         self._hooks_seen = -1
         self.csr = CSRFile(self)
         self.mmu = MMU(self)
-        self._blocks: dict[int, Block] = {}
+        self._blocks: dict[int, Block] = {}  # RAM offset -> translated block
+        self._heat: dict[int, int] = {}  # RAM offset -> times a block start was reached before translation
         self._caches: dict = {}
         self.context_changed()
 
@@ -468,6 +469,8 @@ class Hart:
         done = 0
         x = self.x
         blocks = self._blocks
+        heat = self._heat
+        hot = choices.BLOCK_HOT_THRESHOLD
         data = self.machine.bus.ram.data
         while done < n:
             if self.brk:
@@ -484,7 +487,16 @@ class Hart:
                 continue
             off = pc + d
             blk = blocks.get(off)
-            if blk is None or data[off : off + blk.nbytes] != blk.code:
+            if blk is None:
+                # Code that runs only a few times is cheaper to interpret than to translate.
+                seen = heat.get(off, 0) + 1
+                if seen < hot:
+                    heat[off] = seen
+                    self._step()
+                    done += 1
+                    continue
+                blk = blocks[off] = self._translate_block(off)
+            elif data[off : off + blk.nbytes] != blk.code:
                 blk = blocks[off] = self._translate_block(off)
             count = blk.n
             if count == 0 or count > n - done:
@@ -571,7 +583,9 @@ class Hart:
             o += 4
             if dec.op.kind in ("branch", "jump"):
                 break
-        return make_block(items, self._views, bytes(self.machine.bus.ram.data[off : off + 4 * len(items)]))
+        # The bytes the block was made from (for an empty block, the word that stopped it).
+        code = bytes(self.machine.bus.ram.data[off : off + 4 * max(1, len(items))])
+        return make_block(items, self._views, code)
 
     def block_source(self, pc: int | None = None) -> str:
         """The Python source the fast path made (or would make) for the block at pc (default: self.pc)."""
@@ -601,74 +615,76 @@ class Block:
     def __init__(self, n, code, fn, source, line_to_index, loop):
         self.loop = loop  # fn loops back to P by itself, at most L times (the argument)
         self.n = n
-        self.nbytes = 4 * n
+        self.nbytes = len(code)
         self.code = code  # the instruction bytes it was made from
         self.fn = fn
         self.source = source
         self.line_to_index = line_to_index
 
 
-_bodies: dict[str, list[ast.stmt]] = {}
+_FIELDS = ("rd", "rs1", "rs2", "imm", "pc")
 
 
-def _body(op) -> list[ast.stmt]:
-    """The statements of an instruction's semantics function (parsed once)."""
-    if op.name not in _bodies:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(op.fn)))
-        _bodies[op.name] = tree.body[0].body
-    return _bodies[op.name]
-
-
-class _Specialize(ast.NodeTransformer):
-    """Turn the fields into constants and pc into P + offset; a write to x[0] goes to `_`."""
-
-    def __init__(self, dec, k):
-        self.fields = {"rd": dec.rd, "rs1": dec.rs1, "rs2": dec.rs2, "imm": dec.imm}
-        self.k = k
+class _Placeholders(ast.NodeTransformer):
+    """Mark the fields for str.format: rd -> {rd}, ..., pc -> {pc}; the write `x[rd] = ...` -> {rdt}."""
 
     def visit_Name(self, node):
-        if node.id in self.fields:
-            return ast.copy_location(ast.Constant(self.fields[node.id]), node)
-        if node.id == "pc":
-            pc = ast.Name("P", ast.Load())
-            return ast.BinOp(pc, ast.Add(), ast.Constant(4 * self.k)) if self.k else pc
+        if node.id in _FIELDS:
+            return ast.copy_location(ast.Name(f"__{node.id}__", node.ctx), node)
         return node
 
     def visit_Subscript(self, node):
-        node = self.generic_visit(node)
         if (isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "x"
-                and isinstance(node.slice, ast.Constant) and node.slice.value == 0):  # fmt: skip
-            return ast.copy_location(ast.Name("_", ast.Store()), node)
-        return node
+                and isinstance(node.slice, ast.Name) and node.slice.id == "rd"):  # fmt: skip
+            return ast.copy_location(ast.Name("__rdt__", ast.Store()), node)
+        return self.generic_visit(node)
 
 
 class _LoopBack(ast.NodeTransformer):
     """In a block that branches back to its own start, `return target` becomes "go round again"."""
 
-    def __init__(self, n):
-        self.n = n
-
     def visit_Return(self, node):
         template = ast.parse(
-            f"t_ = 0\n"
-            f"if t_ == P and it + 1 < L:\n    it += 1\n    continue\n"
-            f"h.partial = (it + 1) * {self.n}\n"
-            f"return t_"
+            "t_ = 0\n"
+            "if t_ == P and it + 1 < L:\n    it += 1\n    continue\n"
+            "h.partial = (it + 1) * __n__\n"
+            "return t_"
         ).body
         template[0].value = node.value
         return template
 
 
-def _specialized(dec, k, loop_n: int = 0) -> list[str]:
-    import copy
+_templates: dict[tuple[str, bool], str] = {}
 
-    stmts = []
-    for s in _body(dec.op):
-        s = _Specialize(dec, k).visit(copy.deepcopy(s))
-        if loop_n:
-            s = _LoopBack(loop_n).visit(s)
-        stmts.extend(s if isinstance(s, list) else [s])
-    return ast.unparse(ast.fix_missing_locations(ast.Module(stmts, []))).splitlines()
+
+def _template(op, loop: bool) -> str:
+    """The body of op's semantics function as a str.format template (made once per op)."""
+    key = (op.name, loop)
+    if key not in _templates:
+        stmts = []
+        for stmt in ast.parse(textwrap.dedent(inspect.getsource(op.fn))).body[0].body:
+            stmt = _Placeholders().visit(stmt)
+            if loop:
+                stmt = _LoopBack().visit(stmt)
+            stmts.extend(stmt if isinstance(stmt, list) else [stmt])
+        text = ast.unparse(ast.fix_missing_locations(ast.Module(stmts, [])))
+        text = text.replace("{", "{{").replace("}", "}}")
+        for name in (*_FIELDS, "rdt", "n"):
+            text = text.replace(f"__{name}__", "{" + name + "}")
+        _templates[key] = text
+    return _templates[key]
+
+
+def _specialized(dec, k, loop_n: int = 0) -> list[str]:
+    """The statements of dec's semantics with the fields as constants and pc as P + 4k.
+
+    A write to x0 becomes a write to `_` (x0 stays zero).
+    """
+    text = _template(dec.op, bool(loop_n)).format(
+        rd=dec.rd, rs1=dec.rs1, rs2=dec.rs2, imm=f"({dec.imm})" if dec.imm < 0 else dec.imm,
+        pc=f"(P + {4 * k})" if k else "P", rdt=f"x[{dec.rd}]" if dec.rd else "_", n=loop_n,
+    )  # fmt: skip
+    return text.splitlines()
 
 
 def make_block(items, views, code: bytes) -> Block:

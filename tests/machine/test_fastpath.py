@@ -135,7 +135,7 @@ def test_block_source_is_readable():
     load(m, asm("addi sp, sp, -16\nsd ra, 8(sp)\nbeq a0, zero, 8"), CODE)
     src = h.block_source(CODE)
     assert "# 0: addi sp, sp, -16" in src
-    assert "x[2] = x[2] + -16 & M64" in src
+    assert "x[2] = x[2] + (-16) & M64" in src
     assert "# 2: beq a0, zero, 8" in src
 
 
