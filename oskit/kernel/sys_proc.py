@@ -109,6 +109,16 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
     p.sync_pstruct()
     p.end_time = kernel.machine.clint.mtime
     kernel.probes.fire("exit", pid=p.pid, status=xstat, reason=reason)
+    parent = p.parent
+    if parent is not None and parent is not init and parent.sigacts is not None and (
+            parent.sigacts.handler[signal.SIGCHLD] == signal.SIG_IGN
+            or parent.sigacts.flags[signal.SIGCHLD] & signal.SA_NOCLDWAIT):
+        # The parent said it will never wait (SIGCHLD ignored, or SA_NOCLDWAIT): init reaps instead.
+        parent.children.remove(p)
+        p.parent = init
+        init.children.append(p)
+        p.sync_pstruct()
+        kernel.wakeup(("wait", parent.pid))          # a waiting parent may now get ECHILD
     if p.parent is not None:
         kernel.psignal(p.parent, signal.SIGCHLD)
         kernel.wakeup(("wait", p.parent.pid))

@@ -71,5 +71,15 @@ int main(void)
 	printf("no children left: returns %d, errno %s\n", (int)w, errname(errno));
 	w = waitpid(pid, &status, WNOHANG);
 	printf("a reaped child cannot be waited for again: %s\n", errname(errno));
+
+	/* A parent that ignores SIGCHLD leaves no zombies: wait4 waits for every child, then ECHILD. */
+	signal(SIGCHLD, SIG_IGN);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(1);
+	errno = 0;
+	w = waitpid(-1, &status, 0);
+	printf("SIGCHLD ignored: waitpid returns %d, errno %s\n", (int)w, errname(errno));
 	return 0;
 }
