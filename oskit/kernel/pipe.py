@@ -131,7 +131,7 @@ class Pipe:
                 if done:
                     return done
                 raise SyscallError(Errno.EAGAIN)
-            raise Sleep(self.wchan)
+            raise self._sleep_after(done) if done else Sleep(self.wchan)
         n = min(free, len(rest))
         self._copy_in(rest[:n])
         self.mtime = self._now()
@@ -139,8 +139,18 @@ class Pipe:
         done += n
         if done < len(data) and not nonblock:
             td.scratch["pipe_written"] = done  # sleep, then carry on from here
-            raise Sleep(self.wchan)
+            raise self._sleep_after(done)
         return done
+
+    def _sleep_after(self, done: int) -> Sleep:
+        """Sleep for room, with done bytes of this write already in the pipe.
+
+        If a signal ends that sleep, the write succeeds with done (a partial
+        transfer is not an error, and must not be restarted from the start).
+        """
+        s = Sleep(self.wchan)
+        s.partial = done
+        return s
 
     def _now(self) -> int:
         return self.kernel.vfs.now()

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *errname(int e)
+static inline const char *errname(int e)
 {
     switch (e) {
     case 0: return "OK";
