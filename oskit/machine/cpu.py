@@ -28,10 +28,19 @@ Two ways to execute, with the same results:
    through per-page caches (virtual page -> RAM offset) filled by the slow
    path, which is the table's own code. Blocks are cached by physical address
    and re-checked against the instruction bytes before each run
-   (choices.CODE_COHERENT), so code that changes is retranslated.
+   (choices.CODE_COHERENT), so code that changes is retranslated. Only code
+   reached choices.BLOCK_HOT_THRESHOLD times is translated. A block whose last
+   instruction branches back to its first loops inside Python, up to the
+   instruction budget it is given.
    When an instruction inside a block traps, the line number in the
-   traceback tells which instruction it was: the ones before it have
-   retired, it has written nothing.
+   traceback tells which instruction it was (and, in a looping block, the
+   frame's iteration counter how many rounds completed): the ones before it
+   have retired, it has written nothing.
+   A block leaves early (h.partial) after a slow-path access that reached a
+   device, so an interrupt that the device raised is taken at the next
+   instruction, exactly as in the plain interpreter.
+
+   See the translation of the block at pc with hart.block_source(pc).
 
 Every trap goes through trap.take_trap(). Interrupts are checked at
 instruction boundaries whenever something that can change them happened (the

@@ -130,6 +130,10 @@ class CSRFile:
     wrote (SSIP, SEIP, and STIP while Sstc is off); the device lines (MSIP,
     MTIP, MEIP, SEIP) are in `lines`, set by hart.set_pending(); Sstc's STIP is
     computed from stimecmp and mtime. effective_mip() combines the three.
+
+    Host code changes CSRs with write(), never by assigning the attributes:
+    write() applies the WARL rules and tells the hart (page caches follow
+    satp/mstatus, interrupts are re-checked).
     """
 
     def __init__(self, hart):
