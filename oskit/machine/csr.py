@@ -220,7 +220,10 @@ class CSRFile:
             raise IllegalInstruction()
         old = self._read(number) if (read or op) else 0
         if write:
-            new = src if op == 0 else (old | src) if op == 1 else (old & ~src)
+            # Set/clear on mip/sip start from the bits software wrote, not from the device
+            # lines ORed into the value read (spec 3.1.9: e.g. SEIP's external line).
+            base = self.mip if number in (0x344, 0x144) else old
+            new = src if op == 0 else (base | src) if op == 1 else (base & ~src)
             self._write(number, new & M64)
         return old
 

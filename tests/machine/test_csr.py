@@ -202,3 +202,13 @@ def test_raw_access_names_errors():
         h.csr.read("mstatuss")
     with pytest.raises(ValueError, match="read-only"):
         h.csr.write("mhartid", 1)
+
+
+def test_csrrs_on_mip_does_not_latch_the_external_seip_line():
+    """csrrs on mip reads SEIP including the PLIC line but sets only the bits asked for (spec 3.1.9)."""
+    m, h = boot("csrrsi a0, mip, 2")
+    h.set_pending(9, True)  # SEIP from the PLIC
+    h.step()
+    assert h.x[10] == 1 << 9
+    h.set_pending(9, False)
+    assert h.csr.read("mip") == 1 << 1
