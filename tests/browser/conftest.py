@@ -19,9 +19,13 @@ ARTIFACTS = REPO / "tests" / "artifacts"
 def lab_server():
     """A JupyterLab server on 127.0.0.1 with throwaway settings; stopped after the module."""
     server = LabServer.launch(REPO)
-    # Trusted, as postBuild makes them on Binder: saved widget state is drawn on opening.
-    server.trust([p.relative_to(REPO).as_posix() for p in
-                  sorted(REPO.glob("notebooks/*.ipynb")) + sorted(REPO.glob("tests/browser/*.ipynb"))])
+    notebooks = sorted(REPO.glob("notebooks/*.ipynb")) + sorted(REPO.glob("tests/browser/*.ipynb"))
+    try:
+        # Trusted, as postBuild makes them on Binder: saved widget state is drawn on opening.
+        server.trust([p.relative_to(REPO).as_posix() for p in notebooks])
+    except LabError:
+        server.stop()
+        raise
     yield server
     server.stop()
     strays = server.stray_pids()

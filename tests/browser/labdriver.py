@@ -3,19 +3,22 @@
 The map:
 
     LabServer      `jupyter lab` on 127.0.0.1, a free port and a random token, with throwaway
-                   settings (no news popup, no autosave, every cell kept in the DOM); stop()
-                   shuts its kernels down, sends SIGTERM to its pid and kills what is left.
+                   settings (no news popup, no autosave, every cell kept in the DOM) and its own
+                   config, data, runtime and checkpoint directories. launch() starts one (on a
+                   new port if its port was taken), trust() signs notebooks, stop() shuts the
+                   kernels down, sends SIGTERM to the server's pid and kills what is left.
     launch_chromium()  playwright driving /usr/bin/chromium (never a downloaded browser).
     Lab            one browser tab on that server: open_notebook(), run_all(), then read what
                    a reader would see: errors(), widget_problems(), text(), click(), screenshot().
 
-A test for a new widget (tests/browser/test_<yours>.py) uses the `lab` fixture of conftest.py:
+A test for a new widget (tests/browser/test_<yours>.py) uses the `lab` fixture of conftest.py;
+a widget's add_class("oskit-step") lands on its own DOM node (the <button> of a Button):
 
     def test_step_changes_pc(lab):
         lab.open_notebook("notebooks/02-context-switch.ipynb")
         lab.run_all()
         before = lab.text(".oskit-pc")
-        lab.click(".oskit-step button")           # or lab.click_button("step")
+        lab.click(".oskit-step")                  # or lab.click_button("step")
         lab.wait_for_text_change(".oskit-pc", before)
 
 Why the settings: JupyterLab autosaves open documents every two minutes, which would write the
