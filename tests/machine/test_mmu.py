@@ -364,3 +364,29 @@ def test_global_bit_on_a_table_makes_its_leaves_global():
     assert [e.asid for e in h.mmu.entries()] == [-1]
     h.mmu.flush(asid=1)
     assert len(h.mmu.entries()) == 1
+
+
+def test_step3_invalid_and_reserved_bits_fault():
+    """(3) V = 0, or a reserved bit (N, PBMT, 60:54) set: page fault."""
+    for pte_extra, valid in ((0, False), (1 << 63, True), (1 << 61, True), (1 << 54, True)):
+        m, h = fresh()
+        map_page(m, 0x1000, 0x8010_0000, PTE_R)
+        slot_pte = pte_at(m, 0x1000)
+        pte = (slot_pte | pte_extra) if valid else (slot_pte & ~PTE_V)
+        # rewrite the leaf in place
+        table = ROOT
+        for lvl in (2, 1):
+            entry = int.from_bytes(m.bus.read_bytes(table + 8 * ((0x1000 >> (12 + 9 * lvl)) & 511), 8), "little")
+            table = ((entry >> 10) & ((1 << 44) - 1)) << 12
+        m.bus.write_bytes(table + 8 * 1, pte.to_bytes(8, "little"))
+        with pytest.raises(PageFault):
+            h.translate(0x1000, "r", S)
+
+
+def test_step4_pointer_at_the_last_level_faults():
+    """(4) A valid non-leaf PTE at level 0 (nowhere left to descend) is a page fault."""
+    m, h = fresh()
+    map_page(m, 0x1000, 0x8010_0000, 0)  # V only: a pointer, at level 0
+    with pytest.raises(PageFault) as e:
+        h.translate(0x1000, "x", S)
+    assert e.value.cause == 12
