@@ -174,11 +174,13 @@ class Kernel:
         k.sigcode_object = AnonObject(k, PAGE_SIZE)
         k.sigcode_object.pages[0] = sigcode_pa
         k.sigcode_object.refs = 1 << 30          # never freed
+        k.next_ktext = TRAMPOLINE + PAGE_SIZE          # where load_guest_code puts kernel code
         k.uservec = TRAMPOLINE + k.text_offsets["uservec"]
         k.idle_pc = TRAMPOLINE + k.text_offsets["idle"]
 
-        # 4. the host function, the console, the file system.
+        # 4. the host functions, the console, the file system.
         k.trap_addr = m.hostcalls.register("trap", k._trap_hostcall)
+        k.kerneltrap_addr = m.hostcalls.register("kerneltrap", k._kerneltrap_hostcall)
         from .console import Console
         k.console = Console(k)
         k._load_handlers()
@@ -476,6 +478,55 @@ class Kernel:
             trap(self, hart)
         except Exception as exc:                 # a bug in the kernel: panic, never a guest fault
             self.panic(f"{type(exc).__name__}: {exc}", hart, exc)
+
+    def _kerneltrap_hostcall(self, hart):
+        """stvec while guest kernel code runs (call_guest): a trap there is a kernel fault, a panic."""
+        from oskit.machine.hostcall import JUMPED
+        from .trap import cause_name
+        csr = hart.csr
+        scause, sepc, stval = csr.read("scause"), csr.read("sepc"), csr.read("stval")
+        self.panic(f"kernel fault: {cause_name(scause)} in guest kernel code at sepc={sepc:#x} "
+                   f"stval={stval:#x}", hart)
+        hart.pc = self.idle_pc           # park the hart; the machine stops at the next boundary
+        return JUMPED
+
+    def load_guest_code(self, code: bytes) -> int:
+        """Copy position-independent kernel code into fresh frames mapped R/X in the kernel half.
+
+        Returns its kernel virtual address (above the trampoline); call it with call_guest().
+        """
+        from .vm import page_ceil
+        va = self.next_ktext
+        for off in range(0, page_ceil(max(len(code), 1)), PAGE_SIZE):
+            pa = self.pmem.alloc_frame("guest kernel code")
+            self.machine.bus.write_bytes(pa, bytes(code[off:off + PAGE_SIZE]))
+            self.kpmap.enter(va + off, pa, PTE_R | PTE_X | PTE_G)
+        self.next_ktext = va + page_ceil(max(len(code), 1))
+        return va
+
+    def call_guest(self, hart, addr: int, *args: int, max_instructions: int = 1_000_000) -> int:
+        """Call a guest kernel routine at ``addr`` in S-mode (a function pointer in guest memory); returns a0.
+
+        While it runs, stvec points at the host function kerneltrap: any trap inside it
+        (a NULL function pointer: an instruction page fault at 0) is a kernel fault, which
+        panics with a report instead of going through the user trap path.
+        """
+        from oskit.machine.cpu import GuestCallError
+        csr = hart.csr
+        saved_stvec, saved_priv, saved_sstatus = csr.read("stvec"), hart.priv, csr.read("sstatus")
+        csr.write("stvec", self.kerneltrap_addr)
+        csr.write("sstatus", saved_sstatus & ~SSTATUS_SIE)     # kernel code runs with interrupts off
+        hart.priv = 1
+        try:
+            return hart.call(addr, *args, max_instructions=max_instructions)
+        except GuestCallError as e:
+            if self.panic_report is None:
+                self.panic(f"call_guest({addr:#x}): {e}", hart)
+            raise KernelPanic(self.panic_report) from None
+        finally:
+            csr.write("stvec", saved_stvec)
+            csr.write("sstatus", saved_sstatus)
+            hart.priv = saved_priv
 
     def panic(self, message: str, hart=None, exc: BaseException | None = None) -> None:
         """Stop the machine and keep a report; the kernel will not run again."""

@@ -306,3 +306,21 @@ def test_spawned_processes_get_their_own_process_group():
     k.run(until=p.exited)
     assert p.exit_status == 0 and p.pgid == p.pid
     assert k.procs[1].exited() is False and k.procs[1].siglist == 0
+
+
+def test_guest_kernel_code_is_called_through_a_pointer():
+    """Kernel code loaded into the kernel half runs in S-mode and returns its result to Python."""
+    k = oskit.boot(programs=False)
+    code = (0x00150513).to_bytes(4, "little") + (0x00008067).to_bytes(4, "little")   # addi a0,a0,1; ret
+    addr = k.load_guest_code(code)
+    assert addr >> 63 == 1
+    assert k.call_guest(k.machine.harts[0], addr, 41) == 42
+
+
+def test_a_null_kernel_function_pointer_is_a_panic():
+    """Calling guest kernel code at address 0 faults in S-mode: a panic naming the fault, not a user signal."""
+    k = oskit.boot(programs=False)
+    with pytest.raises(KernelPanic):
+        k.call_guest(k.machine.harts[0], 0)
+    msg = k.panic_report.message
+    assert "instruction page fault in guest kernel code at sepc=0x0" in msg
