@@ -56,6 +56,7 @@ S_IFIFO = 0o010000
 S_IFCHR = 0o020000
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
+S_ISVTX = 0o001000      # sticky directory: only a file's owner may remove it (/tmp)
 ALLPERMS = 0o7777
 
 # d_type values in struct dirent.
@@ -164,6 +165,8 @@ def mode_string(st_mode: int) -> str:
     """st_mode as ls shows it: "drwxr-xr-x", "-rw-r--r--", "crw-rw-rw-"."""
     kind = {S_IFDIR: "d", S_IFCHR: "c", S_IFIFO: "p"}.get(st_mode & S_IFMT, "-")
     bits = "".join(ch if st_mode & (0o400 >> i) else "-" for i, ch in enumerate("rwxrwxrwx"))
+    if st_mode & S_ISVTX:
+        bits = bits[:8] + ("t" if st_mode & 0o001 else "T")
     return kind + bits
 
 
@@ -409,6 +412,13 @@ class VFS:
         self._link(dvp, name, vp)
         return vp
 
+    @staticmethod
+    def _check_sticky(dvp: Vnode, vp: Vnode, cred) -> None:
+        """In a sticky directory (/tmp) only the file's owner, the directory's owner
+        or root may remove or rename a name: EPERM for anyone else."""
+        if cred is not None and dvp.mode & S_ISVTX and cred.euid not in (0, vp.uid, dvp.uid):
+            raise SyscallError(Errno.EPERM)
+
     def _remove_name(self, dvp: Vnode, name: str) -> Vnode:
         vp = dvp.entries.pop(name)
         vp.nlink -= 1
@@ -431,6 +441,7 @@ class VFS:
         if vp.is_dir():
             raise SyscallError(Errno.EPERM)
         self.access(dvp, cred, W_OK | X_OK)
+        self._check_sticky(dvp, vp, cred)
         return self._remove_name(dvp, name)
 
     def rmdir(self, path: str, cwd: Vnode | None = None, cred=None) -> Vnode:
@@ -448,6 +459,7 @@ class VFS:
         if vp.entries:
             raise SyscallError(Errno.ENOTEMPTY)
         self.access(dvp, cred, W_OK | X_OK)
+        self._check_sticky(dvp, vp, cred)
         return self._remove_name(dvp, name)
 
     def link(self, path: str, newpath: str, cwd: Vnode | None = None, cred=None) -> Vnode:
@@ -480,6 +492,7 @@ class VFS:
             raise SyscallError(Errno.EINVAL)
         self.access(fdvp, cred, W_OK | X_OK)
         self.access(tdvp, cred, W_OK | X_OK)
+        self._check_sticky(fdvp, vp, cred)
         if vp.is_dir():
             up = tdvp
             while True:                        # is the target inside the moved directory?
@@ -498,6 +511,7 @@ class VFS:
                 raise SyscallError(Errno.ENOTDIR)
             if old.is_dir() and old.entries:
                 raise SyscallError(Errno.ENOTEMPTY)
+            self._check_sticky(tdvp, old, cred)
             self._remove_name(tdvp, tname)
         self._remove_name(fdvp, fname)
         self._link(tdvp, tname, vp)

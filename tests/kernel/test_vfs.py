@@ -243,3 +243,16 @@ def test_tree_picture(vfs):
         "drwxr-xr-x  2    0    0     512  /bin",
         "-rwxr-xr-x  1    0    0     100      sh",
     ]
+
+
+def test_sticky_directory(vfs):
+    """In a sticky directory like /tmp only a file's owner (or root) may remove or rename it."""
+    tmp = vfs.mkdir_p("/tmp")
+    tmp.mode = 0o1777
+    d = vfs.lookup("/tmp")
+    vfs.create(d, "alices", 0o666, ALICE)
+    assert errno_of(vfs.unlink, "/tmp/alices", cred=BOB) == Errno.EPERM
+    assert errno_of(vfs.rename, "/tmp/alices", "/tmp/bobs", cred=BOB) == Errno.EPERM
+    vfs.rename("/tmp/alices", "/tmp/still_alices", cred=ALICE)
+    vfs.unlink("/tmp/still_alices", cred=ALICE)
+    assert vfs.tree("/tmp").startswith("drwxrwxrwt")

@@ -15,6 +15,8 @@ static void mode_string(mode_t m, char *s)
     const char *rwx = "rwxrwxrwx";
     for (int i = 0; i < 9; i++)
         s[1 + i] = m & (0400 >> i) ? rwx[i] : '-';
+    if (m & S_ISVTX)                    /* sticky: only owners may remove names here */
+        s[9] = m & 01 ? 't' : 'T';
     s[10] = 0;
 }
 
