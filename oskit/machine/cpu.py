@@ -91,6 +91,10 @@ _VIEW_FORMATS = {(1, False): "B", (1, True): "b", (2, False): "H", (2, True): "h
 _SHIFT = {1: 0, 2: 1, 4: 2, 8: 3}
 
 
+class HostCallError(RuntimeError):
+    """A host function misbehaved (for example, a guest Trap escaped from it)."""
+
+
 class GuestCallError(RuntimeError):
     """hart.call() could not finish: the routine ran too long, waits in WFI, or the machine stopped."""
 
@@ -390,7 +394,16 @@ class Hart:
         elif self._priv == Priv.U:
             raise InstructionPageFault(pc)
         else:
-            self.machine.hostcalls.invoke(self, pc)
+            hostcalls = self.machine.hostcalls
+            call = hostcalls.lookup(pc)
+            if call is None:
+                raise InstructionAccessFault(pc)  # nothing registered at this address
+            try:
+                hostcalls.invoke(self, pc)
+            except Trap as t:
+                # A host function is Python code: a guest trap escaping from it is a host bug,
+                # not something the guest did.
+                raise HostCallError(f"host function {call.name!r} let a guest trap escape: {t}") from t
         self.brk = True  # a host function may have changed anything
 
     # -- the plain interpreter --------------------------------------------------------------

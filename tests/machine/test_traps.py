@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from mc_asm import RAM, asm, boot
 
-from oskit.machine.hostcall import JUMPED
-from oskit.machine.trap import Cause, Interrupt, Priv
+from oskit.machine.cpu import HostCallError
+from oskit.machine.hostcall import HOSTCALL_BASE, JUMPED
+from oskit.machine.trap import Cause, Interrupt, LoadPageFault, Priv
 
 U, S, M = 0, 1, 3
 MTVEC = RAM + 0x800
@@ -298,3 +299,25 @@ def test_trap_causes_are_named():
     assert Cause(13).name == "LOAD_PAGE_FAULT"
     assert [int(i) for i in Interrupt] == [1, 3, 5, 7, 9, 11]
     assert Priv.S == 1
+
+
+def test_unregistered_hostcall_address_is_an_access_fault():
+    """An address in the host-call range with no function is an instruction access fault (1)."""
+    m, h = start("jalr ra, 0(a0)", S)
+    h.x[10] = HOSTCALL_BASE + 0x1000
+    h.step()
+    h.step()
+    assert mtrap(h) == (1, HOSTCALL_BASE + 0x1000, HOSTCALL_BASE + 0x1000)
+
+
+def test_a_trap_escaping_a_host_function_is_a_host_error():
+    """A Trap raised inside a host function is reported as a HostCallError, never taken by the guest."""
+    m, h = start("jalr ra, 0(a0)", S)
+
+    def bad(hart):
+        raise LoadPageFault(0x1000)
+
+    h.x[10] = m.hostcalls.register("bad", bad)
+    h.step()
+    with pytest.raises(HostCallError, match="'bad' let a guest trap escape"):
+        h.step()
