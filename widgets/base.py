@@ -33,10 +33,25 @@ A redraw does no timing of its own: the machine's time stays deterministic.
 from __future__ import annotations
 
 import time
+import weakref
 
 import ipywidgets as w
 
 RENDER_INTERVAL = 0.1  # seconds between throttled redraws: about 10 per second
+
+_attached: "weakref.WeakSet[View]" = weakref.WeakSet()  # every attached view, for redraw_all()
+
+
+def redraw_all(machine) -> None:
+    """Redraw every attached view of `machine` now.
+
+    A button that drives the machine (TrapStepper's, Console's input) calls
+    this afterwards: a single step emits no event that Registers or TrapFrame
+    would see, and a click is not a cell, so nothing else would redraw them.
+    """
+    for view in list(_attached):
+        if getattr(view, "machine", None) is machine:
+            view.refresh()
 
 
 def _ipython():
@@ -110,6 +125,7 @@ class View(w.VBox):
             if ip is not None:
                 ip.events.register("post_run_cell", self._flush)
             self.attached = True
+            _attached.add(self)
         self.refresh()
         return self
 
@@ -127,6 +143,7 @@ class View(w.VBox):
                 except ValueError:
                     pass  # registered under another IPython instance
         self.attached = False
+        _attached.discard(self)
 
     def close(self) -> None:
         self.detach()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from widgets.base import View, machine_of
+from widgets.base import View, machine_of, redraw_all
 from widgets.style import esc, header
 
 MAX_SHOWN = 16_384  # bytes of output drawn on screen (the Console keeps everything)
@@ -44,7 +44,7 @@ class Console(View):
         self.inputs: list[tuple[int, str]] = []  # (output length when sent, text sent)
         self.head = w.HTML()
         self.screen = w.HTML()
-        self.screen.add_class("oskit-console")
+        self.screen.add_class("oskit-console-screen")
         self.line = w.Text(placeholder="type a line, Enter sends it", continuous_update=False,
                            layout=w.Layout(width="32em"))
         self.send_button = w.Button(description="send", tooltip="send the line (and a newline) to the UART",
@@ -91,6 +91,7 @@ class Console(View):
         self.uart.feed(text + "\n")
         if self.after_input is not None:
             self.after_input()
+            redraw_all(self.machine)  # the guest ran: every view of this machine may have changed
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------------------

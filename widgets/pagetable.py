@@ -12,6 +12,7 @@ line: its index, the virtual range it covers, and either the next table
 
 The hardware's walks come from the machine's "walk" events: the PTEs the
 last walk through this tree visited are highlighted and their levels open.
+A small tree (at most OPEN_UP_TO leaves) is drawn with every level open.
 A tree can be huge (a direct map of all RAM in 4 KiB pages); at most
 MAX_LINES entries are drawn, and the rest are counted.
 
@@ -27,6 +28,7 @@ from widgets.base import View, machine_of
 from widgets.style import header, hexw
 
 MAX_LINES = 400  # entries drawn in all; the rest are counted
+OPEN_UP_TO = 64  # a tree with at most this many leaves is drawn with every level open
 SIZES = {0: "4 KiB", 1: "2 MiB", 2: "1 GiB"}
 
 
@@ -136,6 +138,7 @@ class PageTable(View):
         self.walk_line.value = self._walk_text()
         self._lines = 0
         self._hidden = 0
+        self._open_all = len(self.leaves()) <= OPEN_UP_TO
         body = self._table(self.root, 2, 0, lit)
         more = f'<div class="oskit-dim">{self._hidden} more entries not drawn</div>' if self._hidden else ""
         self.tree.value = f'<div class="oskit-mono">{body}</div>{more}'
@@ -175,7 +178,7 @@ class PageTable(View):
             else:
                 child = peek.pte_ppn(pte) << 12
                 inner = self._table(child, level - 1, va, lit)
-                is_open = " open" if pte_pa in lit else ""
+                is_open = " open" if pte_pa in lit or self._open_all else ""
                 out.append(f'<details{is_open}><summary{cls}>{index} {hexw(va)}.. -> table '
                            f'{hexw(child, 9)} (level {level - 1})</summary>{inner}</details>')
         return "".join(out)

@@ -86,7 +86,7 @@ class Plots(View):
         self.faults: list[tuple[int, int, str]] = []  # (mtime, pid, how), recorded while attached
         self.head = w.HTML()
         self.image = w.HTML()
-        self.image.add_class("oskit-plots")
+        self.image.add_class("oskit-plots-image")
         super().__init__([self.head, self.image])
         self.shown: dict = {}
         self.refresh()

@@ -54,7 +54,8 @@ CSS = """
 .oskit-badge.oskit-cur { border-color: var(--jp-brand-color1, #1976d2); }
 .oskit-badge.oskit-err { border-color: var(--jp-error-color1, #c62828); }
 .oskit-badge.oskit-ok { border-color: var(--jp-success-color1, #2e7d32); }
-.oskit-grid { display: grid; grid-template-columns: repeat(4, max-content); column-gap: 14px; }
+.oskit-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(21em, max-content));
+  column-gap: 14px; }
 .oskit-grid span { white-space: pre; }
 .oskit-term { font-family: var(--jp-code-font-family, monospace); white-space: pre-wrap;
   background: var(--jp-layout-color0, #fff); border: 1px solid var(--jp-border-color2, #ddd);

@@ -33,7 +33,7 @@ import ipywidgets as w
 from oskit.machine.decode import disassemble
 
 from widgets import fields, peek
-from widgets.base import View, kernel_of
+from widgets.base import View, kernel_of, redraw_all
 from widgets.style import badge, esc, header, hexw
 
 STEPS = {
@@ -182,7 +182,7 @@ class TrapStepper(View):
             result = self.kernel.run(max_instructions=max_instructions)
         finally:
             self._stop_on = None
-        self.refresh()
+        redraw_all(self.machine)  # this view and every other one watching the machine
         return result
 
     def step(self, n: int = 1):
@@ -196,7 +196,7 @@ class TrapStepper(View):
             result = self.kernel.run(max_instructions=1)
             if result.reason != "limit":
                 break
-        self.refresh()
+        redraw_all(self.machine)
         return result
 
     def next_trap(self):
@@ -360,8 +360,8 @@ def trap_path_svg(position: str) -> str:
     user_cls = "oskit-box" + (lit if position == "user" else "")
     parts.append(f'<rect class="{user_cls}" x="10" y="{top}" width="{width - 20}" height="34" rx="6"/>'
                  f'<text x="{width // 2}" y="{top + 22}" text-anchor="middle">user program (U-mode)</text>')
-    parts.append(f'<text x="10" y="{low - 8}">kernel (S-mode)</text>')
     xs = [10 + i * (box_w + gap) for i in range(6)]
+    parts.append(f'<text x="{xs[1]}" y="{low - 8}">kernel (S-mode)</text>')
     for (step, label), x in zip(BOX_LABELS, xs):
         cls = "oskit-box" + (lit if position == step else "")
         parts.append(f'<rect class="{cls}" x="{x}" y="{low}" width="{box_w}" height="40" rx="6"/>'

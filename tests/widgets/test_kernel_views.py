@@ -9,7 +9,7 @@ from collections import Counter
 
 from widget_programs import kernel_with, visible_text
 
-from widgets import MemoryMap, Plots, ProcessTree, SyscallTrace, TrapFrame, TrapStepper
+from widgets import MemoryMap, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
 from widgets.plots import cpu_time_by_process, syscalls_by_name
 from widgets.style import hexw
 
@@ -76,6 +76,21 @@ def test_stepper_step_button_changes_the_pc_shown(fork_elf):
     assert f"pc {hexw(k.uservec + 4)}" in after
 
 
+def test_a_step_redraws_every_view_of_the_machine(fork_elf):
+    """A click on "step" also redraws an attached Registers view (a step emits no event it would see)."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    to_first_ecall(ts)
+    hart = k.machine.harts[0]
+    regs = Registers(hart).attach()
+    shown = regs.values["pc"]
+    ts.buttons["step"].click()
+    assert regs.values["pc"] == hart.pc == shown + 4 and "pc" in regs.changed
+    regs.close()
+    ts.buttons["step"].click()
+    assert regs.values["pc"] == shown + 4  # a closed view is left alone
+
+
 def test_stepper_to_return_lands_in_user_mode_at_sepc(fork_elf):
     """"to return" after a system-call trap ends in U-mode at the instruction after the ecall."""
     k, p = kernel_with(fork_elf)
@@ -130,8 +145,7 @@ def test_trapframe_holds_the_registers_the_trampoline_saved(fork_elf):
     user_regs = list(hart.x)  # the trampoline has not run yet: these are the user's registers
     lit_during_save = set()
     while ts.position != "3":
-        ts.step()
-        tf.refresh()
+        ts.step()  # the stepper redraws every attached view of the machine, the frame too
         lit_during_save |= tf.changed
     v = tf.values
     assert v["t0"] == user_regs[5] == 416  # the first ecall is init's sigaction (FreeBSD's 416)
