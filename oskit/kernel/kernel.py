@@ -38,7 +38,6 @@ Boot (Kernel.boot), in order:
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from .panic import KernelPanic, make_report
 from .pmem import PAGE_SIZE, OutOfMemory, PhysMem
 from .proc import Proc, ProcState, Thread, ThreadState, Ucred
 from .sched import HartState, Scheduler, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP
-from .structs import NGROUPS, PROC, TRAPFRAME, UCRED
+from .structs import PROC, TRAPFRAME, UCRED
 from .syscall import SyscallError
 from .trace import Probes, Trace
 from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject, FaultError,
@@ -194,8 +193,12 @@ class Kernel:
         k.vfs.mkdir_p("/sbin", 0o755)
         k.install_program("/sbin/init", KERNEL_DIR / "init.c")
         if programs:
+            from oskit.toolchain import CompileError
             for src in sorted((USERLAND_DIR / "bin").glob("*.c")):
-                k.install_program(f"/bin/{src.stem}", src)
+                try:
+                    k.install_program(f"/bin/{src.stem}", src)
+                except CompileError as e:      # one broken program must not stop the boot
+                    k.log.append(f"boot: /bin/{src.stem} not installed: {e}")
 
         # 5. proc0 and the idle threads; init.
         proc0 = Proc(k, 0, None, "kernel")

@@ -20,7 +20,7 @@ exit/wait (xstat, children). ``Proc.exited()`` is a ready-made condition for
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .structs import NGROUPS, UCRED
 

@@ -19,7 +19,7 @@ from . import errno, signal
 from .proc import Proc, ProcState, ThreadState
 from .syscall import Sleep, SyscallError, syscall
 from .uio import copyout
-from .vm import PAGE_SIZE, PROT_READ, PROT_WRITE, page_ceil
+from .vm import PROT_READ, PROT_WRITE, page_ceil
 
 WNOHANG, WUNTRACED = 1, 2
 RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
