@@ -8,6 +8,7 @@ an error or a traceback; every widget output is drawn as a widget (not "Loading 
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ def saved_widget_count(path: str) -> int:
 def run_and_check(lab, path: str) -> float:
     """Open `path`, Run All, check errors and widgets, save a screenshot; return run seconds."""
     before = hashlib.sha256((REPO / path).read_bytes()).digest()
+    start = time.monotonic()
     lab.open_notebook(path)
     # What a Binder reader sees first, before running anything: widgets from the saved state.
     lab.wait_for_widgets()
@@ -46,6 +48,10 @@ def run_and_check(lab, path: str) -> float:
     after = hashlib.sha256((REPO / path).read_bytes()).digest()
     assert before == after, (f"{path} changed on disk while the browser test ran (JupyterLab's "
                              "autosave is off here: did something else write it?)")
+    # Next to the screenshot: how long the reader waited, for whoever tunes a slow chapter.
+    (lab.artifacts / f"{Path(path).stem}.timing.txt").write_text(
+        f"{path}: Run All {seconds:.1f} s; open, run, check and screenshot "
+        f"{time.monotonic() - start:.1f} s\n")
     return seconds
 
 
