@@ -20,6 +20,7 @@ from widgets.base import View, machine_of, redraw_all
 from widgets.style import esc, header
 
 MAX_SHOWN = 16_384  # bytes of output drawn on screen (the Console keeps everything)
+AFTER_INPUT_LIMIT = 5_000_000  # instructions a kernel runs after a line of input, at most
 
 
 class Console(View):
@@ -33,11 +34,16 @@ class Console(View):
         m.run(); con.send("ls")        # a line of input, as if typed (ends with a newline)
 
     ``after_input`` (optional) is called with no arguments after each line is
-    sent, e.g. to let the kernel run until the guest has answered.
+    sent, e.g. to let the guest run until it has answered. Given a Kernel, the
+    default runs the kernel until every process waits again (at most
+    AFTER_INPUT_LIMIT instructions), so a shell answers what was typed.
     """
 
     def __init__(self, source, after_input=None):
         self.machine = machine_of(source)
+        if after_input is None and hasattr(source, "procs") and hasattr(source, "run"):
+            kernel = source
+            after_input = lambda: kernel.run(max_instructions=AFTER_INPUT_LIMIT)  # noqa: E731
         self.uart = self.machine.uart
         self.output = self.uart.output
         self.after_input = after_input

@@ -34,6 +34,7 @@ CSS = """
   font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-ui-font-size1, 13px);
   border: 1px solid var(--jp-border-color2, #ddd); border-radius: 4px; padding: 6px 8px;
   max-width: 100%; box-sizing: border-box; }
+.oskit-view .widget-html-content { line-height: 1.4; }
 .oskit-title { font-weight: 600; font-size: 1.1em; }
 .oskit-sub { color: var(--jp-ui-font-color2, #666); font-weight: normal; margin-left: .6em; }
 .oskit-code, .oskit-table td.oskit-mono, .oskit-mono { font-family: var(--jp-code-font-family, monospace);

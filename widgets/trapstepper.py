@@ -355,7 +355,7 @@ def trap_path_svg(position: str) -> str:
              f'aria-label="trap path, at {esc(position)}" data-step="{esc(position)}" '
              f'xmlns="http://www.w3.org/2000/svg">',
              '<defs><marker id="oskit-arrowhead" markerWidth="8" markerHeight="8" refX="7" refY="4" '
-             'orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="currentColor"/></marker></defs>']
+             'orient="auto" markerUnits="userSpaceOnUse"><path d="M0,0 L8,4 L0,8 z" fill="currentColor"/></marker></defs>']
     lit = " oskit-lit"
     user_cls = "oskit-box" + (lit if position == "user" else "")
     parts.append(f'<rect class="{user_cls}" x="10" y="{top}" width="{width - 20}" height="34" rx="6"/>'

@@ -29,3 +29,10 @@ def fork_elf():
     """A user program: failing open, fork, child exits 3, parent waits and prints."""
     from widget_programs import FORK
     return build({"fork.c": FORK}, mode="user")
+
+
+@pytest.fixture(scope="session")
+def reader_elf():
+    """A user program that answers each console line with "you typed: <line>" until "quit"."""
+    from widget_programs import READER
+    return build({"reader.c": READER}, mode="user")

@@ -9,7 +9,7 @@ from collections import Counter
 
 from widget_programs import kernel_with, visible_text
 
-from widgets import MemoryMap, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
+from widgets import Console, MemoryMap, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
 from widgets.plots import cpu_time_by_process, syscalls_by_name
 from widgets.style import hexw
 
@@ -130,6 +130,21 @@ def test_stepper_run_button_runs_until_nothing_is_left(fork_elf):
     assert ts.buttons["pause"].disabled and not ts.buttons["run"].disabled
     assert ts.position == "idle"
     assert any(h.startswith("run ended") for h in ts.happened) or ts.position == "idle"
+
+
+# -- Console on a kernel -------------------------------------------------------------------------------
+
+
+def test_console_line_reaches_a_process_through_the_kernel(reader_elf):
+    """On a kernel, a line sent from the Console is read by the process, which answers at once."""
+    k, p = kernel_with(reader_elf, "/bin/reader")
+    con = Console(k).attach()
+    assert k.run().reason == "idle"  # the reader sleeps in read(0, ...)
+    con.line.value = "hello"
+    assert "you typed: hello\n" in con.text and not p.exited()
+    assert "hello⏎you typed: hello" in visible_text(con.screen.value)
+    con.send("quit")
+    assert p.exit_status == 0
 
 
 # -- TrapFrame -----------------------------------------------------------------------------------------

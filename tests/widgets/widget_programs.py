@@ -108,3 +108,20 @@ def visible_text(fragment: str) -> str:
     """The text a reader sees in an HTML fragment: tags and the style sheet removed, entities decoded."""
     fragment = re.sub(r"<style>.*?</style>", "", fragment, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+# A user program that answers each line typed on the console, until "quit".
+READER = r"""
+#include <string.h>
+#include <unistd.h>
+int main(void) {
+    char buf[128];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n <= 0 || strncmp(buf, "quit", 4) == 0)
+            return 0;
+        write(1, "you typed: ", 11);
+        write(1, buf, n);
+    }
+}
+"""
