@@ -29,6 +29,20 @@ def calls(k, pid, name):
     return [r for r in k.trace.syscalls(pid=pid) if r.name == name]
 
 
+def _host_output(tmp_path, source, args=(), stdin=None):
+    """What the program prints when compiled with the host's gcc and C library, run in an empty directory."""
+    import shutil
+    import subprocess
+    if shutil.which("gcc") is None:
+        pytest.skip("the host gcc is needed for the reference output")
+    (tmp_path / "prog.c").write_text(source)
+    subprocess.run(["gcc", "-O1", "-w", "-o", str(tmp_path / "prog"), str(tmp_path / "prog.c")], check=True)
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    return subprocess.run([str(tmp_path / "prog"), *args], cwd=work, input=stdin, capture_output=True,
+                          text=True, timeout=30).stdout
+
+
 LINES = r"""
 #include <stdio.h>
 int main(void) { printf("one\n"); printf("two "); printf("three\n"); return 0; }
@@ -92,10 +106,10 @@ int main(void) {
 """
 
 
-def test_output_buffered_at_fork_is_printed_twice():
-    """A fully buffered printf before fork appears once from the child and once from the parent."""
+def test_output_buffered_at_fork_is_printed_twice(tmp_path):
+    """A fully buffered printf before fork appears once from the child and once from the parent, as on the host."""
     p, _ = run(FORK_DUP)
-    assert p.stdout == "buffered child\nbuffered parent\n"
+    assert p.stdout == "buffered child\nbuffered parent\n" == _host_output(tmp_path, FORK_DUP)
 
 
 EXITS = r"""
@@ -121,10 +135,11 @@ int main(int argc, char **argv) {
     ("return", "in the buffer\nsecond registered, runs first\nfirst registered, runs last\n", 5),
     ("_exit", "", 4),
 ])
-def test_exit_runs_atexit_handlers_and_flushes_but_exit_underscore_does_not(how, out, status):
-    """exit and return from main run atexit handlers in reverse and flush stdio; _exit does neither."""
+def test_exit_runs_atexit_handlers_and_flushes_but_exit_underscore_does_not(how, out, status, tmp_path):
+    """exit and return from main run atexit handlers in reverse and flush stdio; _exit does neither (as on the host)."""
     p, _ = run(EXITS, argv=("prog", how))
     assert (p.stdout, p.exit_status) == (out, status)
+    assert p.stdout == _host_output(tmp_path, EXITS, args=(how,))
 
 
 ARGS = r"""
@@ -436,11 +451,12 @@ int main(void) {
 """
 
 
-def test_longjmp_and_siglongjmp_out_of_a_fault_handler():
-    """longjmp unwinds 50 frames; siglongjmp leaves a SIGSEGV handler and restores the mask, twice."""
+def test_longjmp_and_siglongjmp_out_of_a_fault_handler(tmp_path):
+    """longjmp unwinds 50 frames; siglongjmp leaves a SIGSEGV handler and restores the mask, twice (as on the host)."""
     p, _ = run(JUMPS)
     assert p.stdout == ("setjmp returned 0\nsetjmp returned 1\n"
                         + "recovered from signal 11, SIGSEGV blocked: 0\n" * 2)
+    assert p.stdout == _host_output(tmp_path, JUMPS)
     assert p.exit_status == 0
 
 
@@ -606,19 +622,6 @@ int main(void) {
     return 0;
 }
 """
-
-
-def _host_output(tmp_path, source):
-    """What the program prints when compiled with the host's gcc and C library, run in an empty directory."""
-    import shutil
-    import subprocess
-    if shutil.which("gcc") is None:
-        pytest.skip("the host gcc is needed for the reference output")
-    (tmp_path / "prog.c").write_text(source)
-    subprocess.run(["gcc", "-O1", "-w", "-o", str(tmp_path / "prog"), str(tmp_path / "prog.c")], check=True)
-    work = tmp_path / "work"
-    work.mkdir()
-    return subprocess.run([str(tmp_path / "prog")], cwd=work, capture_output=True, text=True, timeout=30).stdout
 
 
 def test_stdio_on_files_prints_what_the_host_prints(tmp_path):
