@@ -21,7 +21,7 @@ The new stack, from USRSTACK down (what crt0 reads; sp 16-byte aligned):
 
     USRSTACK ─> strings: argv[0]\\0 argv[1]\\0 ... envp[0]\\0 ...
                 (padding to 16)
-                auxv: AT_PAGESZ 4096, AT_ENTRY entry, AT_NULL 0
+                auxv: AT_PAGESZ 4096, AT_ENTRY entry, AT_TIMEKEEP &timekeep, AT_NULL 0
                 NULL, envp[n-1] ... envp[0]
                 NULL, argv[argc-1] ... argv[0]
     sp, a0 ──>  argc
@@ -41,7 +41,7 @@ ARG_MAX = 256 * 1024            # bytes of argv + envp strings
 PT_LOAD = 1
 EM_RISCV = 243
 ET_EXEC = 2
-AT_NULL, AT_PAGESZ, AT_ENTRY = 0, 6, 9
+AT_NULL, AT_PAGESZ, AT_ENTRY, AT_TIMEKEEP = 0, 6, 9, 22
 S_ISUID, S_ISGID = 0o4000, 0o2000
 
 ELF_HEADER = struct.Struct("<16sHHIQQQIHHHHHH")   # Elf64_Ehdr
@@ -103,7 +103,9 @@ def build_stack(argv: list[bytes], envp: list[bytes], entry: int) -> tuple[int, 
         addrs.append(pos)
         pos += len(s) + 1
     argv_addrs, envp_addrs = addrs[:len(argv)], addrs[len(argv):]
-    words = [len(argv), *argv_addrs, 0, *envp_addrs, 0, AT_PAGESZ, PAGE_SIZE, AT_ENTRY, entry, AT_NULL, 0]
+    from .structs import VDSO_TIMEKEEP_OFFSET
+    words = [len(argv), *argv_addrs, 0, *envp_addrs, 0, AT_PAGESZ, PAGE_SIZE, AT_ENTRY, entry,
+             AT_TIMEKEEP, SHAREDPAGE + VDSO_TIMEKEEP_OFFSET, AT_NULL, 0]
     if len(words) % 2:
         words.append(0)                       # keep sp 16-byte aligned
     sp = str_base - 8 * len(words)

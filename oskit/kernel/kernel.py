@@ -164,6 +164,10 @@ class Kernel:
         sigcode_pa = RAM_BASE + PAGE_SIZE
         m.bus.write_bytes(tramp_pa, text["trampoline"])
         m.bus.write_bytes(sigcode_pa, text["sigcode"])
+        from .structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
+        from .sys_time import BOOT_EPOCH
+        m.bus.write_bytes(sigcode_pa + VDSO_TIMEKEEP_OFFSET, TIMEKEEP.pack(
+            tk_magic=VDSO_TIMEKEEP_MAGIC, tk_timebase_hz=k.timebase_hz, tk_boot_sec=BOOT_EPOCH))
         k.kpmap = Pmap(k, asid=0)
         k.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
         # The direct map, with 2 MiB megapages (level-1 leaves).

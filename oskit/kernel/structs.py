@@ -230,7 +230,19 @@ PROC = Struct("proc", [
     ("p_comm", "u8", 20),       # command name, NUL-terminated
 ], comment="The security-relevant part of a process, in guest memory.")
 
-ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC]
+# Time for user space without a system call (FreeBSD's "timekeep" in its shared page):
+# the kernel publishes these at VDSO_TIMEKEEP in the shared page (auxv AT_TIMEKEEP);
+# libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
+#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec + that.
+VDSO_TIMEKEEP_OFFSET = 0x800          # within the shared page (sigcode sits at its start)
+VDSO_TIMEKEEP_MAGIC = 0x6B656574656D6974   # "timeteek" read as a little-endian u64: a sanity check
+TIMEKEEP = Struct("vdso_timekeep", [
+    ("tk_magic", "u64"),
+    ("tk_timebase_hz", "u64"),     # ticks of the time CSR per second
+    ("tk_boot_sec", "u64"),        # CLOCK_REALTIME seconds at time == 0
+], comment="Published by the kernel in the shared page, read by libc's clock_gettime.")
+
+ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC, TIMEKEEP]
 
 
 def c_header() -> str:

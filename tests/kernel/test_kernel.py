@@ -324,3 +324,29 @@ def test_a_null_kernel_function_pointer_is_a_panic():
         k.call_guest(k.machine.harts[0], 0)
     msg = k.panic_report.message
     assert "instruction page fault in guest kernel code at sepc=0x0" in msg
+
+
+def test_time_without_a_system_call():
+    """The shared page publishes timekeeping (auxv AT_TIMEKEEP); rdtime in U-mode agrees with clock_gettime."""
+    src = r"""
+    #include <stdio.h>
+    #include <stdint.h>
+    #include <time.h>
+    extern char **environ;
+    struct timekeep { uint64_t magic, hz, boot_sec; };
+    int main(void) {
+        char **p = environ; while (*p) p++;
+        uint64_t *aux = (uint64_t *)(p + 1);
+        struct timekeep *tk = 0;
+        for (; aux[0]; aux += 2) if (aux[0] == 22) tk = (struct timekeep *)aux[1];
+        uint64_t t; asm volatile("rdtime %0" : "=r"(t));
+        struct timespec ts; clock_gettime(CLOCK_REALTIME, &ts);
+        long vdso_sec = (long)(tk->boot_sec + t / tk->hz);
+        printf("hz %lu, agree %d\n", (unsigned long)tk->hz, vdso_sec == (long)ts.tv_sec);
+        return 0;
+    }
+    """
+    k = make(src, "vdso")
+    p = k.spawn("/bin/vdso")
+    k.run(until=p.exited)
+    assert p.stdout == f"hz {k.timebase_hz}, agree 1\n"
