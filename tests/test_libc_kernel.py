@@ -1,8 +1,12 @@
 """libc on the kernel: C programs built with our crt0 and libc, run as user
 processes, checked by what they print and by the system calls they make
 (the kernel's trace): stdio's buffering, exit and atexit, malloc's use of
-break and mmap, errno, environment, signals, abort, execvp, directories."""
+break and mmap, errno, environment, signals, abort, execvp, directories.
+Where a program is portable, its output is also compared with what the same
+program prints when built with the host's gcc and C library."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,13 +30,12 @@ def run(source: str, argv=("prog",), envp=None, stdin=None, extra: dict | None =
 
 
 def calls(k, pid, name):
+    """pid's traced system calls named name, in order."""
     return [r for r in k.trace.syscalls(pid=pid) if r.name == name]
 
 
 def _host_output(tmp_path, source, args=(), stdin=None):
     """What the program prints when compiled with the host's gcc and C library, run in an empty directory."""
-    import shutil
-    import subprocess
     if shutil.which("gcc") is None:
         pytest.skip("the host gcc is needed for the reference output")
     (tmp_path / "prog.c").write_text(source)
