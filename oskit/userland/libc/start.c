@@ -37,8 +37,10 @@ int main(int argc, char **argv, char **envp);
 #define AT_NULL         0
 #define AT_PAGESZ       6
 #define AT_NCPUS        19
+#define AT_TIMEKEEP     22
 long __pagesize = 4096;         /* defaults for a kernel that passes no auxv entries */
 long __ncpus = 1;
+const void *__timekeep;         /* the kernel's clock page, for clock_gettime (or NULL) */
 
 static void read_auxv(char **envp)
 {
@@ -49,6 +51,8 @@ static void read_auxv(char **envp)
             __pagesize = aux[1];
         else if (aux[0] == AT_NCPUS && aux[1] > 0)
             __ncpus = aux[1];
+        else if (aux[0] == AT_TIMEKEEP)
+            __timekeep = (const void *)aux[1];
     }
 }
 

@@ -579,8 +579,6 @@ __sys_setrlimit:
 /* 232 = clock_gettime */
 	.globl	__sys_clock_gettime
 	.type	__sys_clock_gettime, @function
-	.weak	clock_gettime
-	.set	clock_gettime, __sys_clock_gettime
 __sys_clock_gettime:
 	li	t0, 232
 	ecall
