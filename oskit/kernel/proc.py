@@ -35,6 +35,7 @@ class ThreadState(enum.Enum):
     RUNNABLE = "runnable"   # on the run queue
     RUNNING = "running"     # on a hart right now
     SLEEPING = "sleeping"   # waiting on td.wchan
+    STOPPED = "stopped"     # by SIGSTOP/SIGTSTP/...; runnable again after SIGCONT
     DEAD = "dead"           # exited
 
 
@@ -178,6 +179,8 @@ class Proc:
         self.siglist = 0                        # pending for the process (kill)
         self.siginfo: dict = {}                 # signo -> (si_code, sender pid, sender uid)
         self.xstat: int | None = None           # wait status, set when it becomes a zombie
+        self.stopped = 0                        # the signal that stopped it (0: not stopped)
+        self.stop_reported = True               # wait4(WUNTRACED) has seen this stop
         self.exit_reason = ""                   # a human explanation ("killed by SIGSEGV at 0x0 ...")
         self.rusage = Rusage()
         self.crusage = Rusage()                 # of reaped children

@@ -64,8 +64,10 @@ class Scheduler:
     # -- run queue ----------------------------------------------------------------------
     def setrunnable(self, td) -> None:
         """Put ``td`` at the back of the run queue (it must not be running or queued)."""
-        if td.state not in (ThreadState.SLEEPING, ThreadState.RUNNABLE, ThreadState.RUNNING):
-            raise RuntimeError(f"setrunnable: {td}: expected SLEEPING or RUNNING, found {td.state.value}")
+        if td.state not in (ThreadState.SLEEPING, ThreadState.RUNNABLE, ThreadState.RUNNING,
+                            ThreadState.STOPPED):
+            raise RuntimeError(f"setrunnable: {td}: expected SLEEPING, RUNNING or STOPPED, "
+                               f"found {td.state.value}")
         td.state = ThreadState.RUNNABLE
         if td not in self.runq:
             self.runq.append(td)

@@ -13,8 +13,10 @@ Sets are 128-bit masks (sigset_t: 4 x u32): bit ``signo - 1``. SIGKILL and
 SIGSTOP can be neither caught, ignored nor blocked.
 
 Numbers, flags and the default actions are FreeBSD's (sys/sys/signal.h,
-kern_sig.c's sigproptbl). Stop signals are not implemented (no job control):
-their default action here is to ignore them, which a test can see.
+kern_sig.c's sigproptbl). Stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU)
+stop the process when it next returns to user mode (a sleeping process
+stops when its call ends); SIGCONT makes it runnable again; the parent sees
+the stop through wait4(WUNTRACED) and a SIGCHLD (unless SA_NOCLDSTOP).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import struct
 from dataclasses import dataclass, field
 
 from . import errno, machdep
+from .proc import ThreadState
 from .syscall import SyscallError, syscall
 from .uio import copyin, copyout
 
@@ -43,7 +46,7 @@ SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK = 1, 2, 3
 # Default actions (FreeBSD's sigproptbl): everything else terminates.
 CORE = {SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGEMT, SIGFPE, SIGBUS, SIGSEGV, SIGSYS, SIGXCPU, SIGXFSZ}
 DEFAULT_IGNORE = {SIGURG, SIGCONT, SIGCHLD, SIGIO, SIGWINCH, SIGINFO, SIGTHR}
-STOP = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU}      # no job control: treated as ignored
+STOP = {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU}      # default action: stop the process
 CANTMASK = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1))
 ALLMASK = (1 << NSIG) - 1
 
@@ -60,7 +63,7 @@ def signame(signo: int) -> str:
 
 
 def default_ignored(signo: int) -> bool:
-    return signo in DEFAULT_IGNORE or signo in STOP
+    return signo in DEFAULT_IGNORE
 
 
 @dataclass
@@ -104,12 +107,23 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
     from .proc import ProcState
     if proc.state is ProcState.ZOMBIE or proc.sigacts is None:
         return
+    if signo in (SIGCONT, SIGKILL) and proc.stopped:
+        continue_process(kernel, proc)          # SIGCONT continues whatever its action; SIGKILL too
+    if signo == SIGCONT:
+        proc.siglist &= ~sum(sigbit(s) for s in STOP)
+    elif signo in STOP:
+        proc.siglist &= ~sigbit(SIGCONT)
     if signo != SIGKILL and proc.sigacts.ignored(signo):
         return                                  # discarded at once, never pending
     proc.siglist |= sigbit(signo)
     proc.siginfo[signo] = (SI_USER, sender.pid, sender.cred.uid) if sender is not None else (0, 0, 0)
     kernel.probes.fire("signal", pid=proc.pid, signo=signo)
+    stop = signo in STOP and proc.sigacts.handler[signo] == SIG_DFL
     for td in proc.threads:
+        if stop:
+            if td.hart is not None and td.state is ThreadState.RUNNING and not td.in_syscall:
+                kernel.sched.kick(td.hart)      # stop it at its next trap; a sleeper stops when it wakes
+            break
         if signo == SIGKILL or not td.sigmask & sigbit(signo):
             if not kernel.sched.interrupt_sleep(td) and td.hart is not None and not td.in_syscall:
                 # Running in user mode on some hart: interrupt it so it takes the signal soon.
@@ -146,6 +160,9 @@ def postsig(kernel, td, signo: int, code: int = 0, addr: int = 0) -> None:
     if signo == SIGKILL or handler == SIG_DFL:
         if default_ignored(signo) and signo != SIGKILL:
             return
+        if signo in STOP:
+            stop_process(kernel, p, signo)
+            return
         kernel.exit1(td, signo, reason=f"killed by {signame(signo)}"
                      + (f" (address {addr:#x})" if signo in (SIGSEGV, SIGBUS) and addr else ""))
         return
@@ -169,6 +186,31 @@ def postsig(kernel, td, signo: int, code: int = 0, addr: int = 0) -> None:
         acts.flags[signo] = 0
 
 
+def stop_process(kernel, p, signo: int) -> None:
+    """Default action of a stop signal: every thread stops; the parent is told."""
+    p.stopped = signo
+    p.stop_reported = False
+    for td in p.threads:
+        if td.state in (ThreadState.RUNNING, ThreadState.RUNNABLE):
+            kernel.sched.remove(td)
+            td.state = ThreadState.STOPPED
+    kernel.probes.fire("signal", pid=p.pid, signo=signo)
+    parent = p.parent
+    if parent is not None:
+        if not parent.sigacts.flags[SIGCHLD] & SA_NOCLDSTOP:
+            psignal(kernel, parent, SIGCHLD)
+        kernel.wakeup(("wait", parent.pid))
+
+
+def continue_process(kernel, p) -> None:
+    """SIGCONT (or SIGKILL) for a stopped process: its threads run again."""
+    p.stopped = 0
+    p.stop_reported = True
+    for td in p.threads:
+        if td.state is ThreadState.STOPPED:
+            kernel.sched.setrunnable(td)
+
+
 def trapsignal(kernel, td, signo: int, addr: int = 0, code: int = 0) -> None:
     """A fault in user code: deliver ``signo`` now. Blocked or ignored, it still kills (as FreeBSD)."""
     acts = td.proc.sigacts
@@ -180,7 +222,7 @@ def trapsignal(kernel, td, signo: int, addr: int = 0, code: int = 0) -> None:
 
 def ast(kernel, td) -> None:
     """On the way back to user mode: deliver every deliverable signal (FreeBSD's ast/postsig loop)."""
-    while not td.proc.exited():
+    while not td.proc.exited() and td.state is ThreadState.RUNNING:
         signo = issignal(td)
         if not signo:
             if td.oldmask is not None:

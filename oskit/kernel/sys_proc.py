@@ -9,6 +9,7 @@
                 such child); the status word is FreeBSD's:
                     exited normally:   (code & 0xff) << 8     WIFEXITED, WEXITSTATUS
                     killed by signal:  signo (| 0x80 core)    WIFSIGNALED, WTERMSIG
+                    stopped (WUNTRACED): signo << 8 | 0x7f    WIFSTOPPED, WSTOPSIG
 """
 
 from __future__ import annotations
@@ -154,6 +155,11 @@ def sys_wait4(td, pid, status, options, rusage):
     if not kids:
         raise SyscallError(errno.ECHILD, f"wait4: no child matches pid {pid}")
     for c in kids:
+        if options & WUNTRACED and c.stopped and not c.stop_reported:
+            c.stop_reported = True                      # reported once per stop
+            if status:
+                copyout(td, status, struct.pack("<i", (c.stopped << 8) | 0x7F))   # WIFSTOPPED
+            return c.pid
         if c.state is ProcState.ZOMBIE:
             if status:
                 copyout(td, status, struct.pack("<i", c.xstat))

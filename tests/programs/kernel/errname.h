@@ -49,6 +49,9 @@ __attribute__((unused)) static const char *signame(int s)
 	case SIGALRM: return "SIGALRM";
 	case SIGTERM: return "SIGTERM";
 	case SIGCHLD: return "SIGCHLD";
+	case SIGSTOP: return "SIGSTOP";
+	case SIGTSTP: return "SIGTSTP";
+	case SIGCONT: return "SIGCONT";
 	case SIGUSR1: return "SIGUSR1";
 	case SIGUSR2: return "SIGUSR2";
 	default: return "SIG?";
