@@ -89,8 +89,9 @@ def program_elf(program: str) -> Path:
         errors = [d for d in e.diagnostics if d.severity in ("error", "fatal error")]
         if not errors:
             last = (e.stderr.strip().splitlines() or ["the compiler failed"])[-1]
-            raise CannotRun(f"{program}: cannot compile: {last.strip()}") from None
-        more = f" (and {len(errors) - 1} more errors)" if len(errors) > 1 else ""
+            raise CannotRun(f"cannot compile {program}: {last.strip()}") from None
+        extra = len(errors) - 1
+        more = f" (and {extra} more error{'s' if extra > 1 else ''})" if extra else ""
         raise CannotRun(f"cannot compile {program}: {errors[0]}{more}") from None
     except OSError as e:  # the compiler itself could not be started
         raise CannotRun(f"cannot compile {program}: {e}") from None
