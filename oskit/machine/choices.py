@@ -131,8 +131,9 @@ stimecmp = all ones (no timer interrupt until software sets one)."""
 
 BLOCK_MAX_INSTRUCTIONS = 32
 """The fast path translates at most this many instructions into one Python
-function (a block also ends at a branch, a jump, a system instruction or a page
-boundary)."""
+function. A block also ends after a jump (jal, jalr), before a CSR or system
+instruction, and at a page boundary; a taken conditional branch leaves it
+through a side exit, a not-taken one falls through to the next instruction."""
 
 BLOCK_HOT_THRESHOLD = 8
 """A block start is interpreted this many times before it is translated (code

@@ -20,8 +20,9 @@ Two ways to execute, with the same results:
    word), and call the instruction's function from the table in decode.py.
 
 2. The fast path (Hart.fast = True, the default), used by run(): a straight
-   run of instructions (ending at a branch or jump, before any CSR or system
-   instruction, at a page end, or after choices.BLOCK_MAX_INSTRUCTIONS) is
+   run of instructions (ending after a jump, before any CSR or system
+   instruction, at a page end, or after choices.BLOCK_MAX_INSTRUCTIONS; a
+   taken conditional branch leaves through a side exit) is
    translated once into the source of one Python function, built from the
    bodies of the very same table functions, with the register numbers and
    immediates turned into constants. Loads and stores go straight to RAM
@@ -29,9 +30,9 @@ Two ways to execute, with the same results:
    path, which is the table's own code. Blocks are cached by physical address
    and re-checked against the instruction bytes before each run
    (choices.CODE_COHERENT), so code that changes is retranslated. Only code
-   reached choices.BLOCK_HOT_THRESHOLD times is translated. A block whose last
-   instruction branches back to its first loops inside Python, up to the
-   instruction budget it is given.
+   reached choices.BLOCK_HOT_THRESHOLD times is translated. A block in which
+   a branch or jal goes back to its first instruction loops inside Python,
+   within the instruction budget it is given.
    When an instruction inside a block traps, the line number in the
    traceback tells which instruction it was (and, in a looping block, the
    frame's iteration counter how many rounds completed): the ones before it
@@ -113,7 +114,7 @@ class Hart:
         self.reservation = None  # lr: (address, size, value) (choices.RESERVATION_BY_VALUE)
         self.fast = True  # use translated blocks in run() (False: the plain interpreter only)
         self.brk = True  # something changed: look at interrupts/stop before the next instruction
-        self.partial = 0  # set by a block that stopped early: how many of its instructions ran
+        self.partial = 0  # set by every block on its way out: how many instructions it ran
         self._call_depth = 0
         self._returned = False
         ram = machine.bus.ram
@@ -526,7 +527,7 @@ class Hart:
                 done += 1
                 continue
             try:
-                npc = blk.fn(self, x, pc, self._rc, self._wc, (n - done) // count)
+                npc = blk.fn(self, x, pc, self._rc, self._wc, n - done)
             except Trap as t:
                 # Which instruction trapped? The traceback's line inside the block function says.
                 tb = t.__traceback__
@@ -535,14 +536,13 @@ class Hart:
                 if tb is None:
                     raise
                 k = blk.line_to_index[tb.tb_lineno]
-                retired = k + (tb.tb_frame.f_locals["it"] * count if blk.loop else 0)  # + completed iterations
+                retired = k + tb.tb_frame.f_locals["c"]  # + instructions of completed rounds
                 self.instret += retired
                 done += retired + 1
                 self.pc = (pc + 4 * k) & M64
                 take_trap(self, t.cause, t.tval)
                 continue
-            if self.partial:
-                count, self.partial = self.partial, 0
+            count = self.partial  # every way out of a block sets it
             self.pc = npc
             self.instret += count
             done += count
@@ -603,8 +603,8 @@ class Hart:
                 break
             items.append((word, dec))
             o += 4
-            if dec.op.kind in ("branch", "jump"):
-                break
+            if dec.op.kind == "jump":
+                break  # a taken branch leaves by a side exit; a jump always leaves
         # The bytes the block was made from (for an empty block, the word that stopped it).
         code = bytes(self.machine.bus.ram.data[off : off + 4 * max(1, len(items))])
         return make_block(items, self._views, code)
@@ -627,15 +627,15 @@ class Hart:
 class Block:
     """A translated run of instructions: fn(h, x, P, R, W, L) -> next pc, where P is the block's pc.
 
-    R and W are the hart's read and write page caches. A block that ran other
-    than exactly n instructions (it stopped early, or looped) says how many in
-    h.partial.
+    R and W are the hart's read and write page caches; L is the instruction
+    budget (at least n). On its way out a block sets h.partial to the number of
+    instructions it ran.
     """
 
     __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index", "loop")
 
     def __init__(self, n, code, fn, source, line_to_index, loop):
-        self.loop = loop  # fn loops back to P by itself, at most L times (the argument)
+        self.loop = loop  # fn loops back to P by itself, within the budget L (the argument)
         self.n = n
         self.nbytes = len(code)
         self.code = code  # the instruction bytes it was made from
@@ -662,16 +662,19 @@ class _Placeholders(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-class _LoopBack(ast.NodeTransformer):
-    """In a block that branches back to its own start, `return target` becomes "go round again"."""
+class _Exit(ast.NodeTransformer):
+    """`return target` inside a block: say how many instructions ran; a jump back to P may go round again."""
+
+    def __init__(self, loop: bool):
+        self.loop = loop
 
     def visit_Return(self, node):
-        template = ast.parse(
-            "t_ = 0\n"
-            "if t_ == P and it + 1 < L:\n    it += 1\n    continue\n"
-            "h.partial = (it + 1) * __n__\n"
-            "return t_"
-        ).body
+        src = "t_ = 0\n"
+        if self.loop:
+            # Round again only when a whole further pass (at most n instructions) fits in the budget L.
+            src += "if t_ == P and c + __k1__ + __n__ <= L:\n    c += __k1__\n    continue\n"
+        src += "h.partial = c + __k1__\nreturn t_"
+        template = ast.parse(src).body
         template[0].value = node.value
         return template
 
@@ -680,48 +683,53 @@ _templates: dict[tuple[str, bool], str] = {}
 
 
 def _template(op, loop: bool) -> str:
-    """The body of op's semantics function as a str.format template (made once per op)."""
+    """The body of op's semantics function as a str.format template (made once per op and loop flag)."""
     key = (op.name, loop)
     if key not in _templates:
         stmts = []
         for stmt in ast.parse(textwrap.dedent(inspect.getsource(op.fn))).body[0].body:
-            stmt = _Placeholders().visit(stmt)
-            if loop:
-                stmt = _LoopBack().visit(stmt)
+            stmt = _Exit(loop).visit(_Placeholders().visit(stmt))
             stmts.extend(stmt if isinstance(stmt, list) else [stmt])
         text = ast.unparse(ast.fix_missing_locations(ast.Module(stmts, [])))
         text = text.replace("{", "{{").replace("}", "}}")
-        for name in (*_FIELDS, "rdt", "n"):
+        for name in (*_FIELDS, "rdt", "n", "k1"):
             text = text.replace(f"__{name}__", "{" + name + "}")
         _templates[key] = text
     return _templates[key]
 
 
-def _specialized(dec, k, loop_n: int = 0) -> list[str]:
+def _specialized(dec, k: int, n: int, loop: bool = False) -> list[str]:
     """The statements of dec's semantics with the fields as constants and pc as P + 4k.
 
-    A write to x0 becomes a write to `_` (x0 stays zero).
+    A write to x0 becomes a write to `_` (x0 stays zero). A return (a taken
+    branch or a jump) records k + 1 instructions (plus earlier rounds, c) in
+    h.partial, or, in a looping block, goes round again when it targets P.
     """
-    text = _template(dec.op, bool(loop_n)).format(
+    text = _template(dec.op, loop).format(
         rd=dec.rd, rs1=dec.rs1, rs2=dec.rs2, imm=f"({dec.imm})" if dec.imm < 0 else dec.imm,
-        pc=f"(P + {4 * k})" if k else "P", rdt=f"x[{dec.rd}]" if dec.rd else "_", n=loop_n,
+        pc=f"(P + {4 * k})" if k else "P", rdt=f"x[{dec.rd}]" if dec.rd else "_", n=n, k1=k + 1,
     )  # fmt: skip
     return text.splitlines()
 
 
 def make_block(items, views, code: bytes) -> Block:
-    """Build the Python function for a list of (word, Decoded) (see the module docstring)."""
+    """Build the Python function for a list of (word, Decoded) (see the module docstring).
+
+    The function runs the instructions in order; a taken branch or a jump
+    leaves it (a "side exit"), and every way out sets h.partial to the number
+    of instructions that ran. When some branch or jal targets the block's own
+    start (P), the body sits in a `while True` loop and goes round again as
+    long as another whole pass fits in the budget L.
+    """
     from oskit.machine import decode as decode_module
     from oskit.machine.decode import disassemble
 
     n = len(items)
-    # A block whose last instruction branches back to its first runs as a Python loop, at most L times.
-    last = items[-1][1] if items else None
-    loop = bool(last and last.op.kind in ("branch", "jump") and last.op.fmt in ("B", "J") and last.imm == -4 * (n - 1))
-    lines = ["def block(h, x, P, R, W, L):"]
+    loop = any(d.op.fmt in ("B", "J") and d.imm == -4 * k for k, (_, d) in enumerate(items))
+    lines = ["def block(h, x, P, R, W, L):", "    c = 0  # instructions run in earlier rounds"]
     indent0 = 1
     if loop:
-        lines += ["    it = 0", "    while True:"]
+        lines.append("    while True:")
         indent0 = 2
     line_to_index: dict[int, int] = {}
     ns = dict(vars(decode_module))
@@ -734,8 +742,7 @@ def make_block(items, views, code: bytes) -> Block:
     for k, (word, dec) in enumerate(items):
         op = dec.op
         lines.append("    " * indent0 + f"# {k}: {disassemble(word)}")
-        done = f"it * {n} + {k + 1}" if loop else f"{k + 1}"
-        leave = f"if h.brk: h.partial = {done}; return P + {4 * (k + 1)}"
+        leave = f"if h.brk: h.partial = c + {k + 1}; return P + {4 * (k + 1)}"
         if op.kind in ("load", "store"):
             # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
             # Otherwise the table's own code (which translates, faults, or reaches a device).
@@ -744,7 +751,7 @@ def make_block(items, views, code: bytes) -> Block:
             cache = "R" if op.kind == "load" else "W"
             emit(k, f"d = {cache}.get(a >> 12)")
             emit(k, f"if d is None or a & {size - 1}:")
-            for text in _specialized(dec, k):
+            for text in _specialized(dec, k, n):
                 emit(k, text, 2)
             emit(k, leave, 2)
             emit(k, "else:")
@@ -764,16 +771,17 @@ def make_block(items, views, code: bytes) -> Block:
                 emit(k, "x[0] = 0")
             emit(k, leave)
         else:  # alu, branch, jump, fence: the body itself
-            body = _specialized(dec, k, n if (loop and k == n - 1) else 0)
+            body = _specialized(dec, k, n, loop)
             if op.kind == "alu" and dec.rd == 0:
                 body = ["pass"]  # an ALU result for x0 has no effect at all
             for text in body:
                 emit(k, text)
-    if loop:
-        lines.append(f"        h.partial = (it + 1) * {n}")
-    lines.append("    " * indent0 + f"return P + {4 * n}")
+    if not (items and items[-1][1].op.kind == "jump"):  # a jump at the end always returned already
+        lines.append("    " * indent0 + f"h.partial = c + {n}")
+        lines.append("    " * indent0 + f"return P + {4 * n}")
     source = "\n".join(lines)
     if not items:
         return Block(0, code, None, source, {}, False)
     exec(compile(source, "<block>", "exec"), ns)
     return Block(n, code, ns["block"], source, line_to_index, loop)
+
