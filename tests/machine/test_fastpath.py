@@ -192,3 +192,28 @@ def test_self_loop_block_respects_the_budget():
         h.fast = fast
         assert h.run(101) == 101
         assert (h.x[10], h.pc, h.instret) == (51, CODE + 4, 101)
+
+
+def test_branches_back_from_the_middle_of_a_block():
+    """A block with two branches back to its start (one mid-block) agrees with the plain path, slice by slice."""
+    prog = """
+        addi a0, a0, 1
+        andi t0, a0, 1
+        beq t0, zero, -8
+        addi a1, a1, 1
+        bne a0, a2, -16
+        ecall
+        wfi
+    """
+    runs = []
+    for fast in (False, True):
+        m = machine()
+        load(m, asm(HANDLER), RAM)
+        load(m, asm(prog), CODE)
+        h = m.harts[0]
+        h.csr.write("mtvec", RAM)
+        h.x[12] = 3001
+        h.pc = CODE
+        runs.append(trace(m, fast, 50_000))
+    assert runs[0][-1][3][10:12] == (3001, 1501)
+    assert runs[0] == runs[1]
