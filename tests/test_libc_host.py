@@ -215,6 +215,10 @@ def test_snprintf_truncates_like_the_host(ours, tmp_path):
         int nb = snprintf(b, n, "%s-%05d", "abcdef", 42);
         if (na != nb || memcmp(a, b, sizeof a) != 0) { failures++; printf("FAIL n=%zu: [%.32s] [%.32s]\n", n, a, b); }
     }
+    { int a1 = -1, b1 = -1; short a2 = -1, b2 = -1; long a3 = -1, b3 = -1; char ca[8], cb[8];
+      int ra = oskit_snprintf(ca, sizeof ca, "ab%ncdef%hnghijkl%ln!", &a1, &a2, &a3);
+      int rb = snprintf(cb, sizeof cb, "ab%ncdef%hnghijkl%ln!", &b1, &b2, &b3);
+      if (ra != rb || a1 != b1 || a2 != b2 || a3 != b3 || strcmp(ca, cb)) { failures++; printf("FAIL %%n: %d %d %ld vs %d %d %ld\n", a1, a2, a3, b1, b2, b3); } }
     char *p = (char *)0; int n0 = oskit_snprintf(p, 0, "%d", 123456);
     if (n0 != 6) { failures++; printf("FAIL snprintf(NULL, 0) = %d\n", n0); }
     """

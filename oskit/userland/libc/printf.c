@@ -12,7 +12,7 @@
  *   width       minimum field width, or '*' (an int argument)
  *   precision   minimum digits for integers, maximum bytes for %s, or '*'
  *   length      hh h l ll z j t
- *   conversion  d i u o x X c s p %
+ *   conversion  d i u o x X c s p n %   (%n stores how many bytes so far)
  *
  * No floating point: the machine has no F/D extension.
  */
@@ -198,6 +198,15 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
             sink(ctx, s, len);
             if (sp.left) pad(sink, ctx, ' ', fill);
             total += len + fill;
+            break;
+        }
+        case 'n': {                             /* store the count so far (what format-string attacks abuse) */
+            void *p = va_arg(ap, void *);
+            if (size == -2) *(signed char *)p = (signed char)total;
+            else if (size == -1) *(short *)p = (short)total;
+            else if (size == 0) *(int *)p = total;
+            else if (size == 1) *(long *)p = total;
+            else *(long long *)p = total;
             break;
         }
         case '%':
