@@ -193,3 +193,37 @@ def test_too_many_stubs_for_the_branch_to_cerror_is_an_error():
     with pytest.raises(ValueError, match="reaches only .* give syscalls.S a second cerror"):
         ms.generate("".join(lines))
     ms.generate("".join(lines[:-1]))            # exactly MAX_STUBS is fine
+
+
+def test_an_entry_in_freebsds_own_style_parses():
+    """FreeBSD's CAPENABLED flag and SAL annotations (_In_z_, _Out_writes_bytes_(n), _Contains_...) are accepted and dropped."""
+    text = HEAD + """1\tAUE_EXIT\tSTD|CAPENABLED {
+\t\tvoid exit(
+\t\t    int rval
+\t\t);
+\t}
+2\tAUE_READ\tSTD|CAPENABLED {
+\t\tssize_t read(
+\t\t    int fd,
+\t\t    _Out_writes_bytes_(nbyte) void *buf,
+\t\t    size_t nbyte
+\t\t);
+\t}
+3\tAUE_OPEN_RWTC\tSTD {
+\t\tint open(
+\t\t    _In_z_ const char *path,
+\t\t    int flags,
+\t\t    mode_t mode
+\t\t);
+\t}
+4\tAUE_WAIT4\tSTD {
+\t\tint wait4(int pid, _Out_opt_ int *status, int options,
+\t\t    _Out_opt_ _Contains_long_timet_ struct rusage *rusage);
+\t}
+"""
+    entries = {e.name: e for e in ms.parse(text)}
+    assert entries["exit"].flags == ("CAPENABLED",)
+    assert [(a.name, a.ctype) for a in entries["read"].args] == [
+        ("fd", "int"), ("buf", "void *"), ("nbyte", "size_t")]
+    assert entries["open"].args[0].is_string
+    assert [a.ctype for a in entries["wait4"].args] == ["int", "int *", "int", "struct rusage *"]

@@ -55,7 +55,12 @@ TABLE = "oskit/kernel/syscalls_table.py"
 BANNER = "DO NOT EDIT: generated from syscalls.master by makesyscalls.py"
 
 TYPES = ("STD", "UNIMPL", "OBSOL", "RESERVED")
-FLAGS = ("WRAPPED",)
+FLAGS = ("WRAPPED", "CAPENABLED")      # CAPENABLED: FreeBSD's capability mode; accepted, ignored
+
+# FreeBSD annotates pointer arguments (_In_z_, _Out_writes_bytes_(nbyte),
+# _Contains_long_ptr_, ...); we accept them so that an entry copied from
+# FreeBSD parses, and drop them: the C type says what the tracer needs.
+_ANNOTATION = re.compile(r"\b_(?:In|Out|Inout|Outptr)\w*_?(?:\([^()]*\))?|\b_Contains_\w+")
 MAX_ARGS = 8                                        # a0..a7
 
 # How the kernel decodes a 64-bit argument register, per C type:
@@ -158,7 +163,7 @@ def _logical_lines(text: str):
 
 
 def _parse_proto(path: str, lineno: int, text: str) -> tuple[str, str, tuple[Arg, ...]]:
-    proto = re.sub(r"\s+", " ", text.strip())
+    proto = re.sub(r"\s+", " ", _ANNOTATION.sub(" ", text).strip())
     proto = proto.replace("( ", "(").replace(" )", ")").replace(" ;", ";").replace(" ,", ",")
     m = _PROTO.match(proto)
     if not m:
