@@ -99,6 +99,10 @@ HPM_COUNTERS_ZERO = True
 """mhpmcounter3..31 and mhpmevent3..31 (and hpmcounter3..31) exist, read 0 and
 ignore writes."""
 
+ZERO_WARL_CSRS = ("mcountinhibit", "senvcfg")
+"""These exist (firmware and kernels write them) but every field is hard-wired
+to 0: counters are never inhibited, senvcfg.FIOM has no effect here."""
+
 STATUS_FS_VS_XS_ZERO = True
 """mstatus.FS, VS, XS and SD are read-only 0 (no F, D, V or custom state);
 UXL = SXL = 2 (64-bit) read-only; UBE/SBE/MBE = 0 (little-endian only)."""

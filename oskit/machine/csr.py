@@ -91,7 +91,7 @@ CSR_NUMBERS: dict[str, int] = {
     # supervisor
     "sstatus": 0x100, "sie": 0x104, "stvec": 0x105, "scounteren": 0x106,
     "sscratch": 0x140, "sepc": 0x141, "scause": 0x142, "stval": 0x143, "sip": 0x144,
-    "stimecmp": 0x14D, "satp": 0x180,
+    "stimecmp": 0x14D, "satp": 0x180, "senvcfg": 0x10A,
     # machine information (read-only)
     "mvendorid": 0xF11, "marchid": 0xF12, "mimpid": 0xF13, "mhartid": 0xF14, "mconfigptr": 0xF15,
     # machine trap setup and handling
@@ -102,7 +102,7 @@ CSR_NUMBERS: dict[str, int] = {
     "pmpcfg0": 0x3A0, "pmpcfg2": 0x3A2,
     **{f"pmpaddr{i}": 0x3B0 + i for i in range(16)},
     # machine counters
-    "mcycle": 0xB00, "minstret": 0xB02,
+    "mcycle": 0xB00, "minstret": 0xB02, "mcountinhibit": 0x320,
     **{f"mhpmcounter{i}": 0xB00 + i for i in range(3, 32)},
     **{f"hpmcounter{i}": 0xC00 + i for i in range(3, 32)},
     **{f"mhpmevent{i}": 0x320 + i for i in range(3, 32)},
@@ -261,6 +261,8 @@ class CSRFile:
             return self.pmpaddr[n - 0x3B0]
         if 0xB03 <= n <= 0xB1F or 0xC03 <= n <= 0xC1F or 0x323 <= n <= 0x33F:
             return 0  # choices.HPM_COUNTERS_ZERO
+        if n in (0x320, 0x10A):
+            return 0  # mcountinhibit, senvcfg: read-only zero (choices.ZERO_WARL_CSRS)
         return getattr(self, _FIELD[n])
 
     def _write(self, n: int, v: int) -> None:
@@ -325,6 +327,8 @@ class CSRFile:
             pass  # hpm counters and events are hard-wired to 0
         elif n == 0x301:
             pass  # misa: writes are ignored (choices.MISA_VALUE)
+        elif n in (0x320, 0x10A):
+            pass  # mcountinhibit, senvcfg: hard-wired to zero (choices.ZERO_WARL_CSRS)
         elif n == 0x14D:  # stimecmp
             self.stimecmp = v
         elif n in _FIELD:

@@ -212,3 +212,13 @@ def test_csrrs_on_mip_does_not_latch_the_external_seip_line():
     assert h.x[10] == 1 << 9
     h.set_pending(9, False)
     assert h.csr.read("mip") == 1 << 1
+
+
+def test_zero_warl_csrs_exist():
+    """mcountinhibit and senvcfg can be written without a trap and read 0."""
+    m, h = boot("csrrw a0, mcountinhibit, a1\ncsrrw a2, senvcfg, a1\ncsrrs a3, senvcfg, zero")
+    h.csr.write("mtvec", MTVEC)
+    h.x[11] = 5
+    for _ in range(3):
+        h.step()
+    assert h.pc == RAM + 12 and h.x[13] == 0
