@@ -348,6 +348,7 @@ def test_page_faults_from_code_carry_the_address():
     h.step()
     h.step()
     assert (h.csr.read("mcause"), h.csr.read("mtval"), h.csr.read("mepc")) == (15, 0x20_0008, code_va + 4)
+    assert m.bus.read_bytes(RAM + 0x8008, 8) == b"\xaa" * 8  # the faulting store wrote nothing
     h.priv = S
     h.pc = 0x30_0000
     h.step()
