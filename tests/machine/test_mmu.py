@@ -340,7 +340,7 @@ def test_page_faults_from_code_carry_the_address():
     code_va = 0x10_0000
     map_page(m, code_va, RAM, PTE_R | PTE_X)  # the code page
     map_page(m, 0x20_0000, RAM + 0x8000, PTE_R)  # read-only data
-    load(m, asm("ld a1, 0(a0)\nsd a1, 0(a0)"), RAM)
+    load(m, asm("ld a1, 0(a0)\nsd a0, 0(a0)"), RAM)
     h.csr.write("mtvec", RAM + 0x100)
     h.priv = S
     h.pc = code_va
