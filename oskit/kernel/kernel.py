@@ -135,7 +135,7 @@ class Kernel:
         """
         from oskit.machine import Machine
         k = cls.__new__(cls)
-        k.machine = m = Machine(harts=harts, ram_mib=ram_mib, console=console)
+        k.machine = Machine(harts=harts, ram_mib=ram_mib, console=console)
         k.timebase_hz = _timebase()
         k.panic_report = None
         k.until = None
@@ -146,10 +146,17 @@ class Kernel:
         k.probes = Probes()
         k.trace = Trace(k)
         k.sched = Scheduler(k, quantum_ticks)
-        k.pmem = PhysMem(m.ram, IMAGE_PAGES * PAGE_SIZE, HEAP_SIZE, zero_frames)
+        k._firmware()                                                        # 1
+        k.pmem = PhysMem(k.machine.ram, IMAGE_PAGES * PAGE_SIZE, HEAP_SIZE, zero_frames)  # 2
+        k._kernel_text_and_page_table()                                      # 3
+        k._devices_and_files(programs)                                       # 4
+        k._first_threads()                                                   # 5
+        k._start_harts()                                                     # 6
+        return k
 
-        # 1. firmware: M-mode set-up, done from Python instead of by an SBI implementation.
-        for hart in m.harts:
+    def _firmware(self) -> None:
+        """Step 1: M-mode set-up, done from Python instead of by an SBI implementation."""
+        for hart in self.machine.harts:
             csr = hart.csr
             csr.write("medeleg", MEDELEG)
             csr.write("mideleg", MIDELEG)
@@ -157,84 +164,90 @@ class Kernel:
             csr.write("mcounteren", COUNTEREN)
             csr.write("scounteren", COUNTEREN)
 
-        # 3. kernel text and the kernel page table.
+    def _kernel_text_and_page_table(self) -> None:
+        """Step 3: trampoline and sigcode into the image frames; the kernel page table."""
+        from .structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
+        from .sys_time import BOOT_EPOCH
+        m = self.machine
         text = build_kernel_text()
-        k.text_offsets = text["offsets"]
+        self.text_offsets = text["offsets"]
         tramp_pa = RAM_BASE
         sigcode_pa = RAM_BASE + PAGE_SIZE
         m.bus.write_bytes(tramp_pa, text["trampoline"])
         m.bus.write_bytes(sigcode_pa, text["sigcode"])
-        from .structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
-        from .sys_time import BOOT_EPOCH
         m.bus.write_bytes(sigcode_pa + VDSO_TIMEKEEP_OFFSET, TIMEKEEP.pack(
-            tk_magic=VDSO_TIMEKEEP_MAGIC, tk_timebase_hz=k.timebase_hz, tk_boot_sec=BOOT_EPOCH))
-        k.kpmap = Pmap(k, asid=0)
-        k.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
+            tk_magic=VDSO_TIMEKEEP_MAGIC, tk_timebase_hz=self.timebase_hz, tk_boot_sec=BOOT_EPOCH))
+        self.kpmap = Pmap(self, asid=0)
+        self.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
         # The direct map, with 2 MiB megapages (level-1 leaves).
         for off in range(0, m.ram.size, 2 << 20):
-            k.kpmap.enter(DMAP_BASE + off, RAM_BASE + off, PTE_R | PTE_W | PTE_G, level=1)
+            self.kpmap.enter(DMAP_BASE + off, RAM_BASE + off, PTE_R | PTE_W | PTE_G, level=1)
         # The sigcode page is one object shared by every process (mapped R/X/U at SHAREDPAGE).
-        k.sigcode_object = AnonObject(k, PAGE_SIZE)
-        k.sigcode_object.pages[0] = sigcode_pa
-        k.sigcode_object.refs = 1 << 30          # never freed
-        k.next_ktext = TRAMPOLINE + PAGE_SIZE          # where load_guest_code puts kernel code
-        k.uservec = TRAMPOLINE + k.text_offsets["uservec"]
-        k.idle_pc = TRAMPOLINE + k.text_offsets["idle"]
+        self.sigcode_object = AnonObject(self, PAGE_SIZE)
+        self.sigcode_object.pages[0] = sigcode_pa
+        self.sigcode_object.refs = 1 << 30          # never freed
+        self.next_ktext = TRAMPOLINE + PAGE_SIZE    # where load_guest_code puts kernel code
+        self.uservec = TRAMPOLINE + self.text_offsets["uservec"]
+        self.idle_pc = TRAMPOLINE + self.text_offsets["idle"]
 
-        # 4. the host functions, the console, the file system.
-        k.trap_addr = m.hostcalls.register("trap", k._trap_hostcall)
-        k.kerneltrap_addr = m.hostcalls.register("kerneltrap", k._kerneltrap_hostcall)
-        from .console import Console
-        k.console = Console(k)
-        k._load_handlers()
-        from .vfs import VFS
+    def _devices_and_files(self, programs: bool) -> None:
+        """Step 4: the host functions, the console, the system calls, the file system and its programs."""
         from . import devfs
-        k.vfs = VFS(k)
-        devfs.populate(k.vfs, k)
-        k.vfs.mkdir_p("/tmp", 0o777)
-        k.vfs.root.entries["tmp"].mode = 0o1777
-        k.vfs.mkdir_p("/bin", 0o755)
-        k.vfs.mkdir_p("/sbin", 0o755)
-        k.install_program("/sbin/init", KERNEL_DIR / "init.c")
+        from .console import Console
+        from .vfs import VFS
+        m = self.machine
+        self.trap_addr = m.hostcalls.register("trap", self._trap_hostcall)
+        self.kerneltrap_addr = m.hostcalls.register("kerneltrap", self._kerneltrap_hostcall)
+        self.console = Console(self)
+        self._load_handlers()
+        self.vfs = VFS(self)
+        devfs.populate(self.vfs, self)
+        self.vfs.mkdir_p("/tmp", 0o777)
+        self.vfs.root.entries["tmp"].mode = 0o1777
+        self.vfs.mkdir_p("/bin", 0o755)
+        self.vfs.mkdir_p("/sbin", 0o755)
+        self.install_program("/sbin/init", KERNEL_DIR / "init.c")
         if programs:
             from oskit.toolchain import CompileError
             for src in sorted((USERLAND_DIR / "bin").glob("*.c")):
                 try:
-                    k.install_program(f"/bin/{src.stem}", src)
+                    self.install_program(f"/bin/{src.stem}", src)
                 except CompileError as e:      # one broken program must not stop the boot
-                    k.log.append(f"boot: /bin/{src.stem} not installed: {e}")
+                    self.log.append(f"boot: /bin/{src.stem} not installed: {e}")
 
-        # 5. proc0 and the idle threads; init.
-        proc0 = Proc(k, 0, None, "kernel")
-        proc0.pstruct = PROC.view(m.bus.ram, k.pmem.kmalloc(PROC.size))
+    def _first_threads(self) -> None:
+        """Step 5: proc0 (the kernel) with one idle thread per hart; init, runnable."""
+        proc0 = Proc(self, 0, None, "kernel")
+        proc0.pstruct = PROC.view(self.machine.bus.ram, self.pmem.kmalloc(PROC.size))
         proc0.sync_pstruct()
         proc0.state = ProcState.ACTIVE
-        proc0.vmspace = VMSpace(k, k.kpmap)
-        k.proc0 = proc0
-        k.percpu = []
-        for hart in m.harts:
-            idle = k.new_thread(proc0)
-            idle.frame.sepc = k.idle_pc
+        proc0.vmspace = VMSpace(self, self.kpmap)
+        self.proc0 = proc0
+        self.percpu = []
+        for hart in self.machine.harts:
+            idle = self.new_thread(proc0)
+            idle.frame.sepc = self.idle_pc
             idle.state = ThreadState.RUNNING
-            k.percpu.append(HartState(hart, idle))
-        k.sched.harts = k.percpu
-        init = k._create_process(None, "/sbin/init", ["init"], [], uid=0, gid=0)
-        k.sched.setrunnable(init.main_thread)
+            self.percpu.append(HartState(hart, idle))
+        self.sched.harts = self.percpu
+        init = self._create_process(None, "/sbin/init", ["init"], [], uid=0, gid=0)
+        self.sched.setrunnable(init.main_thread)
 
-        # 6. every hart to its idle loop, with a timer interrupt due now.
-        for hs in k.percpu:
+    def _start_harts(self) -> None:
+        """Step 6: every hart to its idle loop in S-mode, with a timer interrupt due at once."""
+        m = self.machine
+        for hs in self.percpu:
             hart = hs.hart
             csr = hart.csr
             hart.priv = 1                                   # S-mode, as firmware's mret would leave it
-            csr.write("stvec", k.uservec)
+            csr.write("stvec", self.uservec)
             csr.write("sie", SIE_BITS)
-            csr.write("satp", k.kpmap.satp)
+            csr.write("satp", self.kpmap.satp)
             csr.write("sscratch", dmap(hs.idle.frame_addr))
             csr.write("sstatus", (csr.read("sstatus") | SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP))
             csr.write("stimecmp", m.clint.mtime)
-            hart.pc = k.idle_pc
+            hart.pc = self.idle_pc
             hart.waiting = False
-        return k
 
     @staticmethod
     def _load_handlers() -> None:
