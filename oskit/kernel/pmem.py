@@ -12,6 +12,10 @@ Frames are handed out last-freed-first. A frame is zeroed when it is handed
 out, so one process never sees what another left behind; ``zero_frames=False``
 turns that off (the confidentiality chapter shows the leak it causes).
 
+When the free list falls to RESERVE_FRAMES, ``alloc_frame`` first asks the
+pager (``reclaim``, set by vm.vm_init: pager.py's clock) to evict pages; the
+last few frames are kept for page tables and kernel stacks.
+
 The kmalloc heap is a first-fit allocator over a fixed region, 16-byte
 aligned; its bookkeeping stays in Python, the memory it hands out is guest RAM.
 """
@@ -19,6 +23,7 @@ aligned; its bookkeeping stays in Python, the memory it hands out is guest RAM.
 from __future__ import annotations
 
 PAGE_SIZE = 4096
+RESERVE_FRAMES = 16            # below this many free frames, the pager runs first
 
 
 class OutOfMemory(Exception):
@@ -48,12 +53,22 @@ class PhysMem:
         self.heap_free: list[tuple[int, int]] = [(self.heap_start, heap_size)]
         self.heap_used: dict[int, int] = {}
         self.zeroed = 0
+        self.reclaim = None                         # the pager: called when frames run low
+        self._reclaiming = False
 
     # -- frames ---------------------------------------------------------------------
     def alloc_frame(self, owner: str = "") -> int:
         """A free 4 KiB frame (zeroed unless zero_frames is off); its physical address."""
+        if len(self.free) <= RESERVE_FRAMES and self.reclaim is not None and not self._reclaiming:
+            self._reclaiming = True                 # the pager itself never needs a frame
+            try:
+                self.reclaim()
+            finally:
+                self._reclaiming = False
         if not self.free:
-            raise OutOfMemory(f"no free page frame ({self.nframes} frames in use)")
+            raise OutOfMemory(f"no free page frame (all {self.nframes} are in use"
+                              + (f"; {self.reclaim.explain()}" if hasattr(self.reclaim, "explain") else "")
+                              + ")")
         pa = self.free.pop()
         if self.zero_frames:
             off = pa - self.base
