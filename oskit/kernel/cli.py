@@ -106,6 +106,7 @@ def _session(opts, path: str, data: bytes | None, args: list[str], programs: boo
             if ev.record.pid != 1:          # init's own calls are not the program's
                 print(str(ev.record), file=sys.stderr, flush=True)
         k.probes.subscribe("syscall_return", trace)
+        k.probes.subscribe("psig", trace)
     if data is not None:
         k.install_program(path, data)
     try:

@@ -161,8 +161,10 @@ def postsig(kernel, td, signo: int, code: int = 0, addr: int = 0) -> None:
         if default_ignored(signo) and signo != SIGKILL:
             return
         if signo in STOP:
+            kernel.trace.psig(td, signo, "SIG_DFL: stopped")
             stop_process(kernel, p, signo)
             return
+        kernel.trace.psig(td, signo, "SIG_DFL: killed" + (f" (address {addr:#x})" if addr else ""))
         kernel.exit1(td, signo, reason=f"killed by {signame(signo)}"
                      + (f" (address {addr:#x})" if signo in (SIGSEGV, SIGBUS) and addr else ""))
         return
@@ -177,6 +179,7 @@ def postsig(kernel, td, signo: int, code: int = 0, addr: int = 0) -> None:
         kernel.exit1(td, SIGILL, reason=f"could not push a frame for {signame(signo)} on the user stack")
         return
     kernel.probes.fire("sigdeliver", pid=p.pid, signo=signo, handler=handler)
+    kernel.trace.psig(td, signo, f"caught by handler {handler:#x}")
     newmask = td.sigmask | acts.mask[signo]
     if not acts.flags[signo] & SA_NODEFER:
         newmask |= sigbit(signo)

@@ -13,6 +13,7 @@ Probe kinds (payload fields in parentheses):
     fault           (pid, va, access, how)      page fault resolved ("zero", "file", ...)
     signal          (pid, signo)                a signal was posted
     sigdeliver      (pid, signo, handler)       a handler frame was pushed
+    psig            (record)                    a signal was taken (SignalRecord: its action)
     fork / exec / exit   (pid, ...)             process life cycle
 
 A probe with no subscriber costs one dictionary look-up.
@@ -46,7 +47,7 @@ class Probes:
     """Python callbacks on kernel events (see the module docstring for the kinds)."""
 
     KINDS = ("syscall_entry", "syscall_return", "trap", "switch", "fault", "signal",
-             "sigdeliver", "fork", "exec", "exit")
+             "sigdeliver", "psig", "fork", "exec", "exit")
 
     def __init__(self):
         self.subscribers: dict[str, list[Callable]] = {}
@@ -113,12 +114,33 @@ class SyscallRecord:
         return f"{self.pid:5d} {self.comm:<10.10} {self.call} = {self.result_text()}"
 
 
+@dataclass
+class SignalRecord:
+    """A signal taken by a process (kdump's PSIG line): what its action was."""
+
+    seq: int
+    pid: int
+    comm: str
+    signo: int
+    action: str                  # "caught by handler 0x...", "killed", "stopped", "ignored"
+    time: int
+
+    def __str__(self) -> str:
+        from .signal import signame
+        return f"{self.pid:5d} {self.comm:<10.10} PSIG {signame(self.signo)} {self.action}"
+
+
 class Trace:
-    """The system-call recorder (on by default; ``enabled = False`` to skip recording)."""
+    """The system-call recorder (on by default; ``enabled = False`` to skip recording).
+
+    ``records`` holds the SyscallRecords, ``psigs`` the SignalRecords (PSIG lines);
+    both are numbered by one sequence, so render() can interleave them.
+    """
 
     def __init__(self, kernel, maxlen: int = 200_000):
         self.kernel = kernel
         self.records: deque[SyscallRecord] = deque(maxlen=maxlen)
+        self.psigs: deque[SignalRecord] = deque(maxlen=maxlen)
         self.enabled = True
         self.seq = 0
 
@@ -152,14 +174,29 @@ class Trace:
         rec.message = message
         self.kernel.probes.fire("syscall_return", record=rec)
 
+    def psig(self, td, signo: int, action: str) -> None:
+        """Record that td's process took signal ``signo`` with this action."""
+        self.seq += 1
+        rec = SignalRecord(self.seq, td.proc.pid, td.proc.comm, signo, action,
+                           self.kernel.machine.clint.mtime)
+        if self.enabled:
+            self.psigs.append(rec)
+        self.kernel.probes.fire("psig", record=rec)
+
     def syscalls(self, pid: int | None = None, name: str | None = None) -> list[SyscallRecord]:
         """The recorded calls, oldest first, optionally only of one process or one call name."""
         return [r for r in self.records
                 if (pid is None or r.pid == pid) and (name is None or r.name == name)]
 
+    def signals(self, pid: int | None = None) -> list[SignalRecord]:
+        """The recorded PSIG events, oldest first."""
+        return [r for r in self.psigs if pid is None or r.pid == pid]
+
     def render(self, pid: int | None = None) -> str:
-        """ktrace/kdump-like text: one line per call."""
-        return "\n".join(str(r) for r in self.syscalls(pid))
+        """ktrace/kdump-like text: one line per call, and a PSIG line per signal taken."""
+        both = sorted([*self.syscalls(pid), *self.signals(pid)], key=lambda r: r.seq)
+        return "\n".join(str(r) for r in both)
 
     def clear(self) -> None:
         self.records.clear()
+        self.psigs.clear()

@@ -350,3 +350,22 @@ def test_time_without_a_system_call():
     p = k.spawn("/bin/vdso")
     k.run(until=p.exited)
     assert p.stdout == f"hz {k.timebase_hz}, agree 1\n"
+
+
+def test_render_shows_signals_as_psig_lines():
+    """The ktrace-like rendering interleaves PSIG lines: a caught signal, then a fatal one."""
+    src = r"""
+    #include <signal.h>
+    #include <unistd.h>
+    static void h(int s) { (void)s; }
+    int main(void) { signal(SIGUSR1, h); kill(getpid(), SIGUSR1); kill(getpid(), SIGTERM); return 0; }
+    """
+    k = make(src, "psig")
+    p = k.spawn("/bin/psig")
+    k.run(until=p.exited)
+    lines = k.trace.render(pid=p.pid).splitlines()
+    caught = next(i for i, line in enumerate(lines) if "PSIG SIGUSR1 caught by handler 0x" in line)
+    assert "kill(" in lines[caught - 1]
+    assert "sigreturn(" in lines[caught + 1]
+    assert lines[-1].endswith("PSIG SIGTERM SIG_DFL: killed")
+    assert [r.signo for r in k.trace.signals(pid=p.pid)] == [30, 15]
