@@ -106,3 +106,16 @@ def test_fetch_and_data_caches_follow_satp():
     h.priv = 1
     h.run(1)
     assert h.x[10] == 6
+
+
+def test_bad_arguments_get_clear_errors():
+    """Wrong privilege, access kind, interrupt line or argument count name what was expected."""
+    m, h = boot("")
+    with pytest.raises(ValueError, match="privilege must be U \\(0\\), S \\(1\\) or M \\(3\\), found 2"):
+        h.priv = 2
+    with pytest.raises(ValueError, match="access must be 'r', 'w' or 'x', found 'rw'"):
+        h.translate(0, "rw")
+    with pytest.raises(ValueError, match="interrupt line must be MSIP 3, MTIP 7, SEIP 9 or MEIP 11, found 5"):
+        h.set_pending(5, True)
+    with pytest.raises(ValueError, match="at most 8 arguments"):
+        h.call(RAM, *range(9))
