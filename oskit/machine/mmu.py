@@ -37,9 +37,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from oskit.machine import choices
-from oskit.machine.bus import BusError
 from oskit.machine.events import TlbFlushEvent, TlbMissEvent, WalkEvent
-from oskit.machine.trap import ACCESS_FAULT, PAGE_FAULT, Priv
+from oskit.machine.trap import ACCESS_FAULT, PAGE_FAULT, Priv, Trap
 
 PTE_V = 1 << 0  # valid
 PTE_R = 1 << 1  # readable
@@ -107,7 +106,7 @@ class MMU:
         self.hart = hart
         self.bus = hart.machine.bus
         self.events = hart.machine.events
-        self.tlb: dict[tuple[int, int], TLBEntry] = {}
+        self.tlb: dict[tuple[int, int, int], TLBEntry] = {}  # (first vpn >> 9*level, level, asid) -> entry
         self.hits = 0
         self.misses = 0
         self.flushes = 0
@@ -152,7 +151,7 @@ class MMU:
         ptes: list[tuple[int, int]] = []
         try:
             entry = self._walk(va, access, priv, satp, sum_, mxr, ptes)
-        except Exception:
+        except Trap:
             if self.events.walk_subscribers:
                 self.events.publish("walk", WalkEvent(self.hart.hartid, va, None, tuple(ptes), access))
             raise
@@ -204,10 +203,7 @@ class MMU:
             if not choices.HARDWARE_AD_UPDATE:
                 raise page_fault(va)
             pte |= want
-            try:
-                self.bus.store(pte_pa, 8, pte)
-            except BusError:
-                raise ACCESS_FAULT[access](va) from None
+            self.bus.store(pte_pa, 8, pte)  # in RAM (step 2 checked); through the bus for its store hooks
         # (8) pa = ppn << 12 | offset, where a superpage takes vpn[i-1:0] from va (TLBEntry.pa).
         return TLBEntry((va >> PAGE_SHIFT) & ~low, GLOBAL if glob else 0, ppn, pte, i, pte_pa)
 
