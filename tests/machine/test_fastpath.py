@@ -217,3 +217,41 @@ def test_branches_back_from_the_middle_of_a_block():
         runs.append(trace(m, fast, 50_000))
     assert runs[0][-1][3][10:12] == (3001, 1501)
     assert runs[0] == runs[1]
+
+
+def sv39_setup(m, h):
+    """S-mode with Sv39: RAM's GiB mapped 1:1 (RWX), and s0 -> a read-only 4 KiB view of DATA at 0x4000_0000."""
+    from oskit.machine.mmu import PTE_A, PTE_R, PTE_V, PTE_W, PTE_X
+
+    root, l1, l0 = RAM + 0x20_0000 - 0x3000, RAM + 0x20_0000 - 0x2000, RAM + 0x20_0000 - 0x1000
+    m.bus.write_bytes(root, bytes(0x3000))
+
+    def put(at, value):
+        m.bus.write_bytes(at, value.to_bytes(8, "little"))
+
+    put(root + 8 * 2, ((RAM >> 12) << 10) | PTE_V | PTE_R | PTE_W | PTE_X)
+    put(root + 8 * 1, ((l1 >> 12) << 10) | PTE_V)
+    put(l1, ((l0 >> 12) << 10) | PTE_V)
+    put(l0, ((DATA >> 12) << 10) | PTE_V | PTE_R | PTE_A)
+    h.csr.write("satp", (8 << 60) | (root >> 12))
+    h.csr.write("mstatus", 1 << 11)  # MPP = S: the handler's mret returns to S-mode
+    h.priv = 1
+    h.x[8] = 0x4000_0000
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_programs_agree_in_s_mode_with_sv39(seed):
+    """Under Sv39 in S-mode (stores to a read-only page fault with cause 15), both paths agree."""
+    rng = random.Random(1000 + seed)
+    body = [line for line in random_program(rng, rng.randint(30, 90)) if not line.startswith(("ecall", "csrrs"))]
+    body.insert(0, "sd a0, 8(s0)")  # at least one store page fault per pass
+    loops = rng.randint(3, 8)
+    runs = []
+    for fast in (False, True):
+        m = machine()
+        build(m, body, loops)
+        sv39_setup(m, m.harts[0])
+        runs.append(trace(m, fast, 20_000))
+    causes = {t[0] for t in runs[0][:-1]}
+    assert 15 in causes
+    assert runs[0] == runs[1]
