@@ -57,8 +57,8 @@ zero page), "file" (read from the file: major), "swap" (back from swap:
 major), "copy" (copy-on-write), "mapped" (the page was resident, only the
 PTE was missing or read-only).
 
-Kernel-wide state lives on the kernel (made by ``vm_init`` when the
-kernel's first Pmap is built): ``k.vmstats`` (counters), ``k.pager``
+Kernel-wide state lives on the kernel (made by ``vm_init``, called by boot
+right after physical memory is set up): ``k.vmstats`` (counters), ``k.pager``
 (pager.py: the clock and swap), ``k.vm_pages`` (frame -> Page).
 """
 
@@ -179,6 +179,7 @@ def vm_init(kernel) -> None:
     kernel.pager = Pager(kernel)
     kernel.pmem.reclaim = kernel.pager               # callable: runs the clock
     kernel.tlb_mailbox = [[] for _ in kernel.machine.harts]   # per hart: (va, asid) to flush
+    from . import sys_mman  # noqa: F401  (registers mmap, munmap, mprotect, msync, madvise, mincore)
 
 
 class Page:
@@ -216,8 +217,6 @@ class Pmap:
     def __init__(self, kernel, asid: int, kernel_pmap: "Pmap | None" = None):
         self.kernel = kernel
         self.pmem = kernel.pmem
-        if not hasattr(kernel, "vmstats"):
-            vm_init(kernel)                       # the kernel's first page table: VM state too
         self.ram = kernel.machine.bus.ram
         self.asid = asid
         self.active: set[int] = set()            # harts that may hold TLB entries of this ASID
