@@ -43,13 +43,13 @@ from pathlib import Path
 
 from . import errno
 from .panic import KernelPanic, make_report
-from .pmem import PAGE_SIZE, OutOfMemory, PhysMem
+from .pmem import PAGE_SIZE, PhysMem
 from .proc import Proc, ProcState, Thread, ThreadState, Ucred
 from .sched import HartState, Scheduler, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP
 from .structs import PROC, TRAPFRAME, UCRED
 from .syscall import SyscallError
 from .trace import Probes, Trace
-from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject, FaultError,
+from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject,
                  Pmap, VMSpace, dmap)
 
 KERNEL_DIR = Path(__file__).resolve().parent
@@ -147,7 +147,11 @@ class Kernel:
         k.trace = Trace(k)
         k.sched = Scheduler(k, quantum_ticks)
         k._firmware()                                                        # 1
-        k.pmem = PhysMem(k.machine.ram, IMAGE_PAGES * PAGE_SIZE, HEAP_SIZE, zero_frames)  # 2
+        # 2. physical memory; the kmalloc heap shrinks with small RAM so ram_mib=4 still boots.
+        heap = min(HEAP_SIZE, max(256 << 10, (ram_mib << 20) // 16))
+        k.pmem = PhysMem(k.machine.ram, IMAGE_PAGES * PAGE_SIZE, heap, zero_frames)
+        from . import vm
+        vm.vm_init(k)                    # VM (issue 4): counters, page records, pager, IPI mailboxes
         k._kernel_text_and_page_table()                                      # 3
         k._devices_and_files(programs)                                       # 4
         k._first_threads()                                                   # 5
@@ -455,32 +459,19 @@ class Kernel:
             hart.csr.write("satp", cur)
 
     def vm_fault(self, td: Thread, va: int, access: str, from_kernel: bool = False) -> bool:
-        """The page-fault handler's entry: True if the fault was resolved (retry the access)."""
-        p = td.proc
-        if p.vmspace is None or va >= (1 << 63):
-            return False
-        try:
-            how = p.vmspace.fault(va, access)
-        except FaultError as e:
-            self.probes.fire("fault", pid=p.pid, va=va, access=access, how="SIGSEGV", why=e.why,
-                             mtime=self.machine.clint.mtime)
-            return False
-        except OutOfMemory as e:
-            self.log.append(f"pid {p.pid}: out of memory at {va:#x}: {e}")
-            return False
-        if how == "file":
-            p.rusage.majflt += 1
-        else:
-            p.rusage.minflt += 1
-        self.probes.fire("fault", pid=p.pid, va=va, access=access, how=how, why="",
-                         mtime=self.machine.clint.mtime)
-        return True
+        """The page-fault handler's entry: True if the fault was resolved (retry the access).
+
+        The VM system (vm.vm_fault) resolves it, counts it in the process's rusage
+        (minor/major), fires the "fault" probe, and kills the process with a reason
+        when memory runs out.
+        """
+        from . import vm
+        return vm.vm_fault(self, td, va, access, from_kernel)
 
     def tlb_flush(self, va: int | None, asid: int | None) -> None:
-        """sfence.vma on every hart (a shootdown; issue 4 sends real IPIs for it)."""
-        for hart in self.machine.harts:
-            hart.mmu.flush(va, asid)
-            hart.flush_page_caches()
+        """Make every hart forget cached translations of (va, asid): here at once, others by IPI."""
+        from . import vm
+        vm.tlb_shootdown(self, va, asid)
 
     def code_written(self, pieces) -> None:
         """RAM that may hold code changed; the machine re-checks its translated blocks by itself."""

@@ -131,7 +131,8 @@ def _rusage_bytes(kernel, ru) -> bytes:
         us = ticks * 1_000_000 // kernel.timebase_hz
         return us // 1_000_000, us % 1_000_000
     return struct.pack("<qqqq14q", *tv(ru.utime_ticks), *tv(ru.stime_ticks),
-                       0, 0, 0, 0, ru.minflt, ru.majflt, 0, 0, 0, 0, 0, 0, ru.nvcsw, ru.nivcsw)
+                       getattr(ru, "maxrss", 0), 0, 0, 0, ru.minflt, ru.majflt, 0, 0, 0, 0, 0, 0,
+                       ru.nvcsw, ru.nivcsw)
 
 
 @syscall

@@ -28,19 +28,23 @@ from typing import Any, Callable
 from .errno import errno_name, strerror
 
 
-@dataclass
 class ProbeEvent:
-    kind: str
-    data: dict
+    """One probe firing: ``ev.probe`` is its kind ("fault", ...); its fields read as attributes."""
+
+    __slots__ = ("probe", "data")
+
+    def __init__(self, probe: str, data: dict):
+        self.probe = probe
+        self.data = data
 
     def __getattr__(self, name: str) -> Any:
         try:
             return self.data[name]
         except KeyError:
-            raise AttributeError(f"probe event {self.kind!r} has no field {name!r}") from None
+            raise AttributeError(f"probe event {self.probe!r} has no field {name!r}") from None
 
     def __repr__(self) -> str:
-        return f"<probe {self.kind} {self.data}>"
+        return f"<probe {self.probe} {self.data}>"
 
 
 class Probes:
@@ -61,7 +65,7 @@ class Probes:
     def unsubscribe(self, kind: str, fn: Callable) -> None:
         self.subscribers.get(kind, []).remove(fn)
 
-    def fire(self, kind: str, **data) -> None:
+    def fire(self, kind: str, /, **data) -> None:
         subs = self.subscribers.get(kind)
         if subs:
             ev = ProbeEvent(kind, data)

@@ -91,6 +91,9 @@ def trap(kernel, hart) -> None:
             kernel.console.interrupt()
         elif code == IRQ_SSI:
             csr.write("sip", csr.read("sip") & ~SIP_SSIP)
+            # An IPI: a TLB shootdown queued for this hart (vm.py), or just a kick to reschedule.
+            from .vm import ipi_received
+            ipi_received(kernel, hart)
         else:
             kernel.panic(f"trap: unexpected {cause_name(scause)}", hart)
             return
