@@ -261,12 +261,17 @@ class Hart:
             pa = self._data_pa(va, "w")
             d = self._ram_page(va, pa)
             bus = self.machine.bus
-            if d is None or (bus.store_hooks and (pa >> 12) in bus.store_hooks):
+            if d is None:
                 try:
                     bus.store(pa, size, value)
                 except BusError:
                     raise ACCESS_FAULT["w"](va) from None
                 self.brk = True  # a device write may raise an interrupt or stop the machine
+                return
+            if bus.store_hooks and (pa >> 12) in bus.store_hooks:
+                bus.store(pa, size, value)  # RAM that someone watches (HTIF tohost): the hook may stop the run
+                if self.machine.stopping:
+                    self.brk = True
                 return
             self._wc[va >> 12] = d
         self._views[(size, False)][(va + d) >> _SHIFT[size]] = value
