@@ -2,9 +2,11 @@
 
     lab_server  (module)    a LabServer serving the repository root, its notebooks trusted
     browser     (module)    Debian's chromium, headless, through playwright
-    lab         (function)  a fresh tab (labdriver.Lab); its notebook's kernel is shut down after
+    lab         (function)  a fresh tab (labdriver.Lab); its notebook's kernel is shut down after,
+                            and a screenshot is kept when the test failed
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -50,11 +52,29 @@ def browser():
     playwright.stop()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so `lab` can tell that its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def lab(lab_server, browser):
-    """A new browser tab on the module's server; closes it and ends its kernel afterwards."""
+def lab(request, lab_server, browser):
+    """A new browser tab on the module's server; closes it and ends its kernel afterwards.
+
+    When the test failed, the page as it was then goes to tests/artifacts/FAILED-<test>.png.
+    """
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(60_000)
-    yield Lab(lab_server, page, ARTIFACTS)
+    tab = Lab(lab_server, page, ARTIFACTS)
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        try:
+            tab.screenshot("FAILED-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+        except Exception as exc:  # a diagnostic only: never hide the test's own failure
+            print(f"no screenshot of the failed page: {exc}")
     page.close()
     lab_server.shutdown_sessions()
