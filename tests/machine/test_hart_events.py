@@ -119,3 +119,25 @@ def test_bad_arguments_get_clear_errors():
         h.set_pending(5, True)
     with pytest.raises(ValueError, match="at most 8 arguments"):
         h.call(RAM, *range(9))
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_store_hooks_fire_and_stop_exactly(fast):
+    """A store into a page with a bus store hook calls it; a hook that stops the machine ends run() right there."""
+    m, h = boot("addi a0, a0, 1\nsd a0, 0(a1)\naddi a0, a0, 1\njal zero, -12")
+    watched = RAM + 0x5000
+    seen = []
+
+    def hook(pa, size, value):
+        seen.append((pa, size, value))
+        if value == 19:
+            m.stop("hook")
+
+    m.bus.store_hooks[watched >> 12] = hook
+    h.x[11] = watched
+    h.fast = fast
+    done = 0
+    while not m.stopping and done < 10_000:
+        done += h.run(1000)
+    assert seen[0] == (watched, 8, 1) and seen[-1] == (watched, 8, 19)
+    assert (done, h.x[10], h.pc) == (9 * 4 + 2, 19, RAM + 8)  # stopped right after the 10th sd
