@@ -20,6 +20,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 lab: setup
+	@# A fresh clone's notebooks are untrusted: trust them so saved widgets draw.
+	$(BIN)/jupyter trust notebooks/*.ipynb
 	$(BIN)/jupyter lab notebooks/
 
 test: setup
