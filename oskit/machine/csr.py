@@ -162,12 +162,11 @@ class CSRFile:
 
     # -- interrupts ---------------------------------------------------------------------
 
-    def stip_from_sstc(self) -> bool:
-        """Sstc: STIP is pending while stimecmp <= mtime (only when menvcfg.STCE is set)."""
-        return bool(self.menvcfg & MENVCFG_STCE) and self.stimecmp <= self.hart.machine.clint.mtime
-
     def effective_mip(self) -> int:
-        """mip as software reads it: written bits, device lines, and Sstc's STIP."""
+        """mip as software reads it: written bits, device lines, and Sstc's STIP.
+
+        Sstc: with menvcfg.STCE set, STIP is pending exactly while stimecmp <= mtime.
+        """
         mip = self.mip | self.lines
         if self.menvcfg & MENVCFG_STCE:
             mip &= ~MIP_STIP

@@ -391,3 +391,17 @@ def test_step4_pointer_at_the_last_level_faults():
     with pytest.raises(PageFault) as e:
         h.translate(0x1000, "x", S)
     assert e.value.cause == 12
+
+
+def test_tlb_capacity_drops_the_oldest_entry():
+    """The TLB keeps at most TLB_CAPACITY entries, dropping the oldest first."""
+    from oskit.machine.mmu import TLB_CAPACITY
+
+    m, h = fresh()
+    for i in range(TLB_CAPACITY + 1):
+        map_page(m, 0x10_0000 + i * 4096, 0x8010_0000, PTE_R)
+    for i in range(TLB_CAPACITY + 1):
+        h.translate(0x10_0000 + i * 4096, "r", S)
+    vpns = [e.vpn for e in h.mmu.entries()]
+    assert len(vpns) == TLB_CAPACITY
+    assert vpns[0] == (0x10_0000 >> 12) + 1 and vpns[-1] == (0x10_0000 >> 12) + TLB_CAPACITY

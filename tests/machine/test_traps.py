@@ -321,3 +321,21 @@ def test_a_trap_escaping_a_host_function_is_a_host_error():
     h.step()
     with pytest.raises(HostCallError, match="'bad' let a guest trap escape"):
         h.step()
+
+
+@pytest.mark.parametrize("priv, text, cause", [(S, "ld a1, 0(a0)", 5), (S, "sd a1, 0(a0)", 7),
+                                               (U, "ld a1, 0(a0)", 13), (U, "sd a1, 0(a0)", 15)])
+def test_data_access_to_the_hostcall_range_faults(priv, text, cause):
+    """Loads and stores in the host-call range are access faults (page faults from U-mode), tval = the address."""
+    m, h = start(text, priv, a0=HOSTCALL_BASE, a1=3)
+    h.step()
+    assert mtrap(h) == (cause, HOSTCALL_BASE, RAM)
+    assert h.x[11] == 3
+
+
+def test_amo_where_nothing_answers_is_a_store_access_fault():
+    """An AMO to an address with no memory is a store/AMO access fault (7) with tval = the address."""
+    m, h = start("amoadd.d a1, a2, (a0)", M, a0=0x4000_0000, a1=9)
+    h.step()
+    assert mtrap(h) == (7, 0x4000_0000, RAM)
+    assert h.x[11] == 9
