@@ -229,32 +229,89 @@ def _fence_set(bits: int) -> str:
     return "".join(c for c, b in zip("iorw", (8, 4, 2, 1)) if bits & b) or "0"
 
 
-def disassemble(word: int, pc: int | None = None) -> str:
+def disassemble(word: int, pc: int | None = None, aliases: bool = False) -> str:
     """GNU-style assembly for word, with ABI register names: e.g. 'ld ra, 8(sp)'.
 
     Branch and jump targets print as an absolute address when pc is given
     ('beq a0, a1, 0x80000010'), else as the signed offset. A word that is
-    not an instruction of this machine prints as '.word 0x...'.
+    not an instruction of this machine prints as '.word 0x...'. With
+    aliases=True the usual pseudo-instructions replace their expansion, as
+    objdump prints by default: 'ret' for 'jalr zero, 0(ra)', 'li a0, 5',
+    'mv', 'j', 'beqz', 'csrr', ... (see ALIASES).
     """
     d = decode(word)
     if d is None:
         return f".word {word:#010x}"
     op = d.op
-    if op.fmt == "NONE":
-        return op.name
-    if op.fmt == "FENCE":
-        pred, succ = (d.imm >> 4) & 15, d.imm & 15
-        return f"fence {_fence_set(pred)}, {_fence_set(succ)}"
     target = f"{(pc + d.imm) & M64:#x}" if pc is not None else str(d.imm)
     fields = {
         "rd": ABI_NAMES[d.rd], "rs1": ABI_NAMES[d.rs1], "rs2": ABI_NAMES[d.rs2], "imm": d.imm,
         "target": target, "upper": f"{(d.imm >> 12) & 0xFFFFF:#x}", "uimm": d.rs1,
         "csr": CSR_NAMES.get(d.imm, f"{d.imm:#x}"),
     }  # fmt: skip
+    if aliases:
+        text = _alias(word, d, fields)
+        if text is not None:
+            return text
+    if op.fmt == "NONE":
+        return op.name
+    if op.fmt == "FENCE":
+        pred, succ = (d.imm >> 4) & 15, d.imm & 15
+        return f"fence {_fence_set(pred)}, {_fence_set(succ)}"
     name = op.name
     if op.kind == "amo" and d.imm:
         name += {1: ".rl", 2: ".aq", 3: ".aqrl"}[d.imm]
     return f"{name} " + FORMATS[op.fmt][1].format(**fields)
+
+
+# Pseudo-instructions: (instruction, condition on the fields) -> the text that replaces it.
+# The first matching row wins.
+ALIASES: list[tuple[str, Callable[[Decoded], bool], str]] = [
+    ("addi", lambda d: d.rd == 0 and d.rs1 == 0 and d.imm == 0, "nop"),
+    ("addi", lambda d: d.rs1 == 0 and d.rd != 0, "li {rd}, {imm}"),
+    ("addi", lambda d: d.imm == 0, "mv {rd}, {rs1}"),
+    ("addiw", lambda d: d.imm == 0, "sext.w {rd}, {rs1}"),
+    ("xori", lambda d: d.imm == -1, "not {rd}, {rs1}"),
+    ("sub", lambda d: d.rs1 == 0, "neg {rd}, {rs2}"),
+    ("subw", lambda d: d.rs1 == 0, "negw {rd}, {rs2}"),
+    ("sltiu", lambda d: d.imm == 1, "seqz {rd}, {rs1}"),
+    ("sltu", lambda d: d.rs1 == 0, "snez {rd}, {rs2}"),
+    ("slt", lambda d: d.rs2 == 0, "sltz {rd}, {rs1}"),
+    ("slt", lambda d: d.rs1 == 0, "sgtz {rd}, {rs2}"),
+    ("beq", lambda d: d.rs2 == 0, "beqz {rs1}, {target}"),
+    ("bne", lambda d: d.rs2 == 0, "bnez {rs1}, {target}"),
+    ("bge", lambda d: d.rs1 == 0, "blez {rs2}, {target}"),
+    ("bge", lambda d: d.rs2 == 0, "bgez {rs1}, {target}"),
+    ("blt", lambda d: d.rs2 == 0, "bltz {rs1}, {target}"),
+    ("blt", lambda d: d.rs1 == 0, "bgtz {rs2}, {target}"),
+    ("jal", lambda d: d.rd == 0, "j {target}"),
+    ("jal", lambda d: d.rd == 1, "jal {target}"),
+    ("jalr", lambda d: d.rd == 0 and d.rs1 == 1 and d.imm == 0, "ret"),
+    ("jalr", lambda d: d.rd == 0 and d.imm == 0, "jr {rs1}"),
+    ("jalr", lambda d: d.rd == 1 and d.imm == 0, "jalr {rs1}"),
+    ("csrrs", lambda d: d.rs1 == 0 and d.imm == 0xC00, "rdcycle {rd}"),
+    ("csrrs", lambda d: d.rs1 == 0 and d.imm == 0xC01, "rdtime {rd}"),
+    ("csrrs", lambda d: d.rs1 == 0 and d.imm == 0xC02, "rdinstret {rd}"),
+    ("csrrs", lambda d: d.rs1 == 0, "csrr {rd}, {csr}"),
+    ("csrrw", lambda d: d.rd == 0, "csrw {csr}, {rs1}"),
+    ("csrrs", lambda d: d.rd == 0, "csrs {csr}, {rs1}"),
+    ("csrrc", lambda d: d.rd == 0, "csrc {csr}, {rs1}"),
+    ("csrrwi", lambda d: d.rd == 0, "csrwi {csr}, {uimm}"),
+    ("csrrsi", lambda d: d.rd == 0, "csrsi {csr}, {uimm}"),
+    ("csrrci", lambda d: d.rd == 0, "csrci {csr}, {uimm}"),
+    ("fence", lambda d: d.imm == 0xFF, "fence"),
+    ("sfence.vma", lambda d: d.rs1 == 0 and d.rs2 == 0, "sfence.vma"),
+    ("sfence.vma", lambda d: d.rs2 == 0, "sfence.vma {rs1}"),
+]
+
+
+def _alias(word: int, d: Decoded, fields: dict) -> str | None:
+    if word == 0xC000_1073:
+        return "unimp"  # csrrw zero, cycle, zero: the canonical "unimplemented" trap
+    for name, when, text in ALIASES:
+        if d.op.name == name and when(d):
+            return text.format(**fields)
+    return None
 
 
 # -- helpers the semantics use (also available inside generated blocks) --------------------
