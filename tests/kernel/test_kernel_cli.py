@@ -55,7 +55,7 @@ def test_trace_syscalls_goes_to_stderr(programs):
     assert r.returncode == 41
     lines = r.stderr.splitlines()
     assert any("write(1, 0x" in line for line in lines)
-    assert any('open("scratch", 0x201, 0644)' in line for line in lines)
+    assert any('open("scratch", ' in line and line.endswith(" = 3") for line in lines)
     assert lines[-1].strip().endswith("exit(41) = (no return)")
     assert "write(" not in r.stdout
 
