@@ -24,7 +24,7 @@ ABI = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "
        "s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6").split()  # fmt: skip
 REG = {name: i for i, name in enumerate(ABI)} | {f"x{i}": i for i in range(32)} | {"fp": 8}
 
-# name -> (format, opcode, funct3, funct7 or funct6/funct5)
+# Encoding tables per format: name -> (opcode, funct3, funct7) and the like (the spec's opcode map).
 R = {"add": (0x33, 0, 0), "sub": (0x33, 0, 0x20), "sll": (0x33, 1, 0), "slt": (0x33, 2, 0),
      "sltu": (0x33, 3, 0), "xor": (0x33, 4, 0), "srl": (0x33, 5, 0), "sra": (0x33, 5, 0x20),
      "or": (0x33, 6, 0), "and": (0x33, 7, 0), "mul": (0x33, 0, 1), "mulh": (0x33, 1, 1),
@@ -92,7 +92,7 @@ def asm1(line: str) -> int:
         op, f3, hi, bits = SHIFT[name]
         sh = _num(ops[2])
         assert 0 <= sh < (1 << bits)
-        return (hi << (26 if bits == 6 else 25)) << 0 | _i(op, REG[ops[0]], REG[ops[1]], sh, f3)
+        return (hi << (26 if bits == 6 else 25)) | _i(op, REG[ops[0]], REG[ops[1]], sh, f3)
     m = re.fullmatch(r"(-?\w+)\((\w+)\)", ops[1]) if len(ops) == 2 else None
     if name in LOAD:
         return _i(0x03, REG[ops[0]], REG[m.group(2)], _num(m.group(1)), LOAD[name])
