@@ -101,11 +101,42 @@ def test_trace_formatting():
     t = syscalls_table.BY_NAME
     strings = {0x2000: "/tmp/a\"b"}
     assert (t["open"].format_call((0x2000, 0x601, 0o644), strings.get)
-            == 'open("/tmp/a\\"b", 0x601, 0644)')
-    assert t["open"].format_call((0x3000, 0, 0), strings.get) == "open(0x3000, 0x0, 00)"
-    assert t["wait4"].format_call((-1, 0, 1, 0)) == "wait4(-1, NULL, 1, NULL)"
+            == 'open("/tmp/a\\"b", O_WRONLY|O_CREAT|O_TRUNC, 0644)')
+    assert t["open"].format_call((0x3000, 0, 0), strings.get) == "open(0x3000, O_RDONLY, 0)"
+    assert t["wait4"].format_call((-1, 0, 1, 0)) == "wait4(-1, NULL, WNOHANG, NULL)"
     assert t["mmap"].format_return(0x4000_0000) == "0x40000000"
     assert t["getpid"].format_call(()) == "getpid()"
+    assert t["dup2"].format_call((3, 1)) == "dup2(3, 1)"
+
+
+def test_flags_and_named_values_are_shown_by_name():
+    """Flag sets read as A|B (unnamed bits in hex), one-of values by their name, unknown values as numbers."""
+    t = syscalls_table.BY_NAME
+    assert (t["mmap"].format_call((0, 8192, 3, 0x1002, -1, 0))
+            == "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANON, -1, 0)")
+    assert t["mprotect"].format_call((0x1000, 4096, 0)) == "mprotect(0x1000, 4096, PROT_NONE)"
+    assert t["open"].format_call((0x10, 0x4000_0202, 0)) == "open(0x10, O_RDWR|O_CREAT|0x40000000, 0)"
+    assert t["openat"].format_call((-100, 0x10, 0x100000, 0)) == "openat(AT_FDCWD, 0x10, O_RDONLY|O_CLOEXEC, 0)"
+    assert t["openat"].format_call((5, 0x10, 0, 0)) == "openat(5, 0x10, O_RDONLY, 0)"
+    assert t["kill"].format_call((7, 15)) == "kill(7, SIGTERM)"
+    assert t["kill"].format_call((7, 99)) == "kill(7, 99)"
+    assert t["sigprocmask"].format_call((3, 0, 0)) == "sigprocmask(SIG_SETMASK, NULL, NULL)"
+    assert t["lseek"].format_call((3, -4, 2)) == "lseek(3, -4, SEEK_END)"
+    assert t["access"].format_call((0x10, 6)) == "access(0x10, W_OK|R_OK)"
+    assert t["ioctl"].format_call((1, 0x402c7413, 0x20)) == "ioctl(1, TIOCGETA, 0x20)"
+    assert t["clock_gettime"].format_call((4, 0x20)) == "clock_gettime(CLOCK_MONOTONIC, 0x20)"
+    assert t["fcntl"].format_call((3, 17, 10)) == "fcntl(3, F_DUPFD_CLOEXEC, 10)"
+
+
+def test_named_values_come_from_the_c_headers():
+    """The tracer's constants are the headers' (#define O_CREAT 0x0200 -> ('O_CREAT', 0x200)); aliases are left out."""
+    assert ("O_CREAT", 0x200) in syscalls_table.FLAGS["oflags"]
+    assert ms.header_constants("fcntl.h", r"O_F?SYNC") == [("O_FSYNC", 0x80)]    # O_SYNC repeats 0x80
+    assert syscalls_table.ENUMS["signal"][20] == "SIGCHLD"
+    assert ms.header_constants("signal.h", r"SIGIOT") == []                         # defined as SIGABRT: not a number
+    for (call, arg), style in ms.ARG_STYLES.items():                                # no typo in the table
+        assert style in ms.STYLES
+        assert arg in [a.name for a in syscalls_table.BY_NAME[call].args], (call, arg)
 
 
 def test_new_call_from_python(tmp_path):

@@ -81,6 +81,45 @@ SCALARS: dict[str, tuple[bool, int]] = {
 }
 RETURN_TYPES = set(SCALARS) | {"void"}
 
+# How the tracer shows an argument that holds flags or one of a few named
+# values, instead of a bare number: open(..., O_WRONLY|O_CREAT|O_TRUNC, 0644),
+# kill(12, SIGTERM). A style names the C header that defines the constants
+# and the pattern of their names; the values are read from the header, so the
+# trace always agrees with what a C program passes.
+#   style: (header, name pattern, "flags" (a bit set) or "enum" (one value))
+STYLES: dict[str, tuple[str, str, str]] = {
+    "oflags": ("fcntl.h", r"O_[A-Z_]+", "flags"),        # access mode (low 2 bits) | flags
+    "atflags": ("fcntl.h", r"AT_[A-Z_]+", "flags"),
+    "atfd": ("fcntl.h", r"AT_FDCWD", "enum"),            # a descriptor, or AT_FDCWD
+    "fcntlcmd": ("fcntl.h", r"F_[A-Z_]+", "enum"),
+    "prot": ("sys/mman.h", r"PROT_[A-Z]+", "flags"),
+    "mapflags": ("sys/mman.h", r"MAP_[A-Z_0-9]+", "flags"),
+    "madv": ("sys/mman.h", r"MADV_[A-Z]+", "enum"),
+    "msflags": ("sys/mman.h", r"MS_[A-Z]+", "flags"),
+    "signal": ("signal.h", r"SIG[A-Z0-9]+", "enum"),
+    "sighow": ("signal.h", r"SIG_(?:BLOCK|UNBLOCK|SETMASK)", "enum"),
+    "waitopts": ("sys/wait.h", r"W(?:NOHANG|UNTRACED|CONTINUED|NOWAIT|EXITED|TRAPPED)", "flags"),
+    "whence": ("unistd.h", r"SEEK_[A-Z]+", "enum"),
+    "amode": ("unistd.h", r"[RWXF]_OK", "flags"),
+    "clock": ("time.h", r"CLOCK_[A-Z_]+", "enum"),
+    "rusage": ("sys/resource.h", r"RUSAGE_[A-Z]+", "enum"),
+    "rlimit": ("sys/resource.h", r"RLIMIT_[A-Z]+", "enum"),
+    "ioctl": ("sys/ioctl.h", r"TIOC[A-Z]+", "enum"),
+}
+#: (call, argument) -> style
+ARG_STYLES: dict[tuple[str, str], str] = {
+    ("open", "flags"): "oflags", ("openat", "flag"): "oflags", ("openat", "fd"): "atfd",
+    ("fstatat", "fd"): "atfd", ("fstatat", "flag"): "atflags", ("pipe2", "flags"): "oflags",
+    ("fcntl", "cmd"): "fcntlcmd", ("ioctl", "com"): "ioctl", ("lseek", "whence"): "whence",
+    ("access", "amode"): "amode",
+    ("mmap", "prot"): "prot", ("mprotect", "prot"): "prot", ("mmap", "flags"): "mapflags",
+    ("madvise", "behav"): "madv", ("msync", "flags"): "msflags",
+    ("kill", "signum"): "signal", ("sigaction", "sig"): "signal", ("sigprocmask", "how"): "sighow",
+    ("wait4", "options"): "waitopts", ("clock_gettime", "clock_id"): "clock",
+    ("getrusage", "who"): "rusage", ("getrlimit", "which"): "rlimit", ("setrlimit", "which"): "rlimit",
+}
+INCLUDE = ROOT / "oskit" / "userland" / "include"
+
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _PROTO = re.compile(
     rf"^\{{\s*(?P<ret>{_IDENT}(?:\s*\*)?)\s*(?P<name>{_IDENT})\s*\((?P<args>.*)\)\s*;\s*\}}$")
@@ -260,6 +299,41 @@ def parse(text: str, path: str = "syscalls.master") -> list[Entry]:
     return entries
 
 
+def header_constants(header: str, pattern: str) -> list[tuple[str, int]]:
+    """The ``#define NAME number`` lines of an include/ header whose NAME matches
+    pattern, in file order; a name whose value repeats an earlier one (an alias
+    such as O_SYNC for O_FSYNC) is left out."""
+    text = (INCLUDE / header).read_text()
+    found: list[tuple[str, int]] = []
+    seen: set[int] = set()
+    for m in re.finditer(rf"^#define\s+({pattern})\s+\(?(-?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[UL]*\)?(?:\s|$)",
+                         text, re.M):
+        digits = m[3]
+        base = 16 if digits[:2].lower() == "0x" else 8 if digits.startswith("0") and digits != "0" else 10
+        value = int(digits, base) * (-1 if m[2] else 1)
+        if value not in seen:
+            seen.add(value)
+            found.append((m[1], value))
+    return found
+
+
+def _style_tables() -> tuple[dict, dict]:
+    """(FLAGS, ENUMS) for the generated table: style -> constants."""
+    flags, enums = {}, {}
+    for style, (header, pattern, kind) in STYLES.items():
+        consts = header_constants(header, pattern)
+        if style == "oflags":       # the low two bits are one of three access modes, not flags
+            enums["accmode"] = {v: n for n, v in consts if n in ("O_RDONLY", "O_WRONLY", "O_RDWR")}
+            consts = [(n, v) for n, v in consts if v & 3 == 0 and v != 0]
+        if kind == "enum":
+            enums[style] = {v: n for n, v in consts}
+        else:
+            flags[style] = tuple((n, v) for n, v in consts if v >= 0)
+        if not consts:
+            raise ValueError(f"style {style!r}: no constants matching {pattern!r} in include/{header}")
+    return flags, enums
+
+
 # ----------------------------------------------------------------------------- generators
 
 # A stub is at most 5 instructions (li of a number >= 2048 takes two); the last
@@ -352,7 +426,7 @@ same object. Numbers not in ``SYSCALLS`` are unimplemented here: ENOSYS.
 
 Tracing: ``info.decode_args(regs)`` turns the raw a0..a7 values into Python
 ints (sign-extending 32-bit ints, so an fd of -1 shows as -1);
-``info.format_call(args, fetch_string)`` renders ``open("/etc/motd", 0x0, 0644)``
+``info.format_call(args, fetch_string)`` renders ``open("/tmp/x", O_WRONLY|O_CREAT, 0644)``
 (``fetch_string(addr)`` is the tracer's copyinstr: it returns the string, or
 None when the address is bad); ``info.format_return(value)`` renders the result.
 """
@@ -369,6 +443,7 @@ class ArgInfo:
     ctype: str          # as in syscalls.master: "int", "const char *", "struct stat *"
     signed: bool        # decode: sign- or zero-extend ...
     bits: int           # ... from this many low bits of the register
+    style: str = ""     # "": a number; else a key of FLAGS or ENUMS (how the tracer names it)
 
     @property
     def is_pointer(self) -> bool:
@@ -394,10 +469,32 @@ class ArgInfo:
         if self.is_pointer:
             return "NULL" if value == 0 else f"{value:#x}"
         if self.ctype == "mode_t":
-            return f"0{value:o}"
+            return f"0{value:o}" if value else "0"
+        if self.style == "oflags":
+            access = ENUMS["accmode"].get(value & 3, str(value & 3))
+            rest = value & ~3
+            return access if rest == 0 else access + "|" + format_flags(rest, FLAGS["oflags"])
+        if self.style in ENUMS:
+            return ENUMS[self.style].get(value, str(value))
+        if self.style in FLAGS:
+            return format_flags(value, FLAGS[self.style])
         if self.name in ("flags", "flag", "com"):     # bit masks and ioctl commands read best in hex
             return f"{value:#x}"
         return str(value)
+
+
+def format_flags(value: int, names) -> str:
+    """A bit set as NAME|NAME, with bits that have no name in hex; 0 as the zero-valued name or 0."""
+    if value == 0:
+        return next((n for n, v in names if v == 0), "0")
+    parts = []
+    for name, bit in names:
+        if bit and value & bit == bit:
+            parts.append(name)
+            value &= ~bit
+    if value:
+        parts.append(f"{value:#x}")
+    return "|".join(parts)
 
 
 @dataclass(frozen=True)
@@ -431,19 +528,42 @@ class SyscallInfo:
         return str(value)
 
 
-def _a(name, ctype, signed, bits):
-    return ArgInfo(name, ctype, signed, bits)
+def _a(name, ctype, signed, bits, style=""):
+    return ArgInfo(name, ctype, signed, bits, style)
 
 
 '''
 
 
+def _wrap(head: str, items: list[str], tail: str, width: int = 100) -> str:
+    """head item item ... tail, broken between items (never inside one) to fit width."""
+    lines, line = [], head
+    for item in items:
+        if len(line) + 1 + len(item) > width and line.strip():
+            lines.append(line.rstrip())
+            line = " " * 8
+        line += item if line.endswith(("(", "{", " ")) else " " + item
+    return "\n".join(lines + [line + tail])
+
+
 def _gen_table(entries: list[Entry]) -> str:
-    out = [f"# {BANNER}", _TABLE_PREAMBLE, "SYSCALLS = {"]
+    flags, enums = _style_tables()
+    out = [f"# {BANNER}", _TABLE_PREAMBLE,
+           "# Named constants for the tracer, read from the C headers (see STYLES in makesyscalls.py).",
+           "FLAGS = {"]
+    for k, v in flags.items():
+        out.append(_wrap(f"    {k!r}: (", [f"({name!r}, {val:#x})," for name, val in v], "),"))
+    out += ["}", "ENUMS = {"]
+    for k, v in enums.items():
+        items = [(f"{val:#x}" if k == "ioctl" else str(val)) + f": {name!r}," for val, name in v.items()]
+        out.append(_wrap(f"    {k!r}: {{", items, "},"))
+    out += ["}", "", "SYSCALLS = {"]
     for e in entries:
         if e.type != "STD":
             continue
-        args = "".join(f"_a({a.name!r}, {a.ctype!r}, {a.decode[0]}, {a.decode[1]}), " for a in e.args)
+        args = "".join(f"_a({a.name!r}, {a.ctype!r}, {a.decode[0]}, {a.decode[1]}"
+                       + (f", {ARG_STYLES[e.name, a.name]!r}" if (e.name, a.name) in ARG_STYLES else "")
+                       + "), " for a in e.args)
         out.append(f"    {e.number}: SyscallInfo({e.number}, {e.name!r}, {e.audit!r}, {e.ret!r}, "
                    f"({args.rstrip(' ')})),  # {e.number} = {e.name}")
     out.append("}")
