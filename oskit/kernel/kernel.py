@@ -74,6 +74,11 @@ class KernelRunResult:
     reason: str
     instructions: int
     detail: str = ""
+    report: object = None          # the PanicReport when reason == "panic"
+
+    def _repr_html_(self) -> str | None:
+        """In a notebook, a panicked run shows its report (None: the plain repr is used)."""
+        return self.report._repr_html_() if self.report is not None else None
 
 
 _TRAMPOLINE_CACHE: dict = {}
@@ -560,7 +565,7 @@ class Kernel:
         finally:
             self.until = None
         if self.panic_report is not None:
-            return KernelRunResult("panic", r.instructions, self.panic_report.message)
+            return KernelRunResult("panic", r.instructions, self.panic_report.message, self.panic_report)
         if r.reason == "stopped" and r.detail == "until":
             return KernelRunResult("until", r.instructions)
         if r.reason == "idle":

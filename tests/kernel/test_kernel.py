@@ -133,7 +133,8 @@ def test_a_bug_in_the_kernel_is_a_panic_with_a_report():
     k.probes.subscribe("syscall_entry", buggy)
     p = k.spawn("/bin/hello")
     r = k.run(until=p.exited)
-    assert r.reason == "panic"
+    assert r.reason == "panic" and r.report is k.panic_report
+    assert "kernel panic" in r._repr_html_() and "ZeroDivisionError" in r._repr_html_()
     rep = k.panic_report
     assert "ZeroDivisionError" in rep.message and "a bug in a probe" in rep.traceback
     assert "hello" in rep.thread and rep.csrs["scause"] == 8
