@@ -118,7 +118,7 @@ class Tracer:
         self.finish(ev.hart)
         hart = self.machine.harts[ev.hart]
         priv = PRIV_LETTERS.get(int(hart.priv), "?")
-        text = f"{ev.hart} {priv} {ev.pc:016x}: {ev.word:08x}  {self.decode.disassemble(ev.word, ev.pc)}"
+        text = f"{ev.hart} {priv} {ev.pc:016x}: {ev.word:08x}  {self.decode.disassemble(ev.word, ev.pc, aliases=True)}"
         d = self.decode.decode(ev.word)
         writes_rd = d is not None and "{rd}" in self.decode.FORMATS[d.op.fmt][1]
         self.pending[ev.hart] = [text, d.rd if writes_rd else 0, None, ev.pc]
