@@ -122,6 +122,7 @@ class Hart:
         mv = memoryview(ram.data)
         self._views = {key: (ram.data if fmt == "B" else mv.cast(fmt)) for key, fmt in _VIEW_FORMATS.items()}
         self._u32 = self._views[(4, False)]
+        self._block_globals = block_globals(self._views)
         self._hooks_seen = -1
         self.csr = CSRFile(self)
         self.mmu = MMU(self)
@@ -612,7 +613,7 @@ class Hart:
                 break  # a taken branch leaves by a side exit; a jump always leaves
         # The bytes the block was made from (for an empty block, the word that stopped it).
         code = bytes(self.machine.bus.ram.data[off : off + 4 * max(1, len(items))])
-        return make_block(items, self._views, code)
+        return make_block(items, self._block_globals, code)
 
     def block_source(self, pc: int | None = None) -> str:
         """The Python source the fast path made (or would make) for the block at pc (default: self.pc)."""
@@ -717,7 +718,18 @@ def _specialized(dec, k: int, n: int, loop: bool = False) -> list[str]:
     return text.splitlines()
 
 
-def make_block(items, views, code: bytes) -> Block:
+def block_globals(views) -> dict:
+    """The global names blocks see: decode.py's helpers, the traps they raise, the RAM views V<size><s|u>."""
+    from oskit.machine import decode as decode_module
+
+    ns = dict(vars(decode_module))
+    ns.update(LoadAddressMisaligned=LoadAddressMisaligned, StoreAddressMisaligned=StoreAddressMisaligned)
+    for (size, signed), view in views.items():
+        ns[f"V{size}{'s' if signed else 'u'}"] = view
+    return ns
+
+
+def make_block(items, ns: dict, code: bytes) -> Block:
     """Build the Python function for a list of (word, Decoded) (see the module docstring).
 
     The function runs the instructions in order; a taken branch or a jump
@@ -726,7 +738,6 @@ def make_block(items, views, code: bytes) -> Block:
     start (P), the body sits in a `while True` loop and goes round again as
     long as another whole pass fits in the budget L.
     """
-    from oskit.machine import decode as decode_module
     from oskit.machine.decode import disassemble
 
     n = len(items)
@@ -737,8 +748,6 @@ def make_block(items, views, code: bytes) -> Block:
         lines.append("    while True:")
         indent0 = 2
     line_to_index: dict[int, int] = {}
-    ns = dict(vars(decode_module))
-    ns.update(LoadAddressMisaligned=LoadAddressMisaligned, StoreAddressMisaligned=StoreAddressMisaligned)
 
     def emit(k, text, indent=1):
         lines.append("    " * (indent + indent0 - 1) + text)
@@ -761,7 +770,6 @@ def make_block(items, views, code: bytes) -> Block:
             emit(k, leave, 2)
             emit(k, "else:")
             view = f"V{size}{'s' if op.signed else 'u'}"
-            ns[view] = views[(size, op.signed)]
             if op.kind == "load":
                 value = f"{view}[(a + d) >> {shift}]" + (" & M64" if op.signed else "")
                 emit(k, f"{'x[%d]' % dec.rd if dec.rd else '_'} = {value}", 2)
@@ -769,7 +777,7 @@ def make_block(items, views, code: bytes) -> Block:
                 mask = {1: "0xFF", 2: "0xFFFF", 4: "M32", 8: "M64"}[size]
                 emit(k, f"{view}[(a + d) >> {shift}] = x[{dec.rs2}] & {mask}", 2)
         elif op.kind == "amo":
-            fname = f"F{k}"
+            fname = "F_" + op.name.replace(".", "_")  # the table's function, shared by every block
             ns[fname] = op.fn
             emit(k, f"{fname}(h, x, {dec.rd}, {dec.rs1}, {dec.rs2}, {dec.imm}, P + {4 * k})")
             if dec.rd == 0:
@@ -788,5 +796,5 @@ def make_block(items, views, code: bytes) -> Block:
     if not items:
         return Block(0, code, None, source, {}, False)
     exec(compile(source, "<block>", "exec"), ns)
-    return Block(n, code, ns["block"], source, line_to_index, loop)
+    return Block(n, code, ns.pop("block"), source, line_to_index, loop)
 
