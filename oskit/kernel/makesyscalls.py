@@ -648,8 +648,11 @@ def main(argv: list[str] | None = None) -> int:
             for rel in bad:
                 print(f"stale: {rel} (run python -m oskit.kernel.makesyscalls)", file=sys.stderr)
             return 1 if bad else 0
-        for rel in write(generate(text)):
+        changed = write(generate(text))
+        for rel in changed:
             print(f"wrote {rel}")
+        if not changed:
+            print("makesyscalls: the generated files are up to date")
         return 0
     except MasterError as err:
         print(f"makesyscalls: {err}", file=sys.stderr)
