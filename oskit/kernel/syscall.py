@@ -61,15 +61,20 @@ class Sleep(Exception):
     ``always_eintr``: a signal gives EINTR even under SA_RESTART (sigsuspend, nanosleep).
     ``on_interrupt``: called with the thread when a signal ends the sleep (nanosleep
     writes the time left there).
+    ``partial``: bytes the call already transferred before sleeping (a big pipe write):
+    if a signal ends the sleep, the call succeeds with that count instead of EINTR
+    (a partial transfer is not an error, and restarting would repeat it).
     """
 
     def __init__(self, chan: Hashable, deadline: int | None = None, interruptible: bool = True,
-                 always_eintr: bool = False, on_interrupt: Callable | None = None):
+                 always_eintr: bool = False, on_interrupt: Callable | None = None,
+                 partial: int | None = None):
         self.chan = chan
         self.deadline = deadline
         self.interruptible = interruptible
         self.always_eintr = always_eintr
         self.on_interrupt = on_interrupt
+        self.partial = partial
         super().__init__(f"sleep on {chan!r}")
 
 
@@ -150,10 +155,7 @@ def syscall_resume(kernel, td) -> None:
     td.pending = None
     if td.interrupted:
         td.interrupted = False
-        error = _errno.EINTR if slept.always_eintr else signal.restart_error(td)
-        if slept.on_interrupt is not None:
-            slept.on_interrupt(td)
-        _finish(kernel, td, rec, error, None, "a signal ended the sleep")
+        _interrupted(kernel, td, rec, slept)
         return
     _run(kernel, td, info, args, rec)
 
@@ -179,10 +181,7 @@ def _run(kernel, td, info, args, rec) -> None:
     except Sleep as s:
         if s.interruptible and signal.issignal(td):
             # A signal is already deliverable: the sleep ends before it starts.
-            error = _errno.EINTR if s.always_eintr else signal.restart_error(td)
-            if s.on_interrupt is not None:
-                s.on_interrupt(td)
-            _finish(kernel, td, rec, error, None, "a signal was pending")
+            _interrupted(kernel, td, rec, s)
             return
         td.pending = (info, args, rec, s)
         rec.sleeps += 1
@@ -198,6 +197,19 @@ def _run(kernel, td, info, args, rec) -> None:
     else:
         rv = (rv, None)
     _finish(kernel, td, rec, 0, rv, "")
+
+
+def _interrupted(kernel, td, rec, slept: Sleep) -> None:
+    """A caught signal ended (or prevented) the sleep: EINTR, ERESTART, or a partial success."""
+    from . import signal
+    if slept.on_interrupt is not None:
+        slept.on_interrupt(td)
+    partial = getattr(slept, "partial", None)
+    if partial:
+        _finish(kernel, td, rec, 0, (partial, None), "a signal ended the sleep after a partial transfer")
+        return
+    error = _errno.EINTR if slept.always_eintr else signal.restart_error(td)
+    _finish(kernel, td, rec, error, None, "a signal ended the sleep")
 
 
 def _finish(kernel, td, rec, error: int, rv, message: str) -> None:
