@@ -704,8 +704,8 @@ def _offsets(fmt, names):
 
 
 def test_struct_layouts_agree_with_the_kernel(tmp_path):
-    """struct stat, struct sigaction, struct dirent and struct timespec have the kernel's offsets and sizes."""
-    from oskit.kernel import signal as ksignal, sys_time, vfs
+    """struct stat, sigaction, dirent, timespec and the signal frame (ucontext_t) have the kernel's offsets and sizes."""
+    from oskit.kernel import signal as ksignal, structs, sys_time, vfs
     stat_names = ["st_dev", "st_ino", "st_nlink", "st_mode", "st_bsdflags", "st_uid", "st_gid", "st_padding1",
                   "st_rdev", "st_atim.tv_sec", "st_atim.tv_nsec", "st_mtim.tv_sec", "", "st_ctim.tv_sec", "",
                   "st_birthtim.tv_sec", "", "st_size", "st_blocks", "st_blksize", "st_flags", "st_gen"]
@@ -713,9 +713,17 @@ def test_struct_layouts_agree_with_the_kernel(tmp_path):
                ("struct sigaction", *_offsets(ksignal.SIGACTION.format, ["sa_handler", "sa_flags", "sa_mask"])),
                ("struct dirent", *_offsets(vfs.DIRENT_HEADER.format + "c",
                                            ["d_fileno", "d_off", "d_reclen", "d_type", "", "d_namlen", "", "d_name"])),
-               ("struct timespec", *_offsets(sys_time.TIMESPEC.format, ["tv_sec", "tv_nsec"]))]
+               ("struct timespec", *_offsets(sys_time.TIMESPEC.format, ["tv_sec", "tv_nsec"])),
+               ("ucontext_t", {"uc_info.si_signo": structs.SIGFRAME.offset("si_signo"),
+                               "uc_info.si_code": structs.SIGFRAME.offset("si_code"),
+                               "uc_info.si_addr": structs.SIGFRAME.offset("si_addr"),
+                               "uc_sigmask": structs.SIGFRAME.offset("sf_mask"),
+                               "uc_onstack": structs.SIGFRAME.offset("sf_onstack"),
+                               "uc_mcontext.mc_gpregs": structs.SIGFRAME.offset("sf_regs"),
+                               "uc_mcontext.mc_sepc": structs.SIGFRAME.offset("sf_sepc"),
+                               "uc_magic": structs.SIGFRAME.offset("sf_magic")}, structs.SIGFRAME.size)]
     lines = ["#include <stddef.h>", "#include <dirent.h>", "#include <signal.h>", "#include <sys/stat.h>",
-             "#include <time.h>"]
+             "#include <time.h>", "#include <ucontext.h>"]
     for ctype, offsets, size in layouts:
         for field, off in offsets.items():
             lines.append(f'_Static_assert(offsetof({ctype}, {field}) == {off}, "{ctype} {field}: kernel says {off}");')

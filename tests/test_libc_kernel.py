@@ -664,3 +664,39 @@ def test_clock_gettime_reads_the_clock_without_a_system_call():
     assert p.stdout == "ordered: 1, realtime close: 1, nsec valid: 1, cpu clock: 0\n"
     # Three system calls: the two made by hand with syscall(), and the CPU-time clock's fallback.
     assert [r.args[0] for r in calls(k, p.pid, "clock_gettime")] == [4, 0, 15]
+
+
+SKIP = r"""
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <ucontext.h>
+static volatile int faults;
+static void on_ill(int sig, siginfo_t *info, void *ctx) {
+    ucontext_t *uc = ctx;
+    faults++;
+    printf("signal %d at pc 0x%lx, info == &uc->uc_info: %d\n", sig, (unsigned long)uc->uc_mcontext.mc_sepc,
+           info == &uc->uc_info);
+    uc->uc_mcontext.mc_sepc += 4;                   /* step over the bad instruction */
+}
+int main(void) {
+    struct sigaction sa; memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_ill; sa.sa_flags = SA_SIGINFO; sigemptyset(&sa.sa_mask);
+    sigaction(SIGILL, &sa, NULL);
+    extern char bad[];
+    __asm__ volatile(".globl bad\nbad: .word 0");   /* all zeros: an illegal instruction */
+    printf("survived %d fault(s); the fault was at bad: %s\n", faults, faults ? "yes" : "no");
+    printf("bad = 0x%lx\n", (unsigned long)bad);
+    return 0;
+}
+"""
+
+
+def test_a_handler_can_move_the_pc_through_ucontext():
+    """A SA_SIGINFO handler sees the interrupted pc in ucontext_t and, by changing it, skips an illegal instruction."""
+    p, _ = run(SKIP)
+    lines = p.stdout.splitlines()
+    bad = lines[-1].split(" = ")[1]
+    assert lines == [f"signal 4 at pc {bad}, info == &uc->uc_info: 1",
+                     "survived 1 fault(s); the fault was at bad: yes", f"bad = {bad}"]
+    assert p.exit_status == 0
