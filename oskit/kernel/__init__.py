@@ -14,8 +14,10 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     exec.py         execve and the ELF loader
     sys_proc.py     fork, exit, wait4, ids and credentials, break, getrusage
     sys_time.py     clock_gettime, gettimeofday, nanosleep
-    vm.py           Sv39 page tables, address-space maps, backing objects, page faults
+    vm.py           Sv39 page tables, address-space maps, backing objects, page faults, COW, shootdowns
     pmem.py         page frames and kmalloc, in guest RAM
+    pager.py        the clock pager and swap, when frames run low
+    sys_mman.py     mmap, munmap, mprotect, msync, madvise, mincore
     uio.py          copyin / copyout / copyinstr: the only way to touch user memory
     structs.py      C layouts shared with C (trap frame, ucred, signal frame)
     console.py      the console tty over the UART
