@@ -9,7 +9,9 @@
               file page, clean              drop it (the file has it)
               file page, dirty (MAP_SHARED) write it back to the file, drop it
               anonymous page                copy it to swap, drop it
-        until HIGH_WATER frames are free, or two turns found nothing.
+        until HIGH_WATER frames are free, or two turns found nothing, or only
+        MIN_PAGEABLE pages are left (fewer would let one instruction's own
+        pages evict each other for ever: thrashing with no progress).
 
 A later touch of an evicted page is a *major* fault: vm.py's fault handler
 finds it in swap (``obj.swap[pindex]``) or in the file and brings it back,
@@ -35,6 +37,8 @@ from .pmem import PAGE_SIZE
 from .vm import PTE_A, VnodeObject, tlb_shootdown
 
 HIGH_WATER = 48           # reclaim until this many frames are free
+MIN_PAGEABLE = 8          # never shrink the pageable pages below this: an instruction can need its
+                          # text, stack and data pages at once, and taking those would thrash for ever
 
 
 class Swap:
@@ -102,7 +106,7 @@ class Pager:
         k.vmstats.pager_runs += 1
         examined = evicted = 0
         budget = 2 * len(self.queue) + 1          # two turns of the hand at most
-        while pmem.free_frames < want and self.queue and budget > 0:
+        while pmem.free_frames < want and len(self.queue) > MIN_PAGEABLE and budget > 0:
             budget -= 1
             pa = next(iter(self.queue))
             page = self.queue.pop(pa)
@@ -157,9 +161,9 @@ class Pager:
         for owner in k.pmem.owner.values():
             key = owner.split(" of ")[0] or "unlabelled"
             use[key] = use.get(key, 0) + 1
-        busy = sum(1 for p in self.queue.values() if p.busy)
         parts = ", ".join(f"{n} {name}" for name, n in sorted(use.items(), key=lambda x: -x[1]))
-        return f"the pager found nothing to evict: {parts}; {busy} busy"
+        return (f"the pager found nothing to evict: frames are {parts}; "
+                f"{len(self.queue)} pageable pages left (at least {MIN_PAGEABLE} stay)")
 
     def __repr__(self) -> str:
         return f"<pager: {len(self.queue)} pageable pages, {self.swap!r}>"

@@ -220,13 +220,28 @@ class Pmap:
         self.ram = kernel.machine.bus.ram
         self.asid = asid
         self.active: set[int] = set()            # harts that may hold TLB entries of this ASID
-        self.root = self.pmem.alloc_frame("page table (root)")
-        self.tables = [self.root]                # every page-table frame we own
+        self.tracked = False                     # True once the scheduler reports activations
+        self.tables: list[int] = []              # every page-table frame we own
+        self.root = self._new_table("page table (root)")
         if kernel_pmap is not None:
             # Share the kernel half: copy root entries 256..511 (they point at shared tables).
             src = kernel_pmap.root - self.ram.base + 256 * 8
             dst = self.root - self.ram.base + 256 * 8
             self.ram.data[dst:dst + 256 * 8] = self.ram.data[src:src + 256 * 8]
+
+    def activate(self, hartid: int) -> None:
+        """The scheduler loads this page table on ``hartid`` (FreeBSD's pmap_activate: pm_active)."""
+        self.active.add(hartid)
+        self.tracked = True
+
+    def _new_table(self, owner: str) -> int:
+        """A frame for a page table: all invalid PTEs, even when the allocator does not zero frames."""
+        pa = self.pmem.alloc_frame(owner)
+        if not self.pmem.zero_frames:
+            off = pa - self.ram.base
+            self.ram.data[off:off + PAGE_SIZE] = bytes(PAGE_SIZE)
+        self.tables.append(pa)
+        return pa
 
     @property
     def satp(self) -> int:
@@ -253,8 +268,7 @@ class Pmap:
                     raise ValueError(f"pmap walk of {va:#x}: a superpage leaf at level {lvl}")
                 table = (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT
             elif create:
-                new = self.pmem.alloc_frame("page table")
-                self.tables.append(new)
+                new = self._new_table("page table")
                 self._wr(pte_pa, ((new >> PAGE_SHIFT) << PTE_PPN_SHIFT) | PTE_V)
                 table = new
             else:
@@ -1022,8 +1036,6 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
     vs = p.vmspace
     rl = getattr(p, "rlimits", None)
     vs.stack_limit = min(MAXSSIZ, rl[3][0]) if rl else MAXSSIZ      # RLIMIT_STACK = 3
-    if td.hart is not None:
-        vs.pmap.active.add(td.hart.hartid)
     stats.faults += 1
     mtime = kernel.machine.clint.mtime
     hartid = td.hart.hartid if td.hart is not None else None
@@ -1071,7 +1083,8 @@ def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = 
     """Make every hart forget cached translations of (va, asid): the local hart now, others by IPI.
 
     The harts that may cache the mapping are those that ran this address
-    space (``pmap.active``; unknown: all of them). Each one gets an
+    space (``pmap.active``, kept by the scheduler through Pmap.activate);
+    when that is not known, every other hart is sent one. Each one gets an
     inter-processor interrupt: what SBI firmware does for sbi_send_ipi --
     a store to its CLINT msip word, which the firmware's M-mode handler turns
     into a supervisor software interrupt (SSIP); that firmware lives in
@@ -1086,7 +1099,7 @@ def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = 
     m.harts[me].mmu.flush(va, asid)
     if m.nharts == 1:
         return
-    targets = range(m.nharts) if pmap is None or not pmap.active else sorted(pmap.active)
+    targets = sorted(pmap.active) if pmap is not None and pmap.tracked else range(m.nharts)
     for h in targets:
         if h == me:
             continue
