@@ -17,7 +17,10 @@ The rules a reader and a writer see (POSIX, as FreeBSD implements them):
   so writers never interleave inside such a write;
 - a larger blocking write returns only when everything is in the pipe,
   sleeping as often as it must; the bytes already written are remembered in
-  ``td.scratch`` across the re-runs of the call (see ``syscall.py``).
+  ``td.scratch`` across the re-runs of the call (see ``syscall.py``). If a
+  caught signal ends such a write after some bytes went in, the write
+  succeeds with that count (``Sleep(partial=...)``): never EINTR, and never
+  restarted from its first byte.
 
 Sleeping follows the kernel's rule: decide first, ``raise Sleep(chan)``
 before changing anything. Readers sleep on ``pipe.rchan``, writers on
@@ -148,9 +151,7 @@ class Pipe:
         If a signal ends that sleep, the write succeeds with done (a partial
         transfer is not an error, and must not be restarted from the start).
         """
-        s = Sleep(self.wchan)
-        s.partial = done
-        return s
+        return Sleep(self.wchan, partial=done)
 
     def _now(self) -> int:
         return self.kernel.vfs.now()

@@ -17,10 +17,10 @@ PROGRAMS = Path(__file__).resolve().parents[1] / "programs" / "files"
 NAMES = sorted(p.stem for p in PROGRAMS.glob("*.c"))
 
 
-def run_program(name: str) -> str:
+def run_program(name: str, harts: int = 1) -> str:
     """Boot a fresh kernel, run /bin/NAME as root in an empty /work, return its output."""
     elf = build([PROGRAMS / f"{name}.c"], mode="user", include_dirs=(str(PROGRAMS),))
-    k = boot(programs=False)
+    k = boot(harts=harts, programs=False)
     k.install_program(f"/bin/{name}", Path(elf).read_bytes())
     k.vfs.mkdir_p("/work", 0o777)
     p = k.spawn(f"/bin/{name}", [f"/bin/{name}"], cwd="/work")
@@ -37,7 +37,8 @@ def test_every_program_has_expected_output():
     assert not missing
 
 
+@pytest.mark.parametrize("harts", [1, 2])
 @pytest.mark.parametrize("name", NAMES)
-def test_file_program(name):
-    """The program prints on oskit exactly what it printed on the host's UNIX."""
-    assert run_program(name) == (PROGRAMS / f"{name}.expected").read_text()
+def test_file_program(name, harts):
+    """The program prints on oskit, with one hart or two, exactly what it printed on the host's UNIX."""
+    assert run_program(name, harts) == (PROGRAMS / f"{name}.expected").read_text()

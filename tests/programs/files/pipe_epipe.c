@@ -18,17 +18,26 @@ int main(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     int fds[2];
 
-    /* Default action: the writer dies of SIGPIPE. */
+    /* Default action: the writer dies of SIGPIPE. The child waits on a
+     * second pipe until the parent has closed the read end (on two cores it
+     * could otherwise write while a reader still exists). */
+    int go[2];
     pipe(fds);
+    pipe(go);
     pid_t pid = fork();
     if (pid == 0) {
+        char c;
         close(fds[0]);
+        close(go[1]);
+        read(go[0], &c, 1);     /* returns 0 once the parent closed go[1] */
         write(fds[1], "x", 1);
         printf("child: still alive (wrong)\n");
         _exit(0);
     }
     close(fds[0]);
     close(fds[1]);
+    close(go[0]);
+    close(go[1]);               /* now no reader is left: let the child write */
     int status;
     waitpid(pid, &status, 0);
     printf("child killed by signal: %d, SIGPIPE: %d\n",
