@@ -1,0 +1,10 @@
+"""oskit.book: small helpers the chapters (notebooks/) use, importable without Jupyter.
+
+The map:
+
+    checks.py   the exercises' checks for chapters 0-2: each ``check_...()`` runs the
+                real machine or kernel, compares with the reader's answer, and returns
+                a Verdict that says what is right or wrong, and why.
+
+Nothing here imports ipywidgets: a check works the same in a notebook, a script or a test.
+"""
