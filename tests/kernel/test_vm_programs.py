@@ -37,3 +37,56 @@ def test_vm_program_matches_unix(name):
     out, p, k = run_program(name)
     assert k.panic_report is None, str(k.panic_report)
     assert out == (HERE / f"{name}.expected").read_text()
+
+
+FREEBSD_ERRORS = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#define SHOW(what, call) do { errno = 0; void *r_ = (call); \
+    printf("%s: %s\n", what, r_ == MAP_FAILED ? strerror(errno) : "OK"); } while (0)
+int main(void)
+{
+    SHOW("shared and private", mmap(0, 4096, PROT_READ, MAP_SHARED | MAP_PRIVATE | MAP_ANON, -1, 0));
+    SHOW("neither shared nor private", mmap(0, 4096, PROT_READ, MAP_ANON, -1, 0));
+    SHOW("anon with an fd", mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON, 0, 0));
+    SHOW("anon with an offset", mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON, -1, 4096));
+    SHOW("unknown prot bit", mmap(0, 4096, 0x80, MAP_PRIVATE | MAP_ANON, -1, 0));
+    SHOW("MAP_EXCL without MAP_FIXED", mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_EXCL, -1, 0));
+    char *p = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON, -1, 0);
+    SHOW("MAP_EXCL over a mapping", mmap(p, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED | MAP_EXCL, -1, 0));
+    SHOW("MAP_FIXED at page 0", mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANON | MAP_FIXED, -1, 0));
+    SHOW("64 TiB", mmap(0, 1L << 46, PROT_READ, MAP_PRIVATE | MAP_ANON, -1, 0));
+    return 0;
+}
+"""
+
+
+def test_mmap_argument_errors_follow_freebsd():
+    """Checks where Linux differs (MAP_SHARED|MAP_PRIVATE is MAP_SHARED_VALIDATE there): FreeBSD's EINVAL/ENOMEM."""
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/e", build({"e.c": FREEBSD_ERRORS}, mode="user", name="e").read_bytes())
+    p = k.spawn("/bin/e")
+    k.run(until=p.exited, max_instructions=20_000_000)
+    assert p.stdout == "".join(f"{what}: {err}\n" for what, err in [
+        ("shared and private", "Invalid argument"), ("neither shared nor private", "Invalid argument"),
+        ("anon with an fd", "Invalid argument"), ("anon with an offset", "Invalid argument"),
+        ("unknown prot bit", "Invalid argument"), ("MAP_EXCL without MAP_FIXED", "Invalid argument"),
+        ("MAP_EXCL over a mapping", "Invalid argument"), ("MAP_FIXED at page 0", "Invalid argument"),
+        ("64 TiB", "Cannot allocate memory")])
+
+
+def test_two_harts_run_the_vm_programs_with_shootdowns():
+    """Several VM programs at once on two harts: right output each, and every IPI's flush carried out."""
+    k = oskit.boot(programs=False, harts=2)
+    names = ["segv", "shared_fork", "minflt", "mincore"]
+    for n in names:
+        k.install_program(f"/bin/{n}", build([HERE / f"{n}.c"], mode="user", name=n).read_bytes())
+    procs = [k.spawn(f"/bin/{n}", cwd="/tmp") for n in names]
+    r = k.run(until=lambda: all(p.exited() for p in procs), max_instructions=100_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    for n, p in zip(names, procs):
+        assert p.stdout == (HERE / f"{n}.expected").read_text(), n
+    s = k.vmstats
+    assert s.ipis > 0 and s.ipi_flushes + sum(len(b) for b in k.tlb_mailbox) == s.ipis
