@@ -49,6 +49,7 @@ STATUS_FLAGS = O_NONBLOCK | O_APPEND
 FD_CLOEXEC = 1
 
 SEEK_SET, SEEK_CUR, SEEK_END = 0, 1, 2
+OFF_MAX = (1 << 63) - 1   # largest off_t
 
 NOFILE = 64            # descriptors per process (RLIMIT_NOFILE); small, for teaching
 
@@ -170,6 +171,8 @@ class VnodeFile(File):
         new = base + offset
         if new < 0:
             raise SyscallError(Errno.EINVAL)
+        if new > OFF_MAX:                      # not representable in off_t
+            raise SyscallError(Errno.EOVERFLOW)
         self.offset = new
         return new
 

@@ -303,7 +303,7 @@ def sys_fchdir(td, fd):
 @syscall(name="__getcwd")
 def sys___getcwd(td, buf, buflen):
     """Copy the working directory's absolute path (NUL-terminated) to buf; ERANGE if too small."""
-    raw = _vfs(td).path_of(td.proc.cwd).encode() + b"\0"
+    raw = _vfs(td).path_of(td.proc.cwd).encode("utf-8", "surrogateescape") + b"\0"
     if len(raw) > buflen:
         raise SyscallError(Errno.ERANGE)
     copyout(td, buf, raw)
@@ -351,10 +351,11 @@ def sys_chown(td, path, uid, gid):
         if uid not in (-1, vp.uid) or cred.euid != vp.uid or \
                 gid not in (-1, *cred.groups, cred.egid):
             raise SyscallError(Errno.EPERM)
+    # uid_t and gid_t are unsigned 32-bit: (uid_t)-1 means "leave it".
     if uid != -1:
-        vp.uid = uid
+        vp.uid = uid & 0xFFFFFFFF
     if gid != -1:
-        vp.gid = gid
+        vp.gid = gid & 0xFFFFFFFF
     vp.touch(c=True)
 
 

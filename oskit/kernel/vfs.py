@@ -39,6 +39,7 @@ from .syscall import SyscallError
 
 NAME_MAX = 255      # longest name in one directory entry
 PATH_MAX = 1024     # longest path, including the terminating NUL
+MAXFILESIZE = 64 << 20   # file data lives in host memory: no file grows past 64 MiB (EFBIG)
 
 # Permission bits wanted by an access check (the same bits as in the mode
 # word, shifted down to the "other" position).
@@ -170,6 +171,12 @@ def mode_string(st_mode: int) -> str:
     return kind + bits
 
 
+def _raw(name: str) -> bytes:
+    """A name's bytes. Names are kept as str; bytes that are not UTF-8 (a program
+    may use any byte but NUL and '/') survive as surrogate escapes, as copyinstr makes them."""
+    return name.encode("utf-8", "surrogateescape")
+
+
 def _timespec(ns: int) -> tuple[int, int]:
     return ns // 1_000_000_000, ns % 1_000_000_000
 
@@ -229,7 +236,7 @@ DIRENT_HEADER = struct.Struct("<QQHBBHH")
 
 def pack_dirent(ino: int, next_off: int, dtype: int, name: str) -> bytes:
     """One struct dirent record for getdirentries."""
-    raw = name.encode()
+    raw = _raw(name)
     reclen = (DIRENT_HEADER.size + len(raw) + 1 + 7) & ~7
     head = DIRENT_HEADER.pack(ino, next_off, reclen, dtype, 0, len(raw), 0)
     return (head + raw).ljust(reclen, b"\0")
@@ -332,11 +339,11 @@ class VFS:
             raise TypeError(f"path: expected str, found {type(path).__name__}")
         if path == "":
             raise SyscallError(Errno.ENOENT)          # POSIX: "" names nothing
-        if len(path.encode()) >= PATH_MAX:
+        if len(_raw(path)) >= PATH_MAX:
             raise SyscallError(Errno.ENAMETOOLONG)
         parts = [p for p in path.split("/") if p]
         for p in parts:
-            if len(p.encode()) > NAME_MAX:
+            if len(_raw(p)) > NAME_MAX:
                 raise SyscallError(Errno.ENAMETOOLONG)
         return parts
 
@@ -537,7 +544,12 @@ class VFS:
 
     @staticmethod
     def write_at(vp: Vnode, offset: int, data: bytes) -> int:
-        """Write data at offset, filling any hole with zeros; returns len(data)."""
+        """Write data at offset, filling any hole with zeros; returns len(data).
+
+        EFBIG if the file would grow past MAXFILESIZE.
+        """
+        if offset + len(data) > MAXFILESIZE:
+            raise SyscallError(Errno.EFBIG)
         if offset > len(vp.data):
             vp.data.extend(bytes(offset - len(vp.data)))
         vp.data[offset:offset + len(data)] = data
@@ -547,6 +559,8 @@ class VFS:
     @staticmethod
     def truncate(vp: Vnode, length: int = 0) -> None:
         """Cut (or zero-extend) vp's data to length bytes."""
+        if length > MAXFILESIZE:
+            raise SyscallError(Errno.EFBIG)
         if length < len(vp.data):
             del vp.data[length:]
         else:

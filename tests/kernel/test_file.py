@@ -216,3 +216,11 @@ def test_describe_shows_sharing(vfs):
         "  1  O_RDONLY  /f offset 2  (open file A, 2 descriptors)",
         "  2  O_WRONLY O_APPEND FD_CLOEXEC  /f offset 0  (open file B, 1 descriptor)",
     ]
+
+
+def test_seek_past_off_max(vfs):
+    """An offset beyond the largest off_t is EOVERFLOW, and the offset stays put."""
+    f = open_vnode(vfs.install_file("/f", b"abc"), O_RDONLY)
+    f.seek(1 << 62, SEEK_SET)
+    assert errno_of(f.seek, 1 << 62, SEEK_CUR) == Errno.EOVERFLOW
+    assert f.offset == 1 << 62

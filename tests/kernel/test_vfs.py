@@ -256,3 +256,12 @@ def test_sticky_directory(vfs):
     vfs.rename("/tmp/alices", "/tmp/still_alices", cred=ALICE)
     vfs.unlink("/tmp/still_alices", cred=ALICE)
     assert vfs.tree("/tmp").startswith("drwxrwxrwt")
+
+
+def test_file_size_limit(vfs):
+    """A write or truncate past MAXFILESIZE fails with EFBIG instead of exhausting host memory."""
+    from oskit.kernel.vfs import MAXFILESIZE
+    f = vfs.install_file("/big", b"")
+    assert errno_of(vfs.write_at, f, 1 << 62, b"x") == Errno.EFBIG
+    assert errno_of(vfs.truncate, f, MAXFILESIZE + 1) == Errno.EFBIG
+    assert len(f.data) == 0

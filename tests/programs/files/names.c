@@ -91,5 +91,17 @@ int main(void)
     unlink("b2");
     rmdir("sub");
     list(".");
+
+    /* A name is bytes: anything but NUL and '/', UTF-8 or not. */
+    const char *odd = "\xff\xfe-latin1-caf\xe9";
+    touch(odd, "odd");
+    SHOW("stat a non-UTF-8 name", stat(odd, &st));
+    DIR *d = opendir(".");
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] == '\xff')
+            printf("  readdir gives it back: %d\n", strcmp(e->d_name, odd) == 0);
+    closedir(d);
+    SHOW("unlink it", unlink(odd));
     return 0;
 }
