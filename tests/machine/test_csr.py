@@ -6,6 +6,7 @@ import pytest
 from mc_asm import RAM, asm, boot
 
 from oskit.machine import choices
+from oskit.machine.csr import CSR_NUMBERS
 
 U, S, M = 0, 1, 3
 MTVEC = RAM + 0x800
@@ -222,3 +223,12 @@ def test_zero_warl_csrs_exist():
     for _ in range(3):
         h.step()
     assert h.pc == RAM + 12 and h.x[13] == 0
+
+
+@pytest.mark.parametrize("name", sorted(CSR_NUMBERS, key=CSR_NUMBERS.get))
+def test_every_listed_csr_is_readable_in_m_mode(name):
+    """Every CSR in the table can be read by csrrs in M-mode (the table and the instruction agree)."""
+    number = CSR_NUMBERS[name]
+    m, h = run(f"csrrs a0, {number:#x}, zero")
+    assert not illegal(h), name
+    assert h.x[10] == h.csr.read(name) or name in ("cycle", "instret", "mcycle", "minstret")
