@@ -46,6 +46,20 @@ PAGE_TABLES_IN_RAM_ONLY = True
 (or where nothing answers) is an access fault of the access being translated
 (the spec's PMA check: device regions do not support page-table walks)."""
 
+TLB_CAPACITY = 256
+"""The TLB holds at most this many translations (one per page of any size:
+4 KiB, 2 MiB or 1 GiB), dropping the oldest first. It caches successful
+translations only; a hit that would fault now (or a store through an entry
+whose D bit was clear) walks the page table again, so a kernel that only
+adds permissions needs no sfence.vma; one that removes them does, as on real
+hardware. The hart's per-page fast caches (cpu.py) are part of this TLB as
+far as software can tell: sfence.vma drops them too."""
+
+HOSTCALL_DATA_ACCESS = "access fault"
+"""Loads and stores to the host-call range are access faults (5, 7) in M and
+S mode; from U-mode (or M with MPRV and MPP = U) they are page faults (13, 15),
+as for any kernel address a user program touches."""
+
 RESERVATION_BY_VALUE = True
 """lr.w/lr.d remember the address, size and the value loaded. sc succeeds when
 the reservation is for the same address and size and memory still holds that

@@ -54,7 +54,7 @@ PPN_MASK = (1 << 44) - 1
 LEVELS = 3  # Sv39
 PAGE_SHIFT = 12
 VPN_BITS = 9
-TLB_CAPACITY = 256  # entries; the oldest is dropped first
+TLB_CAPACITY = choices.TLB_CAPACITY  # entries; the oldest is dropped first
 GLOBAL = -1  # the ASID slot of global entries in the TLB's keys
 
 
