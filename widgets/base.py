@@ -51,7 +51,10 @@ def redraw_all(machine) -> None:
     """
     for view in list(_attached):
         if getattr(view, "machine", None) is machine:
-            view.refresh()
+            try:
+                view.refresh()
+            except Exception as exc:  # a bug in one view must not stop the button that drives
+                view.show_error(exc)
 
 
 def _ipython():
@@ -168,6 +171,16 @@ class View(w.VBox):
         self.dirty = False
         self.renders += 1
         self._render()
+
+    def show_error(self, exc: BaseException) -> None:
+        """Show, in place of the view's first child, that drawing it failed (a bug in the view)."""
+        from widgets.style import esc, header
+
+        first = self.children[0] if self.children else None
+        if isinstance(first, w.HTML):
+            first.value = header(type(self).__name__) + (
+                f'<div class="oskit-err">this view failed to draw: {esc(type(exc).__name__)}: '
+                f'{esc(exc)}</div>')
 
     def _flush(self, *_args) -> None:
         if self.dirty and self.attached:

@@ -95,7 +95,8 @@ class PageTable(View):
         if self._satp is not None:
             return self._satp
         if self.proc is not None:
-            return self.proc.vmspace.pmap.satp
+            vs = self.proc.vmspace
+            return vs.pmap.satp if vs is not None else 0  # exited: no address space, shown as Bare
         return self.hart.csr.read("satp")
 
     @property
@@ -131,7 +132,9 @@ class PageTable(View):
         if mode != peek.SATP_MODE_SV39:
             self.head.value = header("Page table", who)
             self.walk_line.value = ""
-            self.tree.value = '<div class="oskit-dim">satp is Bare: addresses are not translated</div>'
+            why = ("the process has exited: it has no address space" if self.proc is not None
+                   else "satp is Bare: addresses are not translated")
+            self.tree.value = f'<div class="oskit-dim">{why}</div>'
             return
         self.head.value = header("Page table", f"{who}, Sv39, ASID {asid}, root {hexw(self.root, 9)}")
         lit = {pa for pa, _ in self.last_walk.ptes} if self.last_walk else set()

@@ -235,7 +235,13 @@ class TrapStepper(View):
     def _slice(self, loop) -> None:
         if not self.running:
             return
-        r = self._drive(SLICE)
+        try:
+            r = self._drive(SLICE)
+        except Exception as exc:
+            # Nobody would see an exception raised from an event-loop callback: say it here.
+            self._note(f"run stopped by an error: {type(exc).__name__}: {exc}")
+            self.pause()
+            raise
         if r.reason == "limit" and self.running:
             loop.call_later(0.001, self._slice, loop)
         else:

@@ -1,5 +1,5 @@
 """The widget tour in a real JupyterLab (headless chromium): every view drawn, and TrapStepper's
-step button moves the machine, which the page shows.
+step and run buttons move the machine, which the page shows.
 
 Uses NOTEBOOK-INFRA's `lab` fixture (tests/browser/conftest.py, labdriver.py). Screenshots of the
 tour before and after the click go to tests/artifacts/.
@@ -24,8 +24,8 @@ def shown_pc(text: str) -> int:
     return int(found.group(1).replace("_", ""), 16)
 
 
-def test_tour_draws_every_view_and_step_moves_the_pc(lab):
-    """Run All draws each view; clicking TrapStepper's step button executes one instruction (pc + 4)."""
+def test_tour_draws_every_view_and_the_stepper_drives_the_machine(lab):
+    """Run All draws each view; "step" executes one instruction (pc + 4); "run" runs echo to its end."""
     lab.open_notebook(TOUR)
     lab.run_all()
     assert lab.errors() == [], f"{TOUR} shows errors after Run All"
@@ -41,3 +41,13 @@ def test_tour_draws_every_view_and_step_moves_the_pc(lab):
     after = lab.wait_for_text_change(STEPPER_PC, before)
     assert shown_pc(after) == shown_pc(before) + 4
     lab.screenshot("widgets-tour-stepped")
+    # "run" runs the kernel slice by slice on the notebook's event loop (so "pause" could be
+    # clicked between slices); here it ends by itself: echo prints, exits, and the hart idles.
+    lab.click(".oskit-trapstepper .oskit-run")
+    pause = lab.page.locator(".oskit-trapstepper .oskit-pause")
+    lab._wait(lambda: "idle loop" in lab.text(STEPPER_PC) and pause.is_disabled(),
+              "the stepper's run never ended in the idle loop", details=lambda: lab.text(STEPPER_PC))
+    # The views' updates reach the page one by one: wait for the console's too.
+    lab._wait(lambda: "step me" in lab.text(".oskit-console-screen"), "echo's output never showed",
+              details=lambda: lab.text(".oskit-console-screen"))
+    assert lab.page.locator(".oskit-trapstepper .oskit-run").is_enabled()

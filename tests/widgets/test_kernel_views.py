@@ -9,7 +9,7 @@ from collections import Counter
 
 from widget_programs import kernel_with, visible_text
 
-from widgets import Console, MemoryMap, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
+from widgets import Console, MemoryMap, PageTable, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
 from widgets.plots import cpu_time_by_process, syscalls_by_name
 from widgets.style import hexw
 
@@ -183,7 +183,7 @@ def test_syscalltrace_rows_and_filters_match_the_kernel_trace(fork_elf):
     st._flush()
     assert st.rows == list(k.trace.records)
     text = visible_text(st.body.value)
-    assert 'open("/nonexistent", 0x0' in text and "-1 ENOENT (No such file or directory)" in text
+    assert 'open("/nonexistent"' in text and "-1 ENOENT (No such file or directory)" in text
     assert [o[1] for o in st.pid_box.options] == [None, 1, 2, 3]
     st.pid_box.value = 3
     assert st.rows == k.trace.syscalls(pid=3) and {r.pid for r in st.rows} == {3}
@@ -273,3 +273,39 @@ def test_plots_draw_the_kernels_numbers(fork_elf):
     cpu = cpu_time_by_process(Figure().subplots(), list(k.procs.values()), k.timebase_hz)
     assert cpu[p.pid] == (p.rusage.utime_ticks * 1000 / k.timebase_hz, p.rusage.stime_ticks * 1000 / k.timebase_hz)
     assert pl.image.value.startswith("<img") and "base64," in pl.image.value
+
+
+# -- exited processes and failing views ---------------------------------------------------------------
+
+
+def test_views_of_an_exited_process_say_so(fork_elf):
+    """PageTable and MemoryMap of a process that exited say it has no address space (no error)."""
+    k, p = kernel_with(fork_elf)
+    pt, mm = PageTable(p).attach(), MemoryMap(p).attach()
+    k.run(until=p.exited)
+    k.run()  # init reaps it
+    pt.refresh()
+    mm.refresh()
+    assert "the process has exited" in visible_text(pt.tree.value)
+    assert "the process has exited" in visible_text(mm.entries_html.value) and mm.rows == []
+
+
+def test_a_failing_view_does_not_stop_the_stepper(fork_elf):
+    """When another view fails to draw after a step, the step still happens and that view shows the error."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+
+    class Broken(Registers):
+        fail = False
+
+        def _render(self):
+            if self.fail:
+                raise RuntimeError("drawing failed on purpose")
+            super()._render()
+
+    broken = Broken(k.machine.harts[0]).attach()
+    broken.fail = True
+    pc = k.machine.harts[0].pc
+    ts.buttons["step"].click()
+    assert k.machine.harts[0].pc != pc and ts.renders >= 2
+    assert "this view failed to draw: RuntimeError: drawing failed on purpose" in visible_text(broken.head.value)
