@@ -190,6 +190,8 @@ class Scheduler:
         # Only write what changes: each CSR write makes the hart re-check its state.
         if csr.read("satp") != satp:
             csr.write("satp", satp)
+        if td is not hs.idle:
+            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (issue 4): this hart may now cache the ASID
         if new_sstatus != sstatus:
             csr.write("sstatus", new_sstatus)
         if csr.read("stimecmp") != timer:

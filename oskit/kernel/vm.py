@@ -577,7 +577,8 @@ def harvest_dirty(kernel, page: Page) -> None:
         old = vs.pmap.update(va, clear_bits=PTE_D)
         if old & PTE_D:
             page.dirty = True
-            local_flush(kernel, va, vs.pmap.asid)
+            # Every hart must forget the entry: a cached D=1 would let later writes skip the PTE.
+            tlb_shootdown(kernel, va, vs.pmap.asid, vs.pmap)
 
 
 def unmap_everywhere(kernel, page: Page) -> None:
@@ -1036,6 +1037,9 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
     vs = p.vmspace
     rl = getattr(p, "rlimits", None)
     vs.stack_limit = min(MAXSSIZ, rl[3][0]) if rl else MAXSSIZ      # RLIMIT_STACK = 3
+    # The hart that walks this page table now may cache it: the thread's, or hart 0 where
+    # kernel.mmu_translate does copyin/copyout for a thread that is not running (spawn's exec).
+    vs.pmap.active.add(td.hart.hartid if td.hart is not None else 0)
     stats.faults += 1
     mtime = kernel.machine.clint.mtime
     hartid = td.hart.hartid if td.hart is not None else None
@@ -1071,12 +1075,6 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
 
 # -- TLB shootdown ------------------------------------------------------------------------------
 CLINT_MSIP = 0x0200_0000          # msip[h] at CLINT_MSIP + 4*h
-
-
-def local_flush(kernel, va: int | None, asid: int | None) -> None:
-    """sfence.vma on the hart running the kernel only (when no other hart can hold the entry)."""
-    hart = kernel.machine.harts[kernel.machine.bus.current_hart or 0]
-    hart.mmu.flush(va, asid)
 
 
 def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = None) -> None:
