@@ -90,3 +90,30 @@ def test_two_harts_run_the_vm_programs_with_shootdowns():
         assert p.stdout == (HERE / f"{n}.expected").read_text(), n
     s = k.vmstats
     assert s.ipis > 0 and s.ipi_flushes + sum(len(b) for b in k.tlb_mailbox) == s.ipis
+
+
+MADVISE = r"""
+#include <stdio.h>
+#include <sys/mman.h>
+static const char *in(char *p) { unsigned char v; mincore(p, 4096, (void *)&v); return v & 1 ? "in" : "out"; }
+int main(void)
+{
+    char *p = mmap(0, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    p[0] = 'a'; p[4096] = 'b';
+    printf("DONTNEED: %d, page %s\n", madvise(p, 4096, MADV_DONTNEED), in(p));
+    printf("contents kept: %c\n", p[0]);
+    printf("FREE: %d, page %s\n", madvise(p + 4096, 4096, MADV_FREE), in(p + 4096));
+    printf("after FREE reads %d\n", p[4096]);
+    return 0;
+}
+"""
+
+
+def test_madvise_dontneed_keeps_contents_and_free_lets_them_go():
+    """FreeBSD semantics: MADV_DONTNEED only unmaps (data stays); MADV_FREE drops private anonymous pages."""
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/m", build({"m.c": MADVISE}, mode="user", name="m").read_bytes())
+    p = k.spawn("/bin/m")
+    k.run(until=p.exited, max_instructions=20_000_000)
+    assert p.stdout == ("DONTNEED: 0, page in\ncontents kept: a\n"
+                        "FREE: 0, page out\nafter FREE reads 0\n")
