@@ -65,7 +65,7 @@ right after physical memory is set up): ``k.vmstats`` (counters), ``k.pager``
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .pmem import PAGE_SIZE, OutOfMemory
 
