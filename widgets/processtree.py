@@ -4,7 +4,8 @@ Read from ``kernel.procs`` (pid -> Proc, oskit/kernel/proc.py): each line is
 a process with its command line, and the state of its thread: running (on
 which hart), runnable, sleeping (on what), or zombie with its exit status
 until the parent's wait4 reaps it. The view redraws on the kernel's "fork",
-"exec", "exit" and "switch" probes.
+"exec", "exit" and "switch" probes, and when a wait4 returns (a reaped
+zombie disappears).
 
     1  init                 sleeping on wait4
     └─ 2  sh                running on hart 0
@@ -71,10 +72,15 @@ class ProcessTree(View):
 
     def _subscriptions(self):
         p = self.kernel.probes
-        return [(p, kind, self._on_change) for kind in ("fork", "exec", "exit", "switch")]
+        return [(p, kind, self._on_change) for kind in ("fork", "exec", "exit", "switch")] + [
+            (p, "syscall_return", self._on_return)]
 
     def _on_change(self, _event) -> None:
         self.mark_dirty()
+
+    def _on_return(self, event) -> None:
+        if event.record.name == "wait4":  # a zombie may just have been reaped
+            self.mark_dirty()
 
     def _describe(self) -> str:
         return "kernel"

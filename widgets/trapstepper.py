@@ -27,9 +27,11 @@ The trap path is drawn as inline SVG with the current step lit.
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 import ipywidgets as w
 
+from oskit.kernel.panic import KernelPanic
 from oskit.machine.decode import disassemble
 
 from widgets import fields, peek
@@ -52,6 +54,14 @@ BOX_LABELS = (("1", "hardware"), ("2", "save regs"), ("3", "trap()"), ("4", "sch
 RUN_LIMIT = 5_000_000  # instructions "to next trap"/"to return" run before giving up
 SLICE = 50_000  # instructions per slice of "run" (about 0.05-0.1 s of host time)
 WINDOW = (5, 7)  # instructions shown before and from pc
+
+
+class _Ended(NamedTuple):
+    """What a drive returns when the kernel could not run at all (it had panicked before)."""
+
+    reason: str
+    instructions: int
+    detail: str
 
 
 class TrapStepper(View):
@@ -180,6 +190,10 @@ class TrapStepper(View):
         self._stop_on = stop_on
         try:
             result = self.kernel.run(max_instructions=max_instructions)
+        except KernelPanic as exc:
+            # The kernel stopped for good: say so in the view (a click has nowhere else to show it).
+            self._note(f"the kernel has panicked: {exc.report.message}")
+            result = _Ended("panic", 0, exc.report.message)
         finally:
             self._stop_on = None
         redraw_all(self.machine)  # this view and every other one watching the machine
@@ -193,7 +207,11 @@ class TrapStepper(View):
         self.attach()
         result = None
         for _ in range(n):
-            result = self.kernel.run(max_instructions=1)
+            try:
+                result = self.kernel.run(max_instructions=1)
+            except KernelPanic as exc:
+                self._note(f"the kernel has panicked: {exc.report.message}")
+                result = _Ended("panic", 0, exc.report.message)
             if result.reason != "limit":
                 break
         redraw_all(self.machine)
@@ -294,6 +312,9 @@ class TrapStepper(View):
             step_text += ": " + (f"switched to {_thread_text(self.switched.new)}" if self.switched
                                  else "the same thread continues")
         mode = fields.priv_name(hart.priv)
+        panic = self.kernel.panic_report
+        if panic is not None:
+            step_text = f"the kernel panicked: {panic.message}"
         self.status.value = (
             f'<div><span class="oskit-mono">pc <b>{hexw(hart.pc)}</b></span> '
             f'{badge(mode + "-mode", "ok" if mode == "U" else "cur")} '

@@ -312,3 +312,13 @@ def test_a_failing_view_does_not_stop_the_stepper(fork_elf):
     ts.buttons["step"].click()
     assert k.machine.harts[0].pc != pc and ts.renders >= 2
     assert "this view failed to draw: RuntimeError: drawing failed on purpose" in visible_text(broken.head.value)
+
+
+def test_stepper_after_a_kernel_panic_says_so(fork_elf):
+    """Once the kernel has panicked, a click on "step" shows the panic instead of raising."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    k.panic("a panic for the test")
+    ts.buttons["step"].click()
+    assert "the kernel has panicked: a panic for the test" in ts.happened
+    assert "the kernel panicked: a panic for the test" in visible_text(ts.status.value)
