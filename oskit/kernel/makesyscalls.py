@@ -17,6 +17,8 @@ The map:
       argument names, C types and how to decode them, and the trace
       formatter.
 
+- ``STYLES`` and ``ARG_STYLES`` say which arguments the tracer shows by name
+  (O_CREAT|O_TRUNC, SIGTERM); the names and values come from the C headers.
 - :func:`write` writes them; :func:`stale` lists the ones that differ from
   what the master file says; :func:`load` makes the running kernel use a
   generated table without writing anything (for notebooks).
@@ -55,7 +57,7 @@ TABLE = "oskit/kernel/syscalls_table.py"
 BANNER = "DO NOT EDIT: generated from syscalls.master by makesyscalls.py"
 
 TYPES = ("STD", "UNIMPL", "OBSOL", "RESERVED")
-FLAGS = ("WRAPPED", "CAPENABLED")      # CAPENABLED: FreeBSD's capability mode; accepted, ignored
+TYPE_FLAGS = ("WRAPPED", "CAPENABLED")  # CAPENABLED: FreeBSD's capability mode; accepted, ignored
 
 # FreeBSD annotates pointer arguments (_In_z_, _Out_writes_bytes_(nbyte),
 # _Contains_long_ptr_, ...); we accept them so that an entry copied from
@@ -272,9 +274,9 @@ def parse(text: str, path: str = "syscalls.master") -> list[Entry]:
         if kind not in TYPES:
             raise MasterError(path, lineno, f"unknown type {kind!r}: expected one of {', '.join(TYPES)}")
         for flag in flags:
-            if flag not in FLAGS or kind != "STD":
+            if flag not in TYPE_FLAGS or kind != "STD":
                 raise MasterError(path, lineno, f"unknown flag {flag!r} on {kind}: "
-                                  f"only STD takes a flag, one of {', '.join(FLAGS)}")
+                                  f"only STD takes a flag, one of {', '.join(TYPE_FLAGS)}")
         if kind == "STD":
             if last != first:
                 raise MasterError(path, lineno, f"a STD entry is one call, not a range ({number_text})")
