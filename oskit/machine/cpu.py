@@ -113,6 +113,8 @@ class Hart:
         self.waiting = False  # in WFI until an enabled interrupt is pending
         self.reservation = None  # lr: (address, size, value) (choices.RESERVATION_BY_VALUE)
         self.fast = True  # use translated blocks in run() (False: the plain interpreter only)
+        self.hot_threshold = choices.BLOCK_HOT_THRESHOLD  # visits before a block is translated (1: at once)
+        self.blocks_translated = 0  # how many blocks the fast path has made (for views and tests)
         self.brk = True  # something changed: look at interrupts/stop before the next instruction
         self.partial = 0  # set by every block on its way out: how many instructions it ran
         self._call_depth = 0
@@ -499,7 +501,7 @@ class Hart:
         x = self.x
         blocks = self._blocks
         heat = self._heat
-        hot = choices.BLOCK_HOT_THRESHOLD
+        hot = self.hot_threshold
         data = self.machine.bus.ram.data
         while done < n:
             if self.brk:
@@ -511,9 +513,16 @@ class Hart:
             pc = self.pc
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
-                self._step()
-                done += 1
-                continue
+                if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END:
+                    self._step()  # a misaligned pc or a host call: the plain path knows what to do
+                    done += 1
+                    continue
+                try:
+                    d = self._fetch_page(pc)  # translate the page once; then the block path goes on
+                except Trap as t:
+                    take_trap(self, t.cause, t.tval)  # a fetch fault: nothing ran
+                    done += 1
+                    continue
             off = pc + d
             blk = blocks.get(off)
             if blk is None:
@@ -598,6 +607,7 @@ class Hart:
 
     def _translate_block(self, off: int) -> Block:
         """Translate the instructions at RAM offset off into a Block (n == 0: none could be)."""
+        self.blocks_translated += 1
         u32 = self._u32
         items = []
         o = off
@@ -614,6 +624,12 @@ class Hart:
         # The bytes the block was made from (for an empty block, the word that stopped it).
         code = bytes(self.machine.bus.ram.data[off : off + 4 * max(1, len(items))])
         return make_block(items, self._block_globals, code)
+
+    def cached_block(self, pc: int | None = None) -> Block | None:
+        """The translated block the fast path holds for pc (default: self.pc), or None."""
+        pc = self.pc if pc is None else pc
+        d = self._xc.get(pc >> 12)
+        return None if d is None else self._blocks.get(pc + d)
 
     def block_source(self, pc: int | None = None) -> str:
         """The Python source the fast path made (or would make) for the block at pc (default: self.pc)."""

@@ -115,8 +115,10 @@ def run_one(words: list[int], setup: dict[int, int], fast: bool) -> list[int]:
     h.x[0] = 0
     h.pc = RAM
     h.fast = fast
+    h.hot_threshold = 1  # translate at the first visit: the fast path must really run
     if fast:
         h.run(len(words))
+        assert h.cached_block(RAM).n == len(words)  # the instructions ran as one translated block
     else:
         for _ in words:
             h.step()

@@ -76,6 +76,7 @@ def trace(m: Machine, fast: bool, n: int) -> list[tuple]:
     """Run up to n steps; return (cause, tval, epc, registers) at every trap, then the final state."""
     h = m.harts[0]
     h.fast = fast
+    h.hot_threshold = 1  # translate every block at its first visit (the most fast-path coverage)
     seen = []
     m.events.subscribe("trap", lambda ev: seen.append((ev.cause, ev.tval, ev.epc, tuple(m.harts[ev.hart].x))))
     done = 0
@@ -83,6 +84,7 @@ def trace(m: Machine, fast: bool, n: int) -> list[tuple]:
         k = h.run(min(997, n - done))  # odd slices: blocks must also stop at a budget boundary
         done += k
     seen.append(("end", h.pc, h.instret, tuple(h.x), bytes(m.bus.read_bytes(DATA, 512))))
+    assert (h.blocks_translated > 0) == fast
     return seen
 
 
@@ -109,7 +111,9 @@ def test_budget_boundary_inside_a_block():
     m = machine()
     build(m, [f"addi a0, a0, {i}" for i in range(20)], loops=5)
     h = m.harts[0]
+    h.hot_threshold = 1
     assert h.run(7) == 7
+    assert h.blocks_translated >= 1
     assert h.instret == 7
     assert h.pc == CODE + 4 * 7
 
@@ -119,6 +123,7 @@ def test_code_written_after_translation_is_retranslated():
     m = machine()
     h = m.harts[0]
     load(m, asm("addi a0, zero, 1\njal zero, 0"), CODE)
+    h.hot_threshold = 1
     h.pc = CODE
     h.run(2)
     assert h.x[10] == 1
@@ -154,6 +159,7 @@ def test_golden_programs_agree(name):
         m = Machine(ram_mib=8)
         for h in m.harts:
             h.fast = fast
+            h.hot_threshold = 1
         m.load_elf(elf)
         seen = []
         m.events.subscribe("trap", lambda ev, m=m, seen=seen: seen.append((ev.cause, ev.epc, tuple(m.harts[ev.hart].x))))
@@ -190,6 +196,7 @@ def test_self_loop_block_respects_the_budget():
         h.x[11] = 1000
         h.pc = CODE
         h.fast = fast
+        h.hot_threshold = 1
         assert h.run(101) == 101
         assert (h.x[10], h.pc, h.instret) == (51, CODE + 4, 101)
 
@@ -255,3 +262,18 @@ def test_random_programs_agree_in_s_mode_with_sv39(seed):
     causes = {t[0] for t in runs[0][:-1]}
     assert 15 in causes
     assert runs[0] == runs[1]
+
+
+def test_misaligned_pc_from_the_host_traps_on_both_paths():
+    """A pc set to 2 mod 4 by the host (no C extension) traps with cause 0 on both paths."""
+    for fast in (False, True):
+        m = machine()
+        load(m, asm(HANDLER), RAM)
+        load(m, asm("addi a0, a0, 1\naddi a0, a0, 1"), CODE)
+        h = m.harts[0]
+        h.csr.write("mtvec", RAM)
+        h.fast = fast
+        h.run(1)  # the page of CODE is now in the fetch cache
+        h.pc = CODE + 2
+        h.run(1)
+        assert (h.csr.read("mcause"), h.csr.read("mtval"), h.pc) == (0, CODE + 2, RAM)

@@ -136,6 +136,7 @@ def test_store_hooks_fire_and_stop_exactly(fast):
     m.bus.store_hooks[watched >> 12] = hook
     h.x[11] = watched
     h.fast = fast
+    h.hot_threshold = 1
     done = 0
     while not m.stopping and done < 10_000:
         done += h.run(1000)
