@@ -291,7 +291,12 @@ class VFS:
         return vp
 
     def _link(self, dvp: Vnode, name: str, vp: Vnode) -> None:
-        """Enter vp under name in directory dvp (the name must be free)."""
+        """Enter vp under name in directory dvp (the name must be free).
+
+        A removed directory (someone's cwd after rmdir) takes no new names: ENOENT.
+        """
+        if dvp.nlink == 0:
+            raise SyscallError(Errno.ENOENT)
         dvp.entries[name] = vp
         vp.nlink += 1
         if vp.is_dir():
@@ -500,6 +505,8 @@ class VFS:
         self.access(fdvp, cred, W_OK | X_OK)
         self.access(tdvp, cred, W_OK | X_OK)
         self._check_sticky(fdvp, vp, cred)
+        if tdvp.nlink == 0:                    # a removed directory takes no new names
+            raise SyscallError(Errno.ENOENT)
         if vp.is_dir():
             up = tdvp
             while True:                        # is the target inside the moved directory?

@@ -265,3 +265,16 @@ def test_file_size_limit(vfs):
     assert errno_of(vfs.write_at, f, 1 << 62, b"x") == Errno.EFBIG
     assert errno_of(vfs.truncate, f, MAXFILESIZE + 1) == Errno.EFBIG
     assert len(f.data) == 0
+
+
+def test_removed_directory_takes_no_names(vfs):
+    """Once a directory is removed, even through a process's cwd, nothing can be created in it."""
+    gone = vfs.mkdir("/gone")
+    vfs.install_file("/f", b"")
+    vfs.rmdir("/gone")
+    assert gone.nlink == 0
+    assert errno_of(vfs.create, gone, "x", 0o644) == Errno.ENOENT
+    assert errno_of(vfs.mkdir, "x", cwd=gone) == Errno.ENOENT
+    assert errno_of(vfs.link, "/f", "x", cwd=gone) == Errno.ENOENT
+    assert errno_of(vfs.rename, "/f", "x", cwd=gone) == Errno.ENOENT
+    assert vfs.listdir("/") == ["f"] and gone.entries == {}
