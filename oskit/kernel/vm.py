@@ -222,6 +222,7 @@ class Pmap:
         self.active: set[int] = set()            # harts that may hold TLB entries of this ASID
         self.tracked = False                     # True once the scheduler reports activations
         self.tables: list[int] = []              # every page-table frame we own
+        self._leaf_tables: dict[int, int] = {}   # va >> 21 -> its level-0 table (tables live until destroy)
         self.root = self._new_table("page table (root)")
         if kernel_pmap is not None:
             # Share the kernel half: copy root entries 256..511 (they point at shared tables).
@@ -257,6 +258,10 @@ class Pmap:
 
     def walk(self, va: int, create: bool, level: int = 0) -> int | None:
         """Physical address of the PTE for ``va`` at ``level`` (0: 4 KiB leaf), creating tables if asked."""
+        if level == 0:
+            table = self._leaf_tables.get(va >> 21)
+            if table is not None:                # a page table is never freed before destroy()
+                return table + 8 * ((va >> 12) & 0x1FF)
         table = self.root
         for lvl in (2, 1):
             if lvl == level:
@@ -273,6 +278,8 @@ class Pmap:
                 table = new
             else:
                 return None
+        if level == 0:
+            self._leaf_tables[va >> 21] = table
         return table + 8 * ((va >> (12 + 9 * level)) & 0x1FF)
 
     def enter(self, va: int, pa: int, bits: int, level: int = 0, ad: int = PTE_A | PTE_D) -> int:
@@ -350,6 +357,7 @@ class Pmap:
         for t in self.tables:
             self.pmem.free_frame(t)
         self.tables = []
+        self._leaf_tables.clear()
 
 
 # -- objects --------------------------------------------------------------------------------
