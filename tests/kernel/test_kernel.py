@@ -370,3 +370,24 @@ def test_render_shows_signals_as_psig_lines():
     assert "sigreturn(" in lines[caught + 1]
     assert lines[-1].endswith("PSIG SIGTERM SIG_DFL: killed")
     assert [r.signo for r in k.trace.signals(pid=p.pid)] == [30, 15]
+
+
+def test_init_reaps_orphans_and_leaves_no_zombies():
+    """An orphaned grandchild is adopted by init, which collects it: afterwards only init is left."""
+    src = r"""
+    #include <unistd.h>
+    int main(void) {
+        if (fork() == 0) {                       /* middle */
+            if (fork() == 0) { usleep(20000); _exit(0); }   /* grandchild outlives the middle */
+            _exit(0);
+        }
+        return 0;                                /* the middle child is never waited for either */
+    }
+    """
+    k = make(src, "orph")
+    p = k.spawn("/bin/orph")
+    r = k.run(max_instructions=20_000_000)
+    assert r.reason == "idle"
+    assert p.exited() and "reaped" in p.flags
+    assert sorted(k.procs) == [1]
+    assert k.procs[1].children == []
