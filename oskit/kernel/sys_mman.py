@@ -23,7 +23,8 @@ Argument checks and errno values follow FreeBSD's sys/vm/vm_mmap.c:
     EACCES  file not open for reading; MAP_SHARED + PROT_WRITE on a file not
             open for writing; mprotect beyond the entry's max protection
     EBADF   fd is not an open descriptor (without MAP_ANON)
-    ENODEV  fd is not a regular file (a pipe, a directory, a device)
+    ENODEV  fd is not a regular file (a pipe, a directory, a device other than
+            /dev/zero, which maps as anonymous memory)
 """
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
             raise _einval(f"mmap: MAP_ANON needs fd -1, found {fd}")
         if pos or pageoff:
             raise _einval(f"mmap: MAP_ANON needs pos 0, found {pos + pageoff}")
+    elif _is_dev_zero(p.fdtable.get(fd)):
+        # /dev/zero maps as anonymous memory (MAP_SHARED: shared with children after fork).
+        if not p.fdtable.get(fd).readable:
+            raise SyscallError(errno.EACCES, f"mmap: fd {fd} is not open for reading")
     else:
         file = p.fdtable.get(fd)                       # EBADF
         vp = getattr(file, "vnode", None)
@@ -127,6 +132,11 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
     else:
         vs.map(start, start + size, prot, name, backing, pos, shared=shared, max_prot=max_prot)
     return start + pageoff
+
+
+def _is_dev_zero(file) -> bool:
+    device = getattr(file, "device", None)
+    return device is not None and getattr(device, "name", "") == "zero"
 
 
 @syscall

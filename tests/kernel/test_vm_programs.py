@@ -117,3 +117,34 @@ def test_madvise_dontneed_keeps_contents_and_free_lets_them_go():
     k.run(until=p.exited, max_instructions=20_000_000)
     assert p.stdout == ("DONTNEED: 0, page in\ncontents kept: a\n"
                         "FREE: 0, page out\nafter FREE reads 0\n")
+
+
+DEV_ZERO = r"""
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    int fd = open("/dev/zero", O_RDWR);
+    int *shared = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    int *private = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    printf("zeros: %d %d\n", shared[10], private[10]);
+    if (fork() == 0) { shared[0] = 7; private[0] = 7; _exit(0); }
+    wait(0);
+    printf("after the child wrote: shared %d, private %d\n", shared[0], private[0]);
+    int console = open("/dev/console", O_RDONLY);
+    printf("console: %s\n", mmap(0, 4096, PROT_READ, MAP_SHARED, console, 0) == MAP_FAILED ? "refused" : "mapped");
+    return 0;
+}
+"""
+
+
+def test_dev_zero_maps_as_anonymous_memory():
+    """mmap of /dev/zero is zero-filled anonymous memory (shared or private); other devices are refused."""
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/z", build({"z.c": DEV_ZERO}, mode="user", name="z").read_bytes())
+    p = k.spawn("/bin/z")
+    k.run(until=p.exited, max_instructions=20_000_000)
+    assert p.stdout == "zeros: 0 0\nafter the child wrote: shared 7, private 0\nconsole: refused\n"
