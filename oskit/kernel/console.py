@@ -8,8 +8,9 @@
             wakeup(console) -> a reader sleeping in console.read() runs again
 
 A read returns what has arrived, at most one line (as a tty in canonical
-mode does), and sleeps while nothing has; after ``console.hangup()`` (the
-host's stdin closed) an empty read returns 0 bytes: end of file.
+mode does), and sleeps while nothing has; ^D at the start of a line reads
+as end of file (0 bytes), and after ``console.hangup()`` (the host's stdin
+closed) every read does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from oskit.machine.plic import PLIC_BASE, CONTEXT_OFFSET, CONTEXT_STRIDE, ENABLE
 from oskit.machine.uart import IER, IER_ERBFI, LSR, LSR_DR, RBR_THR, UART_BASE, UART_IRQ
 
 from .syscall import Sleep
+
+EOT = b"\x04"         # ^D: the tty's end-of-file character (VEOF)
 
 
 class Console:
@@ -74,6 +77,13 @@ class Console:
                 return b""
             raise Sleep(self)
         nl = self.inbuf.find(b"\n")
+        eot = self.inbuf.find(EOT)
+        if eot >= 0 and (nl < 0 or eot < nl) and eot <= n:
+            # ^D ends the line without a newline and is itself dropped; at the start of a
+            # line the read returns 0 bytes: end of file, as a tty in canonical mode does.
+            data = bytes(self.inbuf[:eot])
+            del self.inbuf[:eot + 1]
+            return data
         take = min(n, nl + 1 if nl >= 0 else len(self.inbuf))
         data = bytes(self.inbuf[:take])
         del self.inbuf[:take]

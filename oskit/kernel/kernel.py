@@ -453,6 +453,7 @@ class Kernel:
         vs = td.proc.vmspace
         if vs is None:
             raise SyscallError(errno.EFAULT, "the process has no address space")
+        vs.pmap.activate(hart.hartid)           # VM (issue 4): this hart now caches translations of this ASID
         want = vs.pmap.satp
         cur = hart.csr.read("satp")
         if cur == want:

@@ -391,3 +391,23 @@ def test_init_reaps_orphans_and_leaves_no_zombies():
     assert p.exited() and "reaped" in p.flags
     assert sorted(k.procs) == [1]
     assert k.procs[1].children == []
+
+
+def test_console_reads_lines_and_ctrl_d_is_end_of_file():
+    """The console hands out one line per read; ^D at the start of a line reads as 0 bytes (EOF)."""
+    src = r"""
+    #include <stdio.h>
+    #include <unistd.h>
+    int main(void) {
+        char buf[64]; int n;
+        while ((n = read(0, buf, sizeof buf)) > 0) printf("got %d\n", n);
+        printf("end %d\n", n);
+        n = read(0, buf, sizeof buf);
+        printf("after EOF: %d\n", n);
+        return 0;
+    }
+    """
+    k = make(src, "lines")
+    p = k.spawn("/bin/lines", stdin="ab\ncdef\nxy\x04\x04last\n")
+    k.run(until=p.exited)
+    assert p.stdout == "got 3\ngot 5\ngot 2\nend 0\nafter EOF: 5\n"
