@@ -30,7 +30,7 @@ def faults_over_time(ax, faults, timebase_hz: int) -> None:
     """Cumulative page faults against emulated time (ms), one step line per process."""
     by_pid: dict[int, list[float]] = {}
     for mtime, pid, how in faults:
-        if how != "SIGSEGV":  # a fault the VM could not resolve is a signal, not a page-in
+        if how not in ("SIGSEGV", "OOM"):  # a fault the VM could not resolve is no page-in
             by_pid.setdefault(pid, []).append(mtime * 1000 / timebase_hz)
     for pid, times in sorted(by_pid.items()):
         ax.step(times, range(1, len(times) + 1), where="post", label=f"pid {pid}")
@@ -95,7 +95,10 @@ class Plots(View):
         return [(self.kernel.probes, "fault", self._on_fault)]
 
     def _on_fault(self, e) -> None:
-        self.faults.append((self.kernel.machine.clint.mtime, e.pid, e.how))
+        mtime = getattr(e, "mtime", None)
+        if mtime is None:
+            mtime = self.kernel.machine.clint.mtime
+        self.faults.append((mtime, e.pid, e.how))
         self.mark_dirty()
 
     def _describe(self) -> str:

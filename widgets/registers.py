@@ -59,7 +59,7 @@ def instruction_at(machine, hart, pc: int) -> str:
     data = peek.read_va(machine, hart, pc, 4)
     if data is None:
         return "(not mapped)"
-    return disassemble(int.from_bytes(data, "little"), pc)
+    return disassemble(int.from_bytes(data, "little"), pc, aliases=True)
 
 
 def _hostcall_name(machine, addr: int) -> str | None:

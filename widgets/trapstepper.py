@@ -355,11 +355,11 @@ class TrapStepper(View):
                 text, word = "(not mapped)", ""
             else:
                 word_v = int.from_bytes(data, "little")
-                text, word = disassemble(word_v, addr), f"{word_v:08x}"
+                text, word = disassemble(word_v, addr, aliases=True), f"{word_v:08x}"
             mark = "▶" if addr == pc else " "
             cls = ' class="oskit-cur"' if addr == pc else ""
             note = ""
-            if "jalr" in text and self.uservec < addr < self.userret:
+            if text.startswith(("jalr", "jr")) and self.uservec < addr < self.userret:
                 note = '  <span class="oskit-dim">← calls trap() (Python)</span>'
             lines.append(f"<div{cls}>{mark} {hexw(addr)}  {word:8}  {esc(text)}{note}</div>")
         return f'<div class="oskit-mono">{"".join(lines)}</div>'
