@@ -8,7 +8,7 @@ many of its pages are resident, i.e. have a leaf in the page table now
 The frames (``kernel.pmem``): how RAM is used, as a bar and a table: free
 frames, the frames this process maps, frames of other processes, and the
 kernel's own (page tables, kernel stacks, heap, image), from the owner label
-the allocator keeps for each frame.
+the allocator keeps for each frame; and how many pages the pager swapped out.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ class MemoryMap(View):
 
     def _subscriptions(self):
         p = self.kernel.probes
-        return [(p, kind, self._on_change) for kind in ("fault", "fork", "exec", "exit")]
+        kinds = [k for k in ("fault", "fork", "exec", "exit", "pageout") if k in p.KINDS]
+        return [(p, kind, self._on_change) for kind in kinds]
 
     def _on_change(self, _event) -> None:
         self.mark_dirty()
@@ -129,5 +130,8 @@ class MemoryMap(View):
         bar = (f'<svg class="oskit-svg" width="600" height="16" role="img" aria-label="physical frames">'
                f'{"".join(parts)}</svg>')
         rows = [[esc(name), str(n), f"{n * 4} KiB"] for name, n in self.frames.items() if n]
+        swap = getattr(getattr(self.kernel, "pager", None), "swap", None)
+        swapped = (f'<div>swap: {len(swap.slots)} pages out of RAM ({swap.writes} written, '
+                   f'{swap.reads} read back)</div>') if swap is not None else ""
         return (f'<div>physical frames ({total} of 4 KiB):</div>{bar}'
-                + table(["used by", "frames", "size"], rows))
+                + table(["used by", "frames", "size"], rows) + swapped)
