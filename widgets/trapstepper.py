@@ -33,6 +33,7 @@ import ipywidgets as w
 
 from oskit.kernel.panic import KernelPanic
 from oskit.machine.decode import disassemble
+from oskit.machine.trap import pending_interrupt
 
 from widgets import fields, peek
 from widgets.base import View, kernel_of, redraw_all
@@ -200,25 +201,47 @@ class TrapStepper(View):
         return result
 
     def step(self, n: int = 1):
-        """Execute n instructions (a trap taken counts as one), one kernel.run at a time; redraw once.
+        """Execute n instructions (a trap taken counts as one), one at a time; redraw once at the end.
 
-        Returns the last run's result; stops early when a run ends for another reason (idle, panic).
+        Each step is ``kernel.run(max_instructions=1)``, except when an interrupt
+        is pending and enabled: then it is ``hart.step()``, which takes the
+        interrupt and stops at stvec (step 1), where a one-instruction run would
+        also execute the handler's first instruction. Returns the last result;
+        stops early when a run ends for another reason (idle, panic).
         """
         self.attach()
         result = None
         for _ in range(n):
-            try:
-                result = self.kernel.run(max_instructions=1)
-            except KernelPanic as exc:
-                self._note(f"the kernel has panicked: {exc.report.message}")
-                result = _Ended("panic", 0, exc.report.message)
+            result = self._one_step()
             if result.reason != "limit":
                 break
         redraw_all(self.machine)
         return result
 
+    def _interrupt_due(self) -> bool:
+        """An interrupt is pending and enabled now (and the kernel may still run)."""
+        return self.kernel.panic_report is None and pending_interrupt(self.hart) is not None
+
+    def _one_step(self):
+        if self._interrupt_due():
+            self.hart.step()  # takes the interrupt, nothing more (the run loop would go on)
+            return _Ended("limit", 1, "took an interrupt")
+        try:
+            return self.kernel.run(max_instructions=1)
+        except KernelPanic as exc:
+            self._note(f"the kernel has panicked: {exc.report.message}")
+            return _Ended("panic", 0, exc.report.message)
+
     def next_trap(self):
-        """Run until this hart takes a trap (at most RUN_LIMIT instructions)."""
+        """Run until this hart takes a trap (at most RUN_LIMIT instructions).
+
+        An interrupt already pending is the next trap: it is taken with one step.
+        (One that becomes pending between two of the machine's run slices is taken
+        at the start of the next slice, which then executes one more instruction
+        before the run stops: the stepper shows step 2 instead of step 1.)
+        """
+        if self._interrupt_due():
+            return self.step()
         return self._drive(RUN_LIMIT, "trap")
 
     def to_return(self):

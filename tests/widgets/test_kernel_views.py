@@ -44,6 +44,17 @@ def test_stepper_to_next_trap_shows_ecall_at_the_trampoline(fork_elf):
     assert "uservec:" in visible_text(ts.listing.value)
 
 
+def test_stepper_stops_at_stvec_for_a_pending_interrupt(fork_elf):
+    """Right after boot an interrupt is due: "to next trap" takes it and stops at uservec (step 1)."""
+    k, p = kernel_with(fork_elf)
+    ts = TrapStepper(k)
+    ts.buttons["trap"].click()
+    hart = k.machine.harts[0]
+    assert ts.last_trap.interrupt and hart.csr.read("scause") >> 63 == 1
+    assert hart.pc == k.uservec and ts.position == "1"
+    assert "interrupt" in visible_text(ts.status.value)
+
+
 def test_stepper_walks_the_six_steps_in_order(fork_elf):
     """Stepping from a trap back to user mode passes 1, 2, 3 (trap() marker), 4, 5, 6, user, in order."""
     k, p = kernel_with(fork_elf)
