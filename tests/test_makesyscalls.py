@@ -126,6 +126,8 @@ def test_flags_and_named_values_are_shown_by_name():
     assert t["ioctl"].format_call((1, 0x402c7413, 0x20)) == "ioctl(1, TIOCGETA, 0x20)"
     assert t["clock_gettime"].format_call((4, 0x20)) == "clock_gettime(CLOCK_MONOTONIC, 0x20)"
     assert t["fcntl"].format_call((3, 17, 10)) == "fcntl(3, F_DUPFD_CLOEXEC, 10)"
+    assert t["pipe2"].format_call((0x10, 0)) == "pipe2(0x10, 0)"                 # no access mode here
+    assert t["pipe2"].format_call((0x10, 0x100000)) == "pipe2(0x10, O_CLOEXEC)"
 
 
 def test_named_values_come_from_the_c_headers():

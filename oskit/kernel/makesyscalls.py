@@ -93,6 +93,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "oflags": ("fcntl.h", r"O_[A-Z_]+", "flags"),        # access mode (low 2 bits) | flags
     "atflags": ("fcntl.h", r"AT_[A-Z_]+", "flags"),
     "atfd": ("fcntl.h", r"AT_FDCWD", "enum"),            # a descriptor, or AT_FDCWD
+    "pipeflags": ("fcntl.h", r"O_(?:NONBLOCK|CLOEXEC)", "flags"),
     "fcntlcmd": ("fcntl.h", r"F_[A-Z_]+", "enum"),
     "prot": ("sys/mman.h", r"PROT_[A-Z]+", "flags"),
     "mapflags": ("sys/mman.h", r"MAP_[A-Z_0-9]+", "flags"),
@@ -111,7 +112,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
 #: (call, argument) -> style
 ARG_STYLES: dict[tuple[str, str], str] = {
     ("open", "flags"): "oflags", ("openat", "flag"): "oflags", ("openat", "fd"): "atfd",
-    ("fstatat", "fd"): "atfd", ("fstatat", "flag"): "atflags", ("pipe2", "flags"): "oflags",
+    ("fstatat", "fd"): "atfd", ("fstatat", "flag"): "atflags", ("pipe2", "flags"): "pipeflags",
     ("fcntl", "cmd"): "fcntlcmd", ("ioctl", "com"): "ioctl", ("lseek", "whence"): "whence",
     ("access", "amode"): "amode",
     ("mmap", "prot"): "prot", ("mprotect", "prot"): "prot", ("mmap", "flags"): "mapflags",

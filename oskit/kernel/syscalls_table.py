@@ -125,6 +125,7 @@ FLAGS = {
         ('O_RESOLVE_BENEATH', 0x800000), ('O_DSYNC', 0x1000000), ('O_EMPTY_PATH', 0x2000000),),
     'atflags': (('AT_EACCESS', 0x100), ('AT_SYMLINK_NOFOLLOW', 0x200), ('AT_SYMLINK_FOLLOW', 0x400),
         ('AT_REMOVEDIR', 0x800),),
+    'pipeflags': (('O_NONBLOCK', 0x4), ('O_CLOEXEC', 0x100000),),
     'prot': (('PROT_NONE', 0x0), ('PROT_READ', 0x1), ('PROT_WRITE', 0x2), ('PROT_EXEC', 0x4),),
     'mapflags': (('MAP_SHARED', 0x1), ('MAP_PRIVATE', 0x2), ('MAP_FIXED', 0x10),
         ('MAP_STACK', 0x400), ('MAP_NOSYNC', 0x800), ('MAP_FILE', 0x0), ('MAP_ANON', 0x1000),
@@ -225,7 +226,7 @@ SYSCALLS = {
     477: SyscallInfo(477, 'mmap', 'AUE_MMAP', 'void *', (_a('addr', 'void *', False, 64), _a('len', 'size_t', False, 64), _a('prot', 'int', True, 32, 'prot'), _a('flags', 'int', True, 32, 'mapflags'), _a('fd', 'int', True, 32), _a('pos', 'off_t', True, 64),)),  # 477 = mmap
     478: SyscallInfo(478, 'lseek', 'AUE_LSEEK', 'off_t', (_a('fd', 'int', True, 32), _a('offset', 'off_t', True, 64), _a('whence', 'int', True, 32, 'whence'),)),  # 478 = lseek
     499: SyscallInfo(499, 'openat', 'AUE_OPENAT_RWTC', 'int', (_a('fd', 'int', True, 32, 'atfd'), _a('path', 'const char *', False, 64), _a('flag', 'int', True, 32, 'oflags'), _a('mode', 'mode_t', False, 16),)),  # 499 = openat
-    542: SyscallInfo(542, 'pipe2', 'AUE_PIPE', 'int', (_a('fildes', 'int *', False, 64), _a('flags', 'int', True, 32, 'oflags'),)),  # 542 = pipe2
+    542: SyscallInfo(542, 'pipe2', 'AUE_PIPE', 'int', (_a('fildes', 'int *', False, 64), _a('flags', 'int', True, 32, 'pipeflags'),)),  # 542 = pipe2
     551: SyscallInfo(551, 'fstat', 'AUE_FSTAT', 'int', (_a('fd', 'int', True, 32), _a('sb', 'struct stat *', False, 64),)),  # 551 = fstat
     552: SyscallInfo(552, 'fstatat', 'AUE_FSTATAT', 'int', (_a('fd', 'int', True, 32, 'atfd'), _a('path', 'const char *', False, 64), _a('buf', 'struct stat *', False, 64), _a('flag', 'int', True, 32, 'atflags'),)),  # 552 = fstatat
     554: SyscallInfo(554, 'getdirentries', 'AUE_GETDIRENTRIES', 'ssize_t', (_a('fd', 'int', True, 32), _a('buf', 'char *', False, 64), _a('count', 'size_t', False, 64), _a('basep', 'off_t *', False, 64),)),  # 554 = getdirentries
