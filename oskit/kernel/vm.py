@@ -780,8 +780,10 @@ class VMSpace:
 
     def _unmap_resident(self, start: int, end: int) -> int:
         """Invalidate the PTEs of [start, end) with one shootdown; returns how many there were."""
-        vas = [va for va in self.resident if start <= va < end] if len(self.resident) < (end - start) >> 12 \
-            else [va for va in range(start, end, PAGE_SIZE) if va in self.resident]
+        if len(self.resident) < (end - start) >> PAGE_SHIFT:
+            vas = [va for va in self.resident if start <= va < end]      # a big range: scan what is resident
+        else:
+            vas = [va for va in range(start, end, PAGE_SIZE) if va in self.resident]
         for va in vas:
             self._unmap_page(va)
         if vas:
