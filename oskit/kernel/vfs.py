@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .errno import Errno
+from .mac import mac_vnode_check_access
 from .syscall import SyscallError
 
 NAME_MAX = 255      # longest name in one directory entry
@@ -319,6 +320,7 @@ class VFS:
         needs at least one x bit. ``real`` checks the real ids (access(2))
         instead of the effective ones (open(2)). ``cred`` None is the kernel.
         """
+        mac_vnode_check_access(vp, cred, want)   # SECURITY (issue 7): MAC policies decide first (mac.py)
         if cred is None or want == 0:
             return
         uid = cred.uid if real else cred.euid

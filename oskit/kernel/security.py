@@ -1,0 +1,40 @@
+"""The kernel's security features, and where each one lives (the map of issue 7's part).
+
+    cred.py         credentials: ucred shared copy-on-write (crhold/crfree/crcopy), the
+                    setuid/seteuid/setgid/setegid/setgroups rules, set-id exec, P_SUGID
+    sys_cred.py     the credential system calls
+    vfs.py          DAC: mode bits, owner, group (FILES); it asks mac.py first
+    mac.py          mandatory access control: hooks, labels, the example policy "wwjail"
+    audit.py        the audit trail: a record per system call (subject, event, objects, result)
+    resource.py     limits (RLIMIT_*), the system-wide process cap, kernel-memory limits,
+                    CPU-time enforcement, usage accounting
+    sys_resource.py getrlimit / setrlimit
+
+``security_init(kernel)`` runs at boot, once the memory and the probes exist:
+it makes ``kernel.audit`` and ``kernel.mac`` and the bookkeeping the limits use.
+"""
+
+from __future__ import annotations
+
+
+def security_init(kernel) -> None:
+    """Boot step: the audit trail, the MAC framework (no policy on), kernel-memory accounting."""
+    from .audit import Audit
+    from .mac import Mac
+    from .resource import KMEM_PER_PROC
+    kernel.audit = Audit(kernel)
+    kernel.mac = Mac(kernel)
+    kernel.kmem_owner = {}                  # kmalloc address -> (process billed, bytes)
+    kernel.kmem_per_proc = KMEM_PER_PROC
+
+    def inherit(ev):
+        """fork: the child keeps its parent's audit user id and limits in force."""
+        parent, child = kernel.procs.get(ev.pid), kernel.procs.get(ev.child)
+        if parent is None or child is None:
+            return
+        child.auid = getattr(parent, "auid", parent.cred.uid if parent.cred else 0)
+        from .resource import apply_limits
+        if child.rlimits is not None:
+            apply_limits(child)
+
+    kernel.probes.subscribe("fork", inherit)
