@@ -22,6 +22,7 @@ Shared pieces:
     style.py        the look: one style sheet over JupyterLab's theme variables, HTML helpers
     fields.py       CSR fields in words (sstatus, scause, satp, stvec)
     peek.py         side-effect-free reads of guest memory and Sv39 walks
+    symbols.py      function names for user addresses, from the program's ELF symbol table
 
 Buttons that drive (TrapStepper's, Console's input) use only the public API: kernel.run(...),
 uart.feed(...). oskit never imports this package (tests/widgets/test_isolation.py checks it).

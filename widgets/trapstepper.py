@@ -35,7 +35,7 @@ from oskit.kernel.panic import KernelPanic
 from oskit.machine.decode import disassemble
 from oskit.machine.trap import pending_interrupt
 
-from widgets import fields, peek
+from widgets import fields, peek, symbols
 from widgets.base import View, kernel_of, redraw_all
 from widgets.style import badge, esc, header, hexw
 
@@ -335,6 +335,9 @@ class TrapStepper(View):
             step_text += ": " + (f"switched to {_thread_text(self.switched.new)}" if self.switched
                                  else "the same thread continues")
         mode = fields.priv_name(hart.priv)
+        where = self._user_symbols().name_at(hart.pc) if mode == "U" else None
+        if where:
+            step_text += f", in {where}"
         panic = self.kernel.panic_report
         if panic is not None:
             step_text = f"the kernel panicked: {panic.message}"
@@ -349,6 +352,13 @@ class TrapStepper(View):
         recent = self.happened[-8:]
         self.happenings.value = ('<div class="oskit-dim">what happened (newest last):</div><div class="oskit-mono">'
                                  + "".join(f"<div>{esc(t)}</div>" for t in recent) + "</div>") if recent else ""
+
+    def _user_symbols(self) -> symbols.Symbols:
+        """The function names of the program the hart runs now (empty for the idle thread)."""
+        for hs in getattr(self.kernel, "percpu", []):
+            if hs.hartid == self.hart.hartid:
+                return symbols.symbols_of(hs.curthread.proc)
+        return symbols.EMPTY
 
     def _current_thread(self) -> str:
         for hs in getattr(self.kernel, "percpu", []):
@@ -366,12 +376,14 @@ class TrapStepper(View):
                     f'({esc(self.labels.get(ra, ""))})</div></div>')
         before, after = WINDOW
         lines = []
+        user = int(self.hart.priv) == 0
+        functions = self._user_symbols().starts if user else {}
         for i in range(-before, after):
             addr = pc + 4 * i
             if addr < 0:
                 continue
             data = peek.read_va(self.machine, self.hart, addr, 4)
-            label = self.labels.get(addr, "")
+            label = functions.get(addr, "") if user else self.labels.get(addr, "")
             if label and label != "(step 6)":
                 lines.append(f'<div class="oskit-dim">{esc(label)}:</div>')
             if data is None:

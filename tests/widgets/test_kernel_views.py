@@ -113,6 +113,11 @@ def test_stepper_to_return_lands_in_user_mode_at_sepc(fork_elf):
     assert ts.position == "user" and int(hart.priv) == 0
     assert ts.last_xret.pc == hart.pc == ecall_pc + 4
     assert 'data-step="user"' in ts.diagram.value
+    # Back in the program: the status names the function (from the ELF's symbols), the listing its start.
+    name = k.trace.records[-1].name
+    found = re.search(r"in (\w+)\+0x[0-9a-f]+", visible_text(ts.status.value))
+    assert found and name in found.group(1)
+    assert f"{found.group(1)}:" in visible_text(ts.listing.value)
 
 
 def test_stepping_gives_the_same_run_as_running(fork_elf):
@@ -333,3 +338,15 @@ def test_stepper_after_a_kernel_panic_says_so(fork_elf):
     ts.buttons["step"].click()
     assert "the kernel has panicked: a panic for the test" in ts.happened
     assert "the kernel panicked: a panic for the test" in visible_text(ts.status.value)
+
+
+def test_symbols_name_user_addresses(fork_elf):
+    """The program's function symbols name addresses ("main+0x4"); a file that is not ELF has none."""
+    from widgets.symbols import EMPTY, parse_elf, symbols_of
+
+    k, p = kernel_with(fork_elf)
+    syms = symbols_of(p)
+    main = next(start for start, name in syms.starts.items() if name == "main")
+    assert syms.name_at(main) == "main" and syms.name_at(main + 4) == "main+0x4"
+    assert syms.name_at(0) is None
+    assert parse_elf(b"not an ELF file") is EMPTY
