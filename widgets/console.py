@@ -42,12 +42,12 @@ class Console(View):
     def __init__(self, source, after_input=None):
         self.machine = machine_of(source)
         if after_input is None and hasattr(source, "procs") and hasattr(source, "run"):
-            kernel = source
-            after_input = lambda: kernel.run(max_instructions=AFTER_INPUT_LIMIT)  # noqa: E731
+            after_input = self._kernel_runner(source)
         self.uart = self.machine.uart
         self.output = self.uart.output
         self.after_input = after_input
         self.inputs: list[tuple[int, str]] = []  # (output length when sent, text sent)
+        self.notice = ""  # shown under the screen (e.g. a kernel panic after input)
         self.head = w.HTML()
         self.screen = w.HTML()
         self.screen.add_class("oskit-console-screen")
@@ -60,6 +60,18 @@ class Console(View):
         super().__init__([self.head, self.screen, w.HBox([self.line, self.send_button])])
         self._chained = None
         self.refresh()
+
+    def _kernel_runner(self, kernel):
+        """What runs after a line of input on a kernel: kernel.run, with a panic shown, not raised."""
+        from oskit.kernel.panic import KernelPanic
+
+        def run():
+            try:
+                kernel.run(max_instructions=AFTER_INPUT_LIMIT)
+            except KernelPanic as exc:  # raised from a text box, it would reach nobody
+                self.notice = f"the kernel has panicked: {exc.report.message}"
+
+        return run
 
     # -- watching output ---------------------------------------------------------------------
 
@@ -124,4 +136,5 @@ class Console(View):
         shown = "".join(pieces)
         self.head.value = header("Console", f"UART 16550A, {len(data)} bytes written, "
                                             f"{self.uart.input_pending} waiting to be read")
-        self.screen.value = f'<pre class="oskit-term">{shown or "&nbsp;"}</pre>'
+        notice = f'<div class="oskit-err">{esc(self.notice)}</div>' if self.notice else ""
+        self.screen.value = f'<pre class="oskit-term">{shown or "&nbsp;"}</pre>{notice}'

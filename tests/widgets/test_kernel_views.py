@@ -163,6 +163,15 @@ def test_console_line_reaches_a_process_through_the_kernel(reader_elf):
     assert p.exit_status == 0
 
 
+def test_console_after_a_kernel_panic_says_so(reader_elf):
+    """A line typed after the kernel panicked shows the panic under the screen instead of raising."""
+    k, p = kernel_with(reader_elf, "/bin/reader")
+    con = Console(k).attach()
+    k.panic("a panic for the test")
+    con.line.value = "hello"
+    assert "the kernel has panicked: a panic for the test" in visible_text(con.screen.value)
+
+
 # -- TrapFrame -----------------------------------------------------------------------------------------
 
 
