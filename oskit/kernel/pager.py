@@ -96,7 +96,7 @@ class Pager:
             old = vs.pmap.update(va, clear_bits=PTE_A)
             if old & PTE_A:
                 hit = True
-                tlb_shootdown(self.kernel, va, vs.pmap.asid, vs.pmap)
+                tlb_shootdown(self.kernel, va, vs.pmap.asid, vs.pmap, why="reference")
         return hit
 
     def reclaim(self, want: int = HIGH_WATER) -> int:
@@ -125,7 +125,7 @@ class Pager:
         obj, pindex, pa = page.obj, page.pindex, page.pa
         for vs, va in list(page.pv):
             vs._unmap_page(va)                     # harvests D into page.dirty
-            tlb_shootdown(k, va, vs.pmap.asid, vs.pmap)
+            tlb_shootdown(k, va, vs.pmap.asid, vs.pmap, why="pageout")
         if isinstance(obj, VnodeObject):
             if page.dirty:
                 obj.writeback(pindex)

@@ -147,6 +147,7 @@ class VMStats:
         self.kernel = kernel
         for name in self.COUNTERS:
             setattr(self, name, 0)
+        self.shootdowns_by: dict[str, int] = {}    # why: munmap, mprotect, cow, fork, exit, pageout, ...
 
     @property
     def tlb_hits(self) -> int:
@@ -163,7 +164,7 @@ class VMStats:
     def as_dict(self) -> dict:
         d = {name: getattr(self, name) for name in self.COUNTERS}
         d.update(tlb_hits=self.tlb_hits, tlb_misses=self.tlb_misses, free_frames=self.free_frames,
-                 swapped=len(self.kernel.pager.swap.slots))
+                 swapped=len(self.kernel.pager.swap.slots), shootdowns_by=dict(self.shootdowns_by))
         return d
 
     def __repr__(self) -> str:
@@ -586,14 +587,14 @@ def harvest_dirty(kernel, page: Page) -> None:
         if old & PTE_D:
             page.dirty = True
             # Every hart must forget the entry: a cached D=1 would let later writes skip the PTE.
-            tlb_shootdown(kernel, va, vs.pmap.asid, vs.pmap)
+            tlb_shootdown(kernel, va, vs.pmap.asid, vs.pmap, why="writeback")
 
 
 def unmap_everywhere(kernel, page: Page) -> None:
     """Remove every PTE that maps ``page`` (the pager's and the collapse's pmap_remove_all)."""
     for vs, va in list(page.pv):
         vs._unmap_page(va)
-        tlb_shootdown(kernel, va, vs.pmap.asid, vs.pmap)
+        tlb_shootdown(kernel, va, vs.pmap.asid, vs.pmap, why="free")
 
 
 # -- map entries ------------------------------------------------------------------------------
@@ -787,7 +788,8 @@ class VMSpace:
         for va in vas:
             self._unmap_page(va)
         if vas:
-            tlb_shootdown(self.kernel, vas[0] if len(vas) == 1 else None, self.pmap.asid, self.pmap)
+            tlb_shootdown(self.kernel, vas[0] if len(vas) == 1 else None, self.pmap.asid, self.pmap,
+                          why="munmap")
         return len(vas)
 
     def protect(self, start: int, end: int, prot: int) -> None:
@@ -816,7 +818,7 @@ class VMSpace:
                     self.pmap.update(va, clear_bits=(PTE_R | PTE_W | PTE_X) & ~keep)
                 changed += 1
         if changed:
-            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap)
+            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="mprotect")
         self.simplify(start, end)
 
     def find_space(self, length: int, hint: int, floor: int) -> int | None:
@@ -843,7 +845,7 @@ class VMSpace:
                     if old & PTE_D:
                         page.dirty = True
             # A valid PTE changed (read-only -> writable copy): cached translations are stale.
-            tlb_shootdown(self.kernel, va, self.pmap.asid, self.pmap)
+            tlb_shootdown(self.kernel, va, self.pmap.asid, self.pmap, why="cow")
         self.resident[va] = pa
         if len(self.resident) > self.maxrss:
             self.maxrss = len(self.resident)
@@ -997,7 +999,7 @@ class VMSpace:
                             page.dirty = True
                 child._map_page(va, pa, ro, write=False)
         if protected:
-            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap)
+            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="fork")
 
     def destroy(self) -> None:
         """Free every page and page-table frame of this space."""
@@ -1006,7 +1008,7 @@ class VMSpace:
         for e in self.entries:
             e.object.release()
         self.entries.clear()
-        tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap)
+        tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="exit")
         self.pmap.destroy()
 
     def resident_pages(self) -> int:
@@ -1087,7 +1089,8 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
 CLINT_MSIP = 0x0200_0000          # msip[h] at CLINT_MSIP + 4*h
 
 
-def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = None) -> None:
+def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = None,
+                  why: str = "other") -> None:
     """Make every hart forget cached translations of (va, asid): the local hart now, others by IPI.
 
     The harts that may cache the mapping are those that ran this address
@@ -1104,6 +1107,7 @@ def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = 
     me = m.bus.current_hart or 0
     stats = kernel.vmstats
     stats.shootdowns += 1
+    stats.shootdowns_by[why] = stats.shootdowns_by.get(why, 0) + 1
     m.harts[me].mmu.flush(va, asid)
     if m.nharts == 1:
         return

@@ -139,6 +139,7 @@ def test_munmap_on_two_harts_shoots_down_the_other_harts_tlb():
     k.machine.bus.current_hart = 0
     vs.unmap(BASE, BASE + P)
     assert k.vmstats.ipis == ipis + 1 and k.tlb_mailbox[1] == [(BASE, vs.pmap.asid)]
+    assert k.vmstats.shootdowns_by["munmap"] == 1
     assert any(e.is_write and e.pa == 0x0200_0004 for e in mmio)   # msip[1]
     assert h1.csr.read("sip") & 2                                   # SSIP pending on hart 1
     k.run(max_instructions=20_000)
