@@ -4,6 +4,8 @@ The clock tests drive ``k.pager`` from Python on an address space built with
 k.new_vmspace(); the others run C programs with little RAM or several harts.
 """
 
+from pathlib import Path
+
 import pytest
 
 import oskit
@@ -12,6 +14,7 @@ from oskit.toolchain import build
 
 P = PAGE_SIZE
 BASE = 0x1000_0000
+VM_PROGRAMS = Path(__file__).resolve().parents[1] / "programs" / "vm"
 
 
 def pa_of(vs, va):
@@ -93,8 +96,11 @@ def test_nothing_evictable_kills_the_faulting_process_not_the_kernel():
 
 def test_pressure_program_counts_major_faults_and_keeps_every_page():
     """8 MiB written and read back in 4 MiB of RAM: every word intact, major faults counted per process."""
-    from test_vm_programs import run_program
-    out, p, k = run_program("pressure")
+    k = oskit.boot(programs=False, ram_mib=4)
+    k.install_program("/bin/pressure", build([VM_PROGRAMS / "pressure.c"], mode="user", name="pressure").read_bytes())
+    p = k.spawn("/bin/pressure")
+    assert k.run(until=p.exited, max_instructions=200_000_000).reason == "until"
+    out = p.stdout
     assert out == "wrote and read back 8 MiB twice: 0 bad words\n"
     assert p.rusage.majflt > 2048 and p.rusage.minflt >= 2048
     s = k.vmstats
@@ -107,8 +113,7 @@ def test_fault_probe_reports_kind_resolution_and_address():
     k = oskit.boot(programs=False)
     events = []
     k.probes.subscribe("fault", events.append)
-    from test_vm_programs import HERE
-    k.install_program("/bin/segv", build([HERE / "segv.c"], mode="user", name="segv").read_bytes())
+    k.install_program("/bin/segv", build([VM_PROGRAMS / "segv.c"], mode="user", name="segv").read_bytes())
     p = k.spawn("/bin/segv")
     k.run(until=p.exited, max_instructions=20_000_000)
     mine = [e for e in events if e.pid == p.pid]
