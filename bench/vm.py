@@ -11,7 +11,8 @@ Prints three tables:
 2. fork cost against the mapped size (1, 16, 256 MiB, every page touched
    first; plus 256 MiB mapped but never touched): host milliseconds spent in
    the fork system call (timed with the syscall_entry/syscall_return probes),
-   and the growth ratio against 1 MiB. Copy-on-write makes fork's cost follow
+   the parent's resident pages, and the growth ratio against 1 MiB.
+   Copy-on-write makes fork's cost follow
    the number of resident pages (their PTEs are write-protected and shared),
    not the bytes: no page is copied;
 3. eviction and return: a program writes and reads back 8 MiB in a 4 MiB
@@ -111,10 +112,12 @@ def bench_fork(sizes: list[tuple[int, bool]]) -> list[dict]:
         def ret(ev, started=started, spent=spent):
             if ev.record.name == "fork" and ev.record.pid in started:
                 spent.append(time.perf_counter() - started.pop(ev.record.pid))
+        resident: list[int] = []
         k.probes.subscribe("syscall_entry", entry)
         k.probes.subscribe("syscall_return", ret)
+        k.probes.subscribe("fork", lambda ev: resident.append(k.procs[ev.pid].vmspace.rss))
         _, _, p = run(k, "forker", mib, int(touch))
-        rows.append({"mib": mib, "touched": touch,
+        rows.append({"mib": mib, "touched": touch, "resident": max(resident),
                      "ms": 1000 * min(spent), "copies": k.vmstats.cow_copies})
     return rows
 
@@ -141,9 +144,11 @@ def main(argv: list[str]) -> int:
     rows = bench_fork(sizes)
     base = rows[0]["ms"]
     print("fork cost against mapped size (copy-on-write; host ms in the fork system call, best of 3)")
-    print(f"  {'mapped':>8} {'touched':>8} {'fork ms':>9} {'ratio vs 1 MiB':>15} {'bytes ratio':>12} {'COW copies':>11}")
+    print(f"  {'mapped':>8} {'touched':>8} {'resident':>9} {'fork ms':>9} {'us/page':>8} {'ratio vs 1 MiB':>15} "
+          f"{'bytes ratio':>12} {'COW copies':>11}")
     for r in rows:
-        print(f"  {r['mib']:>5} MiB {'yes' if r['touched'] else 'no':>8} {r['ms']:>9.2f} {r['ms'] / base:>15.1f} "
+        print(f"  {r['mib']:>5} MiB {'yes' if r['touched'] else 'no':>8} {r['resident']:>9} {r['ms']:>9.2f} "
+              f"{1000 * r['ms'] / r['resident']:>8.1f} {r['ms'] / base:>15.1f} "
               f"{r['mib'] / rows[0]['mib']:>12.0f} {r['copies']:>11}")
     print()
     e = bench_eviction(4 if quick else 8)
