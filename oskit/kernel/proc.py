@@ -188,6 +188,7 @@ class Proc:
         self.console_capture: bytearray | None = None   # console output of this process tree
         self.input_capture = None
         self.rlimits = None                     # [[soft, hard]] per RLIMIT_*; None: the defaults
+        self.itimer = None                      # (callout handle, interval ticks) of ITIMER_REAL
         self.brk_base = 0
         self.brk = 0
         self.flags: set[str] = set()            # e.g. {"traced", "exec"}

@@ -13,8 +13,9 @@ enters the kernel only through a trap, so scheduling happens in trap():
 - a thread that must wait (``raise Sleep(chan)`` in a system call) sleeps on a
   channel; ``wakeup(chan)`` makes every sleeper on it runnable again and
   kicks an idle hart with a software interrupt (SSIP) so it looks at once;
-- a sleep can carry a deadline (nanosleep): each hart's stimecmp is set to the
-  end of its slice or the earliest deadline, whichever comes first.
+- a sleep can carry a deadline (nanosleep), and a callout runs a function at a
+  given time (setitimer's SIGALRM): each hart's stimecmp is set to the end of
+  its slice or the earliest deadline, whichever comes first.
 
 ``switch_to(hs, td)`` is step 4 of a context switch: the new thread's satp
 (address space, with its ASID), sscratch (its trap frame), sstatus.SPP (user
@@ -60,6 +61,8 @@ class Scheduler:
         self.sleepers: dict = {}                  # chan -> [threads]
         self.harts: list[HartState] = []
         self.switches = 0
+        self.callouts: dict[int, tuple[int, object]] = {}   # id -> (deadline, fn): timers (setitimer)
+        self.next_callout = 1
 
     # -- run queue ----------------------------------------------------------------------
     def setrunnable(self, td) -> None:
@@ -131,11 +134,30 @@ class Scheduler:
         return False
 
     def next_deadline(self) -> int | None:
+        """The earliest mtime at which a sleep ends or a callout is due (None: nothing timed)."""
         ds = [td.wdeadline for q in self.sleepers.values() for td in q if td.wdeadline is not None]
+        ds += [d for d, _ in self.callouts.values()]
         return min(ds) if ds else None
 
+    # -- callouts: run a function at a given time (FreeBSD's callout(9)) ----------------------
+    def callout(self, deadline: int, fn) -> int:
+        """Call ``fn()`` from the timer interrupt once mtime reaches ``deadline``; returns a handle."""
+        handle = self.next_callout
+        self.next_callout += 1
+        self.callouts[handle] = (deadline, fn)
+        self.kick_idle()                 # an idle hart must re-arm its stimecmp for it
+        return handle
+
+    def callout_stop(self, handle: int | None) -> int | None:
+        """Cancel a callout; returns its deadline if it was still pending."""
+        entry = self.callouts.pop(handle, None) if handle is not None else None
+        return entry[0] if entry else None
+
     def expire(self, now: int) -> None:
-        """Wake the sleepers whose deadline has passed."""
+        """Run the callouts that are due and wake the sleepers whose deadline has passed."""
+        for handle, (deadline, fn) in sorted(self.callouts.items(), key=lambda kv: kv[1][0]):
+            if deadline <= now and self.callouts.pop(handle, None) is not None:
+                fn()
         for q in list(self.sleepers.values()):
             for td in list(q):
                 if td.wdeadline is not None and td.wdeadline <= now:
@@ -174,7 +196,7 @@ class Scheduler:
         td.hart = hart
         csr = hart.csr
         sstatus = csr.read("sstatus")
-        deadline = self.next_deadline() if self.sleepers else None
+        deadline = self.next_deadline() if self.sleepers or self.callouts else None
         if td is hs.idle:
             # The idle loop runs in S-mode with interrupts on; it needs only the kernel's page table.
             satp = self.kernel.kpmap.satp

@@ -83,6 +83,9 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
         return
     p.xstat = xstat
     p.exit_reason = reason
+    if p.itimer is not None:                        # a pending alarm dies with the process
+        kernel.sched.callout_stop(p.itimer[0])
+        p.itimer = None
     for t in p.threads:
         kernel.sched.remove(t)
         t.state = ThreadState.DEAD

@@ -8,6 +8,10 @@ nanosleep sleeps on its own channel with a deadline: each hart's stimecmp is
 programmed for the earliest deadline, its timer interrupt wakes the sleeper,
 and the call runs again and finds the time has come. A caught signal ends
 the sleep early: EINTR, with the time left written to ``rmtp``.
+
+setitimer(ITIMER_REAL) arms a callout (sched.py) that posts SIGALRM when the
+time comes, and re-arms itself with the interval; alarm(3) is built on it.
+Only ITIMER_REAL is implemented (ITIMER_VIRTUAL/PROF: EINVAL).
 """
 
 from __future__ import annotations
@@ -93,3 +97,79 @@ def sys_nanosleep(td, rqtp, rmtp):
                 pass
 
     raise Sleep(("nanosleep", td.proc.pid, td.tid), deadline=deadline, always_eintr=True, on_interrupt=left)
+
+
+# struct itimerval { struct timeval it_interval, it_value; }: four 64-bit words
+ITIMERVAL = struct.Struct("<qqqq")
+ITIMER_REAL = 0
+USEC = 1_000_000
+
+
+def _tv_ticks(kernel, sec: int, usec: int) -> int:
+    return ns_to_ticks(kernel, sec * NSEC + usec * 1000)
+
+
+def _ticks_tv(kernel, ticks: int) -> tuple[int, int]:
+    us = -(-ticks_to_ns(kernel, ticks) // 1000)
+    return us // USEC, us % USEC
+
+
+def _arm(kernel, p, value_ticks: int, interval_ticks: int) -> None:
+    """(Re)arm p's real-time timer: SIGALRM after value_ticks, then every interval_ticks."""
+    from .signal import SIGALRM
+
+    def fire():
+        p.itimer = None
+        if p.exited():
+            return
+        kernel.psignal(p, SIGALRM)
+        if interval_ticks:
+            _arm(kernel, p, interval_ticks, interval_ticks)
+
+    deadline = kernel.machine.clint.mtime + value_ticks
+    p.itimer = (kernel.sched.callout(deadline, fire), interval_ticks)
+
+
+def _current(kernel, p) -> tuple[int, int]:
+    """(ticks left, interval ticks) of p's real-time timer; (0, 0) when disarmed."""
+    it = getattr(p, "itimer", None)
+    if it is None:
+        return 0, 0
+    deadline = kernel.sched.callouts.get(it[0], (None,))[0]
+    if deadline is None:
+        return 0, 0
+    return max(1, deadline - kernel.machine.clint.mtime), it[1]
+
+
+@syscall
+def sys_getitimer(td, which, itv):
+    """The time left on the process's ITIMER_REAL timer and its interval."""
+    if which != ITIMER_REAL:
+        raise SyscallError(errno.EINVAL, f"getitimer: only ITIMER_REAL (0) is implemented, found {which}")
+    left, interval = _current(td.kernel, td.proc)
+    copyout(td, itv, ITIMERVAL.pack(*_ticks_tv(td.kernel, interval), *_ticks_tv(td.kernel, left)))
+    return 0
+
+
+@syscall
+def sys_setitimer(td, which, itv, oitv):
+    """Arm (or with a zero value, disarm) ITIMER_REAL: SIGALRM when it expires, then every interval."""
+    k = td.kernel
+    p = td.proc
+    if which != ITIMER_REAL:
+        raise SyscallError(errno.EINVAL, f"setitimer: only ITIMER_REAL (0) is implemented, found {which}")
+    isec, iusec, vsec, vusec = ITIMERVAL.unpack(copyin(td, itv, ITIMERVAL.size)) if itv else (0, 0, 0, 0)
+    for sec, usec in ((isec, iusec), (vsec, vusec)):
+        if sec < 0 or not 0 <= usec < USEC:
+            raise SyscallError(errno.EINVAL, f"setitimer: bad time {{{sec}, {usec}}}")
+    left, interval = _current(k, p)
+    if oitv:
+        copyout(td, oitv, ITIMERVAL.pack(*_ticks_tv(k, interval), *_ticks_tv(k, left)))
+    if itv:
+        it = getattr(p, "itimer", None)
+        if it is not None:
+            k.sched.callout_stop(it[0])
+            p.itimer = None
+        if vsec or vusec:
+            _arm(k, p, _tv_ticks(k, vsec, vusec), _tv_ticks(k, isec, iusec))
+    return 0

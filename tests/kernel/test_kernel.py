@@ -411,3 +411,57 @@ def test_console_reads_lines_and_ctrl_d_is_end_of_file():
     p = k.spawn("/bin/lines", stdin="ab\ncdef\nxy\x04\x04last\n")
     k.run(until=p.exited)
     assert p.stdout == "got 3\ngot 5\ngot 2\nend 0\nafter EOF: 5\n"
+
+
+ALARMED = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+static volatile int rang;
+static void ring(int s) { (void)s; rang++; }
+int main(int argc, char **argv) {
+    if (argc > 1) { struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = ring; sigaction(SIGALRM, &sa, 0); }
+    char c;
+    errno = 0;
+    int n = read(0, &c, 1);                       /* no input ever comes */
+    printf("read %d, EINTR %d, rang %d\n", n, errno == EINTR, rang);
+    return 0;
+}
+"""
+
+
+def arm_itimer(k, p, value_us: int, interval_us: int = 0):
+    """Call setitimer(ITIMER_REAL) for a sleeping process, its arguments placed on its own stack."""
+    import struct
+    from oskit.kernel.sys_time import sys_setitimer
+    from oskit.kernel.uio import copyout
+    from oskit.kernel.vm import PAGE_SIZE, USRSTACK
+    td = p.main_thread
+    addr = USRSTACK - 8 * PAGE_SIZE
+    copyout(td, addr, struct.pack("<qqqq", 0, interval_us, 0, value_us))
+    assert sys_setitimer(td, 0, addr, 0) == 0
+
+
+def test_setitimer_default_action_kills_with_sigalrm():
+    """ITIMER_REAL posts SIGALRM when it expires: uncaught, it ends a process asleep in read()."""
+    k = make(ALARMED, "alarmed")
+    p = k.spawn("/bin/alarmed")
+    assert k.run().reason == "idle"
+    start = k.machine.clint.mtime
+    arm_itimer(k, p, 50_000)                       # 50 ms
+    k.run(until=p.exited)
+    assert p.signaled == 14                        # SIGALRM
+    assert k.machine.clint.mtime - start >= 50_000 * k.timebase_hz // 1_000_000
+
+
+def test_setitimer_caught_alarm_interrupts_a_read():
+    """A caught SIGALRM ends the blocked read() with EINTR after the handler ran."""
+    k = make(ALARMED, "alarmed")
+    p = k.spawn("/bin/alarmed", ["alarmed", "catch"])
+    assert k.run().reason == "idle"
+    arm_itimer(k, p, 10_000)
+    k.run(until=p.exited)
+    assert p.stdout == "read -1, EINTR 1, rang 1\n"
+    assert k.sched.callouts == {}
