@@ -5,6 +5,8 @@ and RAM, the physical-memory allocator, and records of wakeups and signals.
 """
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from oskit.kernel.errno import Errno
 from oskit.kernel.file import O_NONBLOCK, FileTable
@@ -222,3 +224,39 @@ def test_pipe_numbers_repeat_per_boot():
     another_boot = make_pipe(k)[0].pipe.ino
     assert one_boot == another_boot
     assert make_pipe(k)[0].pipe.ino == another_boot + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("rw"), st.integers(0, 3 * PIPE_SIZE)), max_size=40))
+def test_pipe_is_a_fifo_queue(ops):
+    """Against a plain Python queue: any mix of reads and writes gives back exactly the bytes
+    written, in order; a read sleeps only when empty, a write only when it cannot go on."""
+    kernel = PipeKernel()
+    r, w = make_pipe(kernel)
+    sent = bytearray()                   # everything the writer finished writing
+    got = bytearray()
+    writer = Td("writer")
+    counter = 0
+    for op, n in ops:
+        if op == "w":
+            counter += 1
+            data = bytes((counter + i) % 251 for i in range(n))
+            writer.scratch = {}
+            while True:                  # the syscall path: re-run after each Sleep, the reader drains
+                try:
+                    assert w.write(writer, data) == n
+                    break
+                except Sleep:
+                    assert r.pipe.count == PIPE_SIZE or (n <= PIPE_BUF and PIPE_SIZE - r.pipe.count < n)
+                    got += r.read(Td(), PIPE_SIZE)
+            sent += data
+        else:
+            if r.pipe.count == 0:
+                with pytest.raises(Sleep):
+                    r.read(Td(), n or 1)
+            else:
+                got += r.read(Td(), n)
+        assert r.pipe.count <= PIPE_SIZE
+    while r.pipe.count:
+        got += r.read(Td(), PIPE_SIZE)
+    assert bytes(got) == bytes(sent)
