@@ -198,3 +198,20 @@ def test_assert_stays_on_unless_asked(cache):
                    "int main(void) { return 0; }\n"}
     assert "ndebug_off" in symbols(build(src))
     assert "ndebug_on" in symbols(build(src, cflags=["-DNDEBUG"]))
+
+
+def test_floating_point_c_links_and_computes_in_software(cache):
+    """C code using double links (soft-float from the compiler's runtime) and computes what the host computes."""
+    from oskit.machine import Machine
+
+    source = (
+        '#include "bare.h"\n'
+        "volatile double a = 7.5, b = 2.0;\n"
+        "int main(void) { double r = a * b + a / b; long scaled = (long)(r * 1000);\n"
+        '  printf("%ld\\n", scaled); return scaled == 18750; }\n'
+    )
+    m = Machine(ram_mib=8)
+    m.load_elf(build({"fp.c": source}))
+    result = m.run(max_instructions=1_000_000)
+    assert m.uart.output.text == f"{int((7.5 * 2.0 + 7.5 / 2.0) * 1000)}\n"
+    assert (result.reason, result.exit_code) == ("exit", 1)

@@ -45,7 +45,11 @@ TARGET_FLAGS = (
     "-target", "riscv64-freestanding-none",
     "-mcpu=generic_rv64+m+a",
     "-mcmodel=medany",
-    "-nostdlib", "-ffreestanding", "-static", "-fno-pic",
+    # No C library (ours comes from bare/ or userland/; a freestanding target
+    # has no start files to leave out), but the compiler's runtime stays:
+    # without it, C using double or float does not link (soft-float routines
+    # such as __muldf3 live there).
+    "-nodefaultlibs", "-ffreestanding", "-static", "-fno-pic",
 )
 # zig cc defines NDEBUG at -O2; C programmers expect assert() to work unless they ask
 # otherwise, so undefine it (a user's cflags=["-DNDEBUG"] comes later and wins).
@@ -151,11 +155,22 @@ def _hash_files(h, files: Iterable[Path]) -> None:
 
 # --------------------------------------------------------------- compiler ---
 
+def zig_cache_dir() -> Path:
+    """zig's own object cache: $OSKIT_ZIG_CACHE, or ~/.cache/oskit-zig.
+
+    Kept apart from cache_dir() on purpose: zig builds the compiler's runtime
+    (compiler_rt) into it once, which takes several seconds, and a fresh
+    OSKIT_CACHE (a test's, a notebook's) should not pay that again. zig's
+    cache is content-addressed, so sharing it is safe.
+    """
+    env = os.environ.get("OSKIT_ZIG_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "oskit-zig"
+
+
 def _zig_env() -> dict[str, str]:
     env = dict(os.environ)
-    # Keep zig's own object cache beside ours, not in the user's home.
-    env.setdefault("ZIG_GLOBAL_CACHE_DIR", str(cache_dir() / "zig"))
-    env.setdefault("ZIG_LOCAL_CACHE_DIR", str(cache_dir() / "zig"))
+    env.setdefault("ZIG_GLOBAL_CACHE_DIR", str(zig_cache_dir()))
+    env.setdefault("ZIG_LOCAL_CACHE_DIR", str(zig_cache_dir()))
     return env
 
 
