@@ -58,7 +58,8 @@ WINDOW = (5, 7)  # instructions shown before and from pc
 
 
 class _Ended(NamedTuple):
-    """What a drive returns when the kernel could not run at all (it had panicked before)."""
+    """A run result the stepper makes itself: a step that only took an interrupt, or a kernel that
+    could not run (it had panicked)."""
 
     reason: str
     instructions: int
@@ -87,8 +88,7 @@ class TrapStepper(View):
         self.idle_pc = k.idle_pc
         self.trap_fn = k.trap_addr
         self.sret_pc = self._find_sret()
-        self.labels = {self.uservec: "uservec", self.userret: "userret", self.idle_pc: "idle",
-                       self.sret_pc: "(step 6)"}
+        self.labels = {self.uservec: "uservec", self.userret: "userret", self.idle_pc: "idle"}
         # What the handlers record (cheap: a few assignments per event).
         self.last_trap = None  # the machine's TrapEvent of the last trap on this hart
         self.last_xret = None
@@ -384,7 +384,7 @@ class TrapStepper(View):
                 continue
             data = peek.read_va(self.machine, self.hart, addr, 4)
             label = functions.get(addr, "") if user else self.labels.get(addr, "")
-            if label and label != "(step 6)":
+            if label:
                 lines.append(f'<div class="oskit-dim">{esc(label)}:</div>')
             if data is None:
                 text, word = "(not mapped)", ""
