@@ -46,6 +46,15 @@ PAGE_TABLES_IN_RAM_ONLY = True
 (or where nothing answers) is an access fault of the access being translated
 (the spec's PMA check: device regions do not support page-table walks)."""
 
+LEGACY_SMODE_EXEC_USER = False
+"""NOT RISC-V CONFORMING when True. The privileged spec says S-mode never
+executes a U page (whatever SUM says). Older hardware of other architectures
+had no such rule (x86 before SMEP, Arm before PXN), so a NULL function pointer
+in a kernel ran whatever a process had mapped at address 0. The security
+chapter turns this on per hart (``hart.mmu.legacy_smode_exec_user = True``,
+or the kernel weakness "smep_off") to show that attack; the default is the
+spec's rule."""
+
 TLB_CAPACITY = 256
 """The TLB holds at most this many translations (one per page of any size:
 4 KiB, 2 MiB or 1 GiB), dropping the oldest first. It caches successful

@@ -74,15 +74,17 @@ class TLBEntry(NamedTuple):
         return (self.ppn << PAGE_SHIFT) | offset
 
 
-def allowed(pte: int, access: str, priv: int, sum_: bool, mxr: bool) -> bool:
+def allowed(pte: int, access: str, priv: int, sum_: bool, mxr: bool, legacy_smode_exec_user: bool = False) -> bool:
     """May mode `priv` perform `access` ("r", "w" or "x") through leaf `pte`? (spec 4.3.1, 4.3.2 step 5)
 
     - U-mode may touch only U pages.
     - S-mode never executes a U page; it loads and stores them only with SUM.
+      (legacy_smode_exec_user, NOT RISC-V: S-mode may execute U pages, as on
+      older hardware without SMEP/PXN; see choices.LEGACY_SMODE_EXEC_USER.)
     - A load needs R, or X when MXR is set; a store needs W; a fetch needs X.
     """
     if pte & PTE_U:
-        if priv == Priv.S and (access == "x" or not sum_):
+        if priv == Priv.S and (access == "x" and not legacy_smode_exec_user or access != "x" and not sum_):
             return False
     elif priv == Priv.U:
         return False
@@ -110,6 +112,8 @@ class MMU:
         self.hits = 0
         self.misses = 0
         self.flushes = 0
+        # NOT RISC-V conforming when True: S-mode may execute U pages (the SMEP chapter's old hardware).
+        self.legacy_smode_exec_user = choices.LEGACY_SMODE_EXEC_USER
 
     def entries(self) -> list[TLBEntry]:
         """The TLB's entries, oldest first (for views)."""
@@ -129,7 +133,7 @@ class MMU:
             base = vpn >> (VPN_BITS * level)
             entry = tlb.get((base, level, asid)) or tlb.get((base, level, GLOBAL))
             if entry is not None:
-                if allowed(entry.pte, access, priv, sum_, mxr) and (access != "w" or entry.pte & PTE_D):
+                if allowed(entry.pte, access, priv, sum_, mxr, self.legacy_smode_exec_user) and (access != "w" or entry.pte & PTE_D):
                     self.hits += 1
                     return entry.pa(va)
                 del tlb[(base, level, entry.asid)]  # walk again: the PTE may have changed since
@@ -190,7 +194,7 @@ class MMU:
                 raise page_fault(va)
             a = ((pte >> 10) & PPN_MASK) << PAGE_SHIFT
         # (5) the leaf must allow this access in this mode (U, SUM, MXR, R/W/X).
-        if not allowed(pte, access, priv, sum_, mxr):
+        if not allowed(pte, access, priv, sum_, mxr, self.legacy_smode_exec_user):
             raise page_fault(va)
         # (6) a superpage's low PPN fields must be zero, else it is misaligned: page fault.
         ppn = (pte >> 10) & PPN_MASK

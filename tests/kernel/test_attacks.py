@@ -1,0 +1,112 @@
+"""The weaknesses of issue 7: each exploit works with its flag on and fails cleanly with it off.
+
+For every weakness: the exploit in oskit/userland/exploits/ succeeds with the
+flag on; with it off it fails with the right errno, signal or kernel report;
+either way the kernel survives and another process still runs afterwards.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import oskit
+from oskit.kernel import labdev, weaknesses
+from oskit.kernel.structs import UCRED
+from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_X, allowed
+from oskit.machine.trap import Priv
+
+EXPLOITS = Path(weaknesses.__file__).resolve().parent.parent / "userland" / "exploits"
+
+
+def boot(*flags):
+    """A kernel without /bin's programs, with these weaknesses on."""
+    k = oskit.boot(programs=False)
+    w = weaknesses.of(k)
+    for f in flags:
+        w.enable(f)
+    return k
+
+
+def assert_survives(k):
+    """The kernel did not panic, and a new process still runs to its end."""
+    assert k.panic_report is None
+    p = weaknesses.run_exploit(k, "padding_leak", ["store", "still alive"], uid=1003)
+    assert p.exit_status == 0
+
+
+def test_every_weakness_is_listed_with_one_line_and_off_by_default():
+    """The listing names every flag once, one line each, and a fresh kernel has none on."""
+    k = boot()
+    text = str(k.weaknesses)
+    assert len(text.splitlines()) == len(weaknesses.WEAKNESSES)
+    assert all(f"[ ] {name}" in text for name in weaknesses.WEAKNESSES)
+    assert list(k.weaknesses) == [] and not weaknesses.active(k, "smap_off")
+    k.weaknesses.enable("smap_off")
+    assert "[x] smap_off" in str(k.weaknesses) and "smap_off" in k.weaknesses
+
+
+def test_an_unknown_weakness_is_refused_by_name():
+    """Enabling a name that is not a weakness says which names exist."""
+    k = boot()
+    with pytest.raises(ValueError, match="unknown weakness 'smap': expected one of .*smap_off"):
+        k.weaknesses.enable("smap")
+
+
+def test_lab_header_matches_the_driver():
+    """lab.h's request numbers and ucred offsets are the kernel's own."""
+    text = (EXPLOITS / "lab.h").read_text()
+    assert labdev.LABIOC_KADDR == 0x40000000 | 16 << 16 | ord("L") << 8 | 3
+    assert labdev.LABIOC_INFO == 0x40000000 | 32 << 16 | ord("L") << 8 | 4
+    for field in ("cr_uid", "cr_ruid", "cr_svuid"):
+        m = re.search(rf"#define UCRED_{field.upper()}\s+(\d+)", text)
+        assert int(m.group(1)) == UCRED.offset(field)
+
+
+def test_smap_off_lets_a_stray_user_pointer_work():
+    """With SUM kept set, the driver's direct dereference of a user pointer reads the user's value."""
+    k = boot("smap_off")
+    p = weaknesses.run_exploit(k, "smap_peek")
+    assert "the kernel read 0x1234567 through my pointer" in p.stdout and p.exit_status == 0
+    assert k.oopses == []
+    assert_survives(k)
+
+
+def test_without_smap_off_the_stray_dereference_is_an_oops_that_kills_the_process():
+    """With SUM clear, the load faults in S-mode: the kernel reports the bug and kills the process (SIGKILL)."""
+    k = boot()
+    p = weaknesses.run_exploit(k, "smap_peek")
+    assert p.exit_status == -9 and "the kernel read" not in p.stdout
+    (oops,) = k.oopses
+    assert oops.cause == "load page fault" and oops.where.startswith("lab_peek")
+    assert oops.pid == p.pid and str(oops) in k.log
+    assert_survives(k)
+
+
+def test_padding_leak_hands_out_another_process_secret():
+    """The reply struct built in the driver's buffer carries another process's message in its padding."""
+    k = boot("padding_leak")
+    secret = "the password is swordfish"
+    weaknesses.run_exploit(k, "padding_leak", ["store", secret], uid=1002)
+    p = weaknesses.run_exploit(k, "padding_leak", uid=1001)
+    assert p.exit_status == 0
+    assert f'as text: "{secret[1:8]}{secret[18:24]}"' in p.stdout
+    assert_survives(k)
+
+
+def test_zeroing_the_struct_first_leaks_nothing():
+    """Without the weakness every padding byte reads as zero."""
+    k = boot()
+    weaknesses.run_exploit(k, "padding_leak", ["store", "the password is swordfish"], uid=1002)
+    p = weaknesses.run_exploit(k, "padding_leak", uid=1001)
+    assert p.exit_status == 1 and "padding: 00 00 00 00 00 00 00 00 00 00 00 00 00\n" in p.stdout
+    assert_survives(k)
+
+
+def test_mmu_permission_rule_for_supervisor_fetches_from_user_pages():
+    """S-mode never executes a U page, except with the machine's non-conforming legacy switch."""
+    pte = PTE_V | PTE_R | PTE_X | PTE_U
+    assert not allowed(pte, "x", Priv.S, True, False)
+    assert allowed(pte, "x", Priv.S, False, False, legacy_smode_exec_user=True)
+    assert not allowed(pte, "r", Priv.S, False, False, legacy_smode_exec_user=True)   # SUM still rules data
+    assert allowed(pte, "x", Priv.U, False, False)
