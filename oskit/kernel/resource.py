@@ -187,6 +187,10 @@ def kmem_charge(p, nbytes: int, what: str = "") -> None:
         return
     held = getattr(p, "kmem", 0)
     cap = getattr(p.kernel, "kmem_per_proc", KMEM_PER_PROC)
+    from . import weaknesses
+    if weaknesses.active(p.kernel, "unbounded_allocation"):     # issue 7: no limit, on purpose
+        p.kmem = held + nbytes
+        return
     if held + nbytes > cap:
         p.limit_hits = getattr(p, "limit_hits", 0) + 1
         raise SyscallError(errno.ENOMEM, f"{what or 'kmalloc'}: pid {p.pid} holds {held} bytes of kernel "
