@@ -1076,6 +1076,9 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
         from .signal import SIGKILL
         kernel.exit1(td, SIGKILL, reason=reason)
         return True
+    kib = vs.maxrss * (PAGE_SIZE // 1024)
+    if kib > getattr(p.rusage, "maxrss", 0):
+        p.rusage.maxrss = kib                  # ru_maxrss: the resident set's peak, in KiB
     major = how in ("file", "swap")
     if major:
         p.rusage.majflt += 1

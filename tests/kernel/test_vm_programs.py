@@ -148,3 +148,9 @@ def test_dev_zero_maps_as_anonymous_memory():
     p = k.spawn("/bin/z")
     k.run(until=p.exited, max_instructions=20_000_000)
     assert p.stdout == "zeros: 0 0\nafter the child wrote: shared 7, private 0\nconsole: refused\n"
+
+
+def test_rusage_maxrss_is_the_resident_peak_in_kib():
+    """ru_maxrss (kept by vm_fault) is the peak resident set in KiB: at least the 64 pages minflt touched."""
+    out, p, k = run_program("minflt")
+    assert p.rusage.maxrss >= 64 * 4
