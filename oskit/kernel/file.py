@@ -241,12 +241,27 @@ def open_vnode(vnode: Vnode, flags: int, path: str = "") -> File:
 
 
 class FileTable:
-    """One process's descriptors: fd -> File, plus the close-on-exec flag."""
+    """One process's descriptors: fd -> File, plus the close-on-exec flag.
+
+    ``limit`` is RLIMIT_NOFILE's soft limit: new descriptors are always below
+    it. Lowering it (``set_limit``) leaves descriptors already open above it
+    usable, as FreeBSD does, so the table (``slots``) may be longer than it.
+    """
 
     def __init__(self, limit: int = NOFILE):
         self.limit = limit
         self.slots: list[File | None] = [None] * limit
         self.cloexec: list[bool] = [False] * limit
+
+    def set_limit(self, nofile: int) -> None:
+        """A new RLIMIT_NOFILE soft limit (setrlimit): where new descriptors must stay below."""
+        if nofile < 0:
+            raise ValueError(f"FileTable.set_limit: expected a limit >= 0, found {nofile}")
+        if nofile > len(self.slots):
+            grow = nofile - len(self.slots)
+            self.slots.extend([None] * grow)
+            self.cloexec.extend([False] * grow)
+        self.limit = nofile
 
     def __repr__(self) -> str:
         return f"<FileTable {dict(self.items())}>"
@@ -272,7 +287,7 @@ class FileTable:
 
     def get(self, fd: int) -> File:
         """The File behind fd; EBADF if fd is not an open descriptor."""
-        if not 0 <= fd < self.limit or self.slots[fd] is None:
+        if not 0 <= fd < len(self.slots) or self.slots[fd] is None:
             raise SyscallError(Errno.EBADF)
         return self.slots[fd]
 
@@ -319,8 +334,9 @@ class FileTable:
         return new
 
     def fork(self) -> "FileTable":
-        """The child's table: the same Files at the same descriptors."""
-        child = FileTable(self.limit)
+        """The child's table: the same Files at the same descriptors, the same limit."""
+        child = FileTable(len(self.slots))
+        child.limit = self.limit
         for fd, file in self.items():
             child._install(fd, file, self.cloexec[fd])
         return child

@@ -224,3 +224,21 @@ def test_seek_past_off_max(vfs):
     f.seek(1 << 62, SEEK_SET)
     assert errno_of(f.seek, 1 << 62, SEEK_CUR) == Errno.EOVERFLOW
     assert f.offset == 1 << 62
+
+
+def test_set_limit_like_rlimit_nofile():
+    """Lowering the limit stops new descriptors at it but keeps open ones above it; raising grows the table."""
+    fdt = FileTable(limit=8)
+    f = Probe()
+    for _ in range(6):
+        fdt.alloc(f)
+    fdt.set_limit(4)
+    assert errno_of(fdt.alloc, f) == Errno.EMFILE
+    assert fdt.get(5) is f                           # still open, still usable
+    assert errno_of(fdt.dup2, 0, 4) == Errno.EBADF   # but nothing new at or above the limit
+    fdt.close(3)
+    assert fdt.alloc(f) == 3
+    child = fdt.fork()
+    assert child.limit == 4 and child.get(5) is f
+    fdt.set_limit(100)
+    assert fdt.alloc(f, lowest=90) == 90
