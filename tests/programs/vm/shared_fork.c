@@ -1,4 +1,5 @@
 /* MAP_SHARED writes are seen across fork; MAP_PRIVATE (and ordinary memory) is copy-on-write. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,5 +44,15 @@ int main(void)
 	heap[1] = 'y';
 	printf("second child ok: %s, parent heap[0]=%c heap[1]=%c\n",
 	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no", heap[0], heap[1]);
+	/* the kernel writes into copy-on-write memory too (copyout): read() in a child copies first */
+	pid = fork();
+	if (pid == 0) {
+		int z = open("/dev/zero", O_RDONLY);
+		ssize_t n = read(z, heap + 8192, 4096);
+		_exit(n == 4096 && heap[8192] == 0 && heap[12287] == 0 ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	printf("child's read() into copy-on-write memory: %s; parent still has %c%c\n",
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "zeros" : "wrong", heap[8192], heap[12287]);
 	return 0;
 }
