@@ -17,6 +17,7 @@ it changes anything, and runs again from the top when woken.
 
 from __future__ import annotations
 
+from . import weaknesses
 from .errno import Errno
 from .file import (FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY,
                    O_EXCL, O_NONBLOCK, O_TRUNC, STATUS_FLAGS, VnodeFile, open_vnode)
@@ -71,7 +72,10 @@ def sys_read(td, fd, buf, nbyte):
     offset = file.offset
     data = file.read(td, min(nbyte, MAXIO))       # may Sleep: nothing changed yet
     try:
-        copyout(td, buf, data)
+        if weaknesses.active(td.proc.kernel, "unchecked_user_pointer"):   # issue 7: the bug, on purpose
+            weaknesses.unchecked_copyout(td, buf, data)
+        else:
+            copyout(td, buf, data)
     except SyscallError:
         file.offset = offset                       # a bad buffer does not move the offset
         raise
