@@ -51,6 +51,11 @@ def crfree(kernel, addr: int) -> None:
     """Drop one reference to the credential at physical ``addr``; free it when none is left."""
     if not addr:
         return
+    if addr not in kernel.pmem.heap_used:
+        # Only a corrupted reference count gets here (an attack wrote over cr_ref): freeing twice
+        # would take the kernel down, so the credential is left alone and the fact logged.
+        kernel.log.append(f"crfree: credential at {addr:#x} was already freed (cr_ref corrupted?)")
+        return
     from .proc import Ucred
     view = Ucred(kernel, addr).view
     refs = view.cr_ref

@@ -21,6 +21,11 @@ bomb stops (FreeBSD's kern.maxproc, its last few slots kept for root):
     KMEM_PER_PROC  bytes of kernel heap a process may hold (pipe buffers, ...): kmem_charge()
                    fails with ENOMEM past it, so no system call allocates without bound
 
+RLIMIT_CPU counts seconds of the machine's clock: ``kernel.cpu_second`` ticks
+(its timebase, 10 MHz: 100 million instructions). That is a long wait in a
+notebook, so a chapter may shorten the second (``k.cpu_second = 100_000``: a
+"second" of one million instructions); nothing else changes.
+
 Accounting (``p.rusage``, read by getrusage and by the widgets): user time is
 the emulated time between returning to user mode and the next trap (trap.py);
 memory is the resident set (vm.py keeps maxrss); kernel heap bytes held are
@@ -76,6 +81,15 @@ def limit(p, which: int) -> int:
     return rlimits(p)[which][0]
 
 
+def set_limit(p, which: int, soft: int, hard: int | None = None) -> None:
+    """Set a limit of ``p`` from outside, as a shell's ``ulimit`` does before exec (no checks).
+
+    For notebooks and tests: ``resource.set_limit(p, RLIMIT_NPROC, 8)`` before ``k.run``.
+    """
+    rlimits(p)[which] = [soft, soft if hard is None else hard]
+    apply_limits(p)
+
+
 # -- setrlimit's rules ------------------------------------------------------------------------
 def setrlimit(td, which: int, soft: int, hard: int) -> None:
     """FreeBSD's kern_proc_setrlimit: negative means infinity; raising the hard limit (or a soft
@@ -106,16 +120,7 @@ def apply_limits(p) -> None:
     lim = rlimits(p)
     fdt = p.fdtable
     if fdt is not None:
-        # The table grows to the new soft limit; lowering it keeps open descriptors above it
-        # usable (as FreeBSD does) but no new one is handed out there.
-        want = lim[RLIMIT_NOFILE][0]
-        if want > len(fdt.slots):
-            extra = want - len(fdt.slots)
-            fdt.slots.extend([None] * extra)
-            fdt.cloexec.extend([False] * extra)
-        highest = max((fd for fd, _ in fdt.items()), default=-1)
-        fdt.limit = max(min(want, len(fdt.slots)), 0) if highest < want else highest + 1
-        fdt.nofile = want
+        fdt.set_limit(min(lim[RLIMIT_NOFILE][0], NOFILE_MAX))   # new descriptors stay below it (file.py)
     vs = p.vmspace
     if vs is not None:
         vs.as_limit = lim[RLIMIT_AS][0]
@@ -166,7 +171,7 @@ def cpu_check(kernel, td) -> None:
         return
     soft, hard = lim[RLIMIT_CPU]
     used = cpu_ticks(p)
-    hz = kernel.timebase_hz
+    hz = getattr(kernel, "cpu_second", None) or kernel.timebase_hz
     from . import signal
     if hard < RLIM_INFINITY and used >= hard * hz:
         if p.xstat is None and "cpu-killed" not in p.flags:
@@ -218,16 +223,24 @@ def kmalloc_charged(td, size: int, what: str = "") -> int:
     except OutOfMemory:
         kmem_release(p, size)
         raise SyscallError(errno.ENOMEM, f"{what or 'kmalloc'}: the kernel heap is full") from None
-    kernel.kmem_owner[addr] = (p, size)
+    _owners(kernel)[addr] = (p, size)
     return addr
 
 
 def kfree_charged(kernel, addr: int) -> None:
     """Free memory from kmalloc_charged and credit its owner."""
-    owner = kernel.kmem_owner.pop(addr, None)
+    owner = _owners(kernel).pop(addr, None)
     if owner is not None:
         kmem_release(*owner)
     kernel.pmem.kfree(addr)
+
+
+def _owners(kernel) -> dict:
+    """kmalloc address -> (process billed, bytes): made by security_init, or here on first use."""
+    owners = getattr(kernel, "kmem_owner", None)
+    if owners is None:
+        owners = kernel.kmem_owner = {}
+    return owners
 
 
 def usage(p) -> dict:

@@ -11,10 +11,18 @@
     sys_resource.py getrlimit / setrlimit
 
 ``security_init(kernel)`` runs at boot, once the memory and the probes exist:
-it makes ``kernel.audit`` and ``kernel.mac`` and the bookkeeping the limits use.
+it makes ``kernel.audit`` and ``kernel.mac`` and the bookkeeping the limits use,
+and gives set-user-id programs in /bin their modes (INSTALL_MODES).
 """
 
 from __future__ import annotations
+
+#: How programs in /bin are installed when they are not plain 0755 root:root files:
+#: path -> (mode, uid, gid). The set-user-id bit (04000) is what makes a program run
+#: with its owner's authority.
+INSTALL_MODES = {
+    "/bin/suidwho": (0o4755, 0, 0),
+}
 
 
 def security_init(kernel) -> None:
@@ -26,6 +34,7 @@ def security_init(kernel) -> None:
     kernel.mac = Mac(kernel)
     kernel.kmem_owner = {}                  # kmalloc address -> (process billed, bytes)
     kernel.kmem_per_proc = KMEM_PER_PROC
+    kernel.cpu_second = kernel.timebase_hz  # what RLIMIT_CPU calls a second (resource.py)
 
     def inherit(ev):
         """fork: the child keeps its parent's audit user id and limits in force."""
@@ -38,3 +47,15 @@ def security_init(kernel) -> None:
             apply_limits(child)
 
     kernel.probes.subscribe("fork", inherit)
+    install_modes(kernel)
+
+
+def install_modes(kernel) -> None:
+    """Give the installed programs listed in INSTALL_MODES their mode and owner."""
+    from .syscall import SyscallError
+    for path, (mode, uid, gid) in INSTALL_MODES.items():
+        try:
+            vp = kernel.vfs.lookup(path)
+        except SyscallError:
+            continue                        # not built (programs=False) or not installed
+        vp.mode, vp.uid, vp.gid = mode, uid, gid
