@@ -144,7 +144,7 @@ class PageTable(View):
         self._open_all = len(self.leaves()) <= OPEN_UP_TO
         body = self._table(self.root, 2, 0, lit)
         more = f'<div class="oskit-dim">{self._hidden} more entries not drawn</div>' if self._hidden else ""
-        self.tree.value = f'<div class="oskit-mono">{body}</div>{more}'
+        self.tree.value = f'<div class="oskit-mono oskit-pre">{body}</div>{more}'
 
     def _walk_text(self) -> str:
         ev = self.last_walk

@@ -7,9 +7,15 @@ JupyterLab (a static HTML export of a notebook with saved widget state):
     --jp-ui-font-color1     text                 --jp-layout-color1    background
     --jp-ui-font-color2     secondary text       --jp-layout-color2    table headers, panels
     --jp-brand-color1       the current thing    --jp-border-color2    grid lines
-    --jp-warn-color0/3      changed since the last step (text / background)
+                            (a tint of it behind the theme's text)
+    --jp-warn-color1        changed since the last step (a tint of it behind the theme's text)
     --jp-error-color1       faults, errors       --jp-success-color1   success, "user" mode
     --jp-code-font-family   registers, addresses, disassembly
+
+Highlights are tints (``color-mix`` of a theme colour with transparency)
+behind the theme's own text colour, so text keeps its contrast in both
+themes; a solid light background would put white text on pale blue in the
+dark theme.
 
 Every class is prefixed ``oskit-`` so the sheet never touches the rest of
 the page. The sheet travels inside the views' HTML (a ``<style>`` element in
@@ -44,9 +50,10 @@ CSS = """
   text-align: left; padding: 1px 6px; font-weight: 600; }
 .oskit-table td { padding: 1px 6px; border-top: 1px solid var(--jp-border-color2, #ddd);
   vertical-align: top; white-space: pre; }
-.oskit-dim { color: var(--jp-ui-font-color3, #999); }
-.oskit-chg { background: var(--jp-warn-color3, #ffe9b3); color: var(--jp-warn-color0, #7a4a00); }
-.oskit-cur { background: var(--jp-brand-color3, #cfe3fa); color: var(--jp-ui-font-color0, #000);
+.oskit-dim { color: var(--jp-ui-font-color2, #666); }
+.oskit-pre div, .oskit-pre summary { white-space: pre; }
+.oskit-chg { background: color-mix(in srgb, var(--jp-warn-color1, #f57c00) 30%, transparent); }
+.oskit-cur { background: color-mix(in srgb, var(--jp-brand-color1, #1976d2) 28%, transparent);
   font-weight: 600; }
 .oskit-err { color: var(--jp-error-color1, #c62828); }
 .oskit-ok { color: var(--jp-success-color1, #2e7d32); }
@@ -67,7 +74,7 @@ CSS = """
 .oskit-svg text { fill: var(--jp-ui-font-color1, #222); font-family: var(--jp-ui-font-family, sans-serif);
   font-size: 12px; }
 .oskit-svg .oskit-box { fill: var(--jp-layout-color2, #eee); stroke: var(--jp-border-color1, #999); }
-.oskit-svg .oskit-box.oskit-lit { fill: var(--jp-brand-color3, #cfe3fa);
+.oskit-svg .oskit-box.oskit-lit { fill: color-mix(in srgb, var(--jp-brand-color1, #1976d2) 35%, transparent);
   stroke: var(--jp-brand-color1, #1976d2); stroke-width: 2.5; }
 .oskit-svg .oskit-arrow { stroke: var(--jp-ui-font-color2, #666); fill: none; stroke-width: 1.5; }
 .oskit-svg .oskit-arrow.oskit-lit { stroke: var(--jp-brand-color1, #1976d2); stroke-width: 3; }

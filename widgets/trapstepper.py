@@ -370,7 +370,7 @@ class TrapStepper(View):
         pc = self.hart.pc
         if pc == self.trap_fn:
             ra = self.hart.x[1]
-            return (f'<div class="oskit-mono"><div class="oskit-cur">▶ {hexw(pc)}  host function trap(): '
+            return (f'<div class="oskit-mono oskit-pre"><div class="oskit-cur">▶ {hexw(pc)}  host function trap(): '
                     f'the next step runs Python (oskit/kernel/trap.py)</div>'
                     f'<div class="oskit-dim">  then returns to ra = {hexw(ra)} '
                     f'({esc(self.labels.get(ra, ""))})</div></div>')
@@ -397,7 +397,7 @@ class TrapStepper(View):
             if text.startswith(("jalr", "jr")) and self.uservec < addr < self.userret:
                 note = '  <span class="oskit-dim">← calls trap() (Python)</span>'
             lines.append(f"<div{cls}>{mark} {hexw(addr)}  {word:8}  {esc(text)}{note}</div>")
-        return f'<div class="oskit-mono">{"".join(lines)}</div>'
+        return f'<div class="oskit-mono oskit-pre">{"".join(lines)}</div>'
 
 
 def _thread_text(td) -> str:

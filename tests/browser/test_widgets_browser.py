@@ -15,6 +15,44 @@ TOUR = "notebooks/widgets-tour.ipynb"
 VIEWS = ("console", "plots", "processtree", "syscalltrace", "trapstepper", "registers", "trapframe",
          "pagetable", "tlbview", "memorymap")
 STEPPER_PC = ".oskit-trapstepper .oskit-pc"
+# Text the reader must be able to read: titles, the current line, the current-step badge, the
+# registers a step changed, table cells, secondary text.
+READ = (".oskit-trapstepper .oskit-title", ".oskit-trapstepper div.oskit-cur",
+        ".oskit-trapstepper .oskit-badge.oskit-cur", ".oskit-registers .oskit-chg", ".oskit-syscalls td",
+        ".oskit-view .oskit-dim")
+
+# WCAG contrast ratio of an element's text against what is behind it (translucent tints and
+# translucent text colours blended over the first opaque background up the tree).
+_JS_CONTRAST = """(sel) => {
+  const el = document.querySelector(sel);
+  if (!el) return null;
+  const parse = (c) => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    const k = c.startsWith('color(') ? 255 : 1;
+    return [m[0] * k, m[1] * k, m[2] * k, m.length > 3 ? m[3] : 1];
+  };
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0) layers.push(c);
+    if (c[3] >= 1) break;
+  }
+  let bg = [255, 255, 255];
+  for (const c of layers.reverse()) bg = bg.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+  const t = parse(getComputedStyle(el).color);
+  const fg = bg.map((v, i) => t[i] * t[3] + v * (1 - t[3]));
+  const lum = (c) => {
+    const l = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+  };
+  const a = lum(fg), b = lum(bg);
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def contrasts(lab) -> dict[str, float]:
+    """The text contrast of each READ selector as the page shows it now."""
+    return {sel: lab.page.evaluate(_JS_CONTRAST, sel) for sel in READ}
 
 
 def shown_pc(text: str) -> int:
@@ -25,7 +63,7 @@ def shown_pc(text: str) -> int:
 
 
 def test_tour_draws_every_view_and_the_stepper_drives_the_machine(lab):
-    """Run All draws each view; "step" executes one instruction (pc + 4); "run" runs echo to its end."""
+    """Run All draws each view; "step" moves pc by 4; "run" runs echo to its end; text reads in both themes."""
     lab.open_notebook(TOUR)
     lab.run_all()
     assert lab.errors() == [], f"{TOUR} shows errors after Run All"
@@ -41,6 +79,8 @@ def test_tour_draws_every_view_and_the_stepper_drives_the_machine(lab):
     after = lab.wait_for_text_change(STEPPER_PC, before)
     assert shown_pc(after) == shown_pc(before) + 4
     lab.screenshot("widgets-tour-stepped")
+    light = contrasts(lab)
+    assert all(c is not None and c >= 4.5 for c in light.values()), f"light theme contrast: {light}"
     # "run" runs the kernel slice by slice on the notebook's event loop (so "pause" could be
     # clicked between slices); here it ends by itself: echo prints, exits, and the hart idles.
     lab.click(".oskit-trapstepper .oskit-run")
@@ -51,3 +91,12 @@ def test_tour_draws_every_view_and_the_stepper_drives_the_machine(lab):
     lab._wait(lambda: "step me" in lab.text(".oskit-console-screen"), "echo's output never showed",
               details=lambda: lab.text(".oskit-console-screen"))
     assert lab.page.locator(".oskit-trapstepper .oskit-run").is_enabled()
+    # The same views in JupyterLab's dark theme: the colours follow the theme, text stays readable.
+    lab.page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
+    lab.page.locator(".lm-Menu-itemLabel", has_text="Theme").first.hover()
+    lab.page.locator(".lm-Menu-itemLabel", has_text="JupyterLab Dark").first.click()
+    lab._wait(lambda: lab.page.evaluate("document.body.dataset.jpThemeLight") == "false",
+              "JupyterLab did not switch to the dark theme")
+    dark = contrasts(lab)
+    assert all(c is not None and c >= 4.5 for c in dark.values()), f"dark theme contrast: {dark}"
+    lab.screenshot("widgets-tour-dark")

@@ -31,8 +31,8 @@ def test_every_view_is_in_the_saved_state():
 
 def test_saved_stepper_shows_where_the_run_left_it():
     """The saved stepper shows the hart in the trampoline at step 2, after echo's first system call."""
-    status = [t for t in saved_html() if t.startswith("pc 0xffff_ffc0_0000_0014")]
-    assert status and "step 2" in status[0] and "scause 0x8 (ecall from U-mode)" in status[0]
+    assert any(t.startswith("pc 0xffff_ffc0_0000_0014") and "step 2" in t
+               and "scause 0x8 (ecall from U-mode)" in t for t in saved_html())
 
 
 def test_saved_plots_are_an_image():
