@@ -144,12 +144,20 @@ def _loop(k, p, limit: int | None) -> int:
 
 
 def _feed(k, fd: int, block: bool) -> None:
-    """Type what the host's stdin has into the UART (blocking for it if asked); hang up at EOF."""
+    """Type what the host's stdin has into the UART (blocking for it if asked).
+
+    An empty read from a terminal is one ^D typed by the user: it goes to the
+    console as ^D (end of file for the one read() waiting, as on a real tty), and
+    the session goes on. An empty read from a pipe or a file is the real end:
+    the console hangs up.
+    """
     ready, _, _ = select.select([fd], [], [], None if block else 0)
     if not ready:
         return
     data = os.read(fd, 4096)
     if data:
         k.machine.uart.feed(data)
+    elif os.isatty(fd):
+        k.machine.uart.feed(b"\x04")
     else:
         k.console.hangup()
