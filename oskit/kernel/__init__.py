@@ -13,7 +13,7 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     signal.py       actions, masks, delivery; sigaction, sigprocmask, kill, ...
     exec.py         execve and the ELF loader
     sys_proc.py     fork, exit, wait4, ids and credentials, break, getrusage
-    sys_time.py     clock_gettime, gettimeofday, nanosleep
+    sys_time.py     clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
     vm.py           Sv39 page tables, address-space maps, backing objects, page faults, COW, shootdowns
     pmem.py         page frames and kmalloc, in guest RAM
     pager.py        the clock pager and swap, when frames run low
@@ -24,7 +24,11 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     trace.py        system-call records, probes
     panic.py        what a bug in the kernel leaves behind
     errno.py        FreeBSD's errno values
-    vfs.py file.py pipe.py devfs.py sys_file.py   files (see their docstrings)
+    vfs.py          the in-memory file tree: vnodes, path lookup, DAC checks, struct stat
+    file.py         open files (offset, flags, shared by dup/fork) and per-process descriptor tables
+    pipe.py         pipes: a ring buffer in guest RAM, blocking reads and writes, EPIPE/SIGPIPE
+    devfs.py        /dev/console, /dev/null, /dev/zero
+    sys_file.py     read write open close dup dup2 pipe2 lseek fstat stat mkdir unlink chdir ... handlers
     cli.py          `python -m oskit run` and `sh`
     magic.py        the %%c notebook magic
     init.c          process 1
