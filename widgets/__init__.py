@@ -18,7 +18,7 @@ The map (one module per view; every view takes the object it shows):
 Shared pieces:
 
     base.py         View: lazy subscriptions (on display), redraws throttled to ~10/s, flush after
-                    each cell; machine_of() / kernel_of()
+                    each cell; redraw_all(machine) after a button drives; machine_of() / kernel_of()
     style.py        the look: one style sheet over JupyterLab's theme variables, HTML helpers
     fields.py       CSR fields in words (sstatus, scause, satp, stvec)
     peek.py         side-effect-free reads of guest memory and Sv39 walks
