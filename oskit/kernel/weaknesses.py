@@ -24,7 +24,7 @@ Kernel code tests a flag with one line at the exact place the bug lives,
     padding_leak            labdev.LabDevice.ioctl LABIOC_INFO  the reply struct is zeroed first
     unbounded_allocation    resource.kmem_charge                kernel heap per process is limited
     confused_deputy         /bin/billing (which build ships)    the deputy checks with the caller's uid
-    covert_channel          sched (time slices)                 (none complete: see the flag's text)
+    covert_channel          Weaknesses._apply (scounteren)      user mode may read time, not cycle/instret
 
 ``smep_off`` is a switch of the *machine*, not the kernel: it makes the MMU
 behave like older hardware without SMEP/PXN, which RISC-V never was (the
@@ -40,6 +40,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SSTATUS_SUM = 1 << 18          # sstatus bit 18: S-mode may load/store U pages
+SCOUNTEREN_CY, SCOUNTEREN_TM, SCOUNTEREN_IR = 1 << 0, 1 << 1, 1 << 2   # U-mode may read cycle, time, instret
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,16 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "the deputy opens the caller's file with its own (root) authority, so a caller can make it "
         "overwrite a file the caller may not write",
         "the deputy first asks access(path, W_OK), which answers for the real uid (the caller): EACCES",
-        "deputy_attack.c", kind="userland"),
+        "billing.c (the deputy; the attack is `billing /var/billing` as any user)", kind="userland"),
     Weakness(
-        "covert_channel", "two processes that share nothing signal bits through CPU contention",
-        "sched (the shared CPU and the user-readable clock)",
-        "a sender spins or sleeps in each time window; a receiver reads rdtime and sees how much CPU "
-        "it got: the scheduler's fairness is the channel",
-        "no switch closes it completely; with the flag off the kernel gives user code a coarse clock "
-        "(rdtime traps and is emulated to 1 ms), which starves the receiver of resolution",
+        "covert_channel", "user code reads the cycle counter: CPU contention becomes a covert channel",
+        "Weaknesses._apply (scounteren)",
+        "user mode may read cycle and instret (scounteren.CY/IR): a receiver that spins reading the cycle "
+        "counter sees every jump another process causes, so a sender that spins (1) or sleeps (0) in "
+        "each time window signals bits to it without sharing anything (measure: covert_channel())",
+        "user mode reads only the time CSR: the receiver's rdcycle is an illegal instruction (SIGILL). "
+        "That closes this receiver, not the channel: a program that counts its own loop iterations "
+        "against rdtime still hears the sender, more slowly. CPU contention cannot be switched off",
         "covert_send.c / covert_recv.c"),
 ]}
 
@@ -147,6 +150,7 @@ class Weaknesses:
         self.enabled: set[str] = set()
         from . import labdev
         labdev.attach(kernel)           # /dev/lab: the driver the chapters attack
+        self._apply("covert_channel", False)    # user mode reads the time, not the cycle counter
         for name in names:
             self.enable(name)
 
@@ -186,6 +190,13 @@ class Weaknesses:
                 hart.mmu.flush()                       # no translation made under the old rule survives
         elif name == "no_zero_on_reuse":
             k.pmem.zero_frames = not on
+        elif name == "covert_channel":
+            # scounteren: which counters U-mode may read. The time CSR stays (libc's clock_gettime
+            # needs it); cycle and instret count every process's work on this hart, so only the
+            # weakened kernel shows them (Linux 6.6 hid them from RISC-V user space for this reason).
+            for hart in k.machine.harts:
+                hart.csr.write("scounteren", SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR if on
+                               else SCOUNTEREN_TM)
         elif name == "confused_deputy":
             from . import labdev
             labdev.install_deputy(k, careful=not on)
@@ -283,3 +294,56 @@ def run_exploit(kernel, name: str, args=(), *, uid: int = 1001, gid: int = 1001,
     if r.reason != "until":
         raise RuntimeError(f"exploit {name}: the run ended ({r.reason}: {r.detail}) before it exited")
     return p
+
+
+# -- measuring the covert channel -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CovertResult:
+    """One run of the covert channel: what was sent, what was heard, and how well."""
+
+    sent: str
+    received: str
+    stolen: tuple            # per window: cycles the receiver lost to other processes
+    window_ticks: int
+    bit_rate: float          # bits per second of emulated time
+    error_rate: float        # fraction of bits received wrong
+
+    def __str__(self) -> str:
+        return (f"sent     {self.sent}\nreceived {self.received}\n"
+                f"{self.bit_rate:.0f} bit/s, {self.error_rate:.1%} errors (window {self.window_ticks} ticks)")
+
+
+def covert_channel(kernel, bits: str, window_ticks: int = 20_000) -> CovertResult:
+    """Send ``bits`` from covert_send to covert_recv (two processes, two users) and measure the channel.
+
+    Needs the weakness covert_channel (the receiver reads the cycle counter);
+    raises RuntimeError naming the receiver's fate otherwise. A window of
+    ``window_ticks`` ticks (10 MHz) carries one bit; a window is a 1 when the
+    receiver lost more than a quarter of it to other processes.
+    """
+    from oskit.toolchain import build
+    if not bits or set(bits) - {"0", "1"}:
+        raise ValueError(f"covert_channel: bits must be a non-empty string of 0 and 1, found {bits!r}")
+    for name in ("covert_send", "covert_recv"):
+        try:
+            kernel.vfs.lookup(f"/bin/{name}")
+        except Exception:
+            kernel.install_program(f"/bin/{name}", build([exploit_source(name)], mode="user", name=name).read_bytes())
+    start = kernel.machine.clint.mtime + 2 * window_ticks       # time for both to start
+    recv = kernel.spawn("/bin/covert_recv", ["covert_recv", str(start), str(window_ticks), str(len(bits))],
+                        uid=1002, gid=1002, cwd="/tmp")
+    send = kernel.spawn("/bin/covert_send", ["covert_send", str(start), str(window_ticks), bits],
+                        uid=1001, gid=1001, cwd="/tmp")
+    r = kernel.run(until=lambda: recv.exited() and send.exited(),
+                   max_instructions=40 * window_ticks * (len(bits) + 4))
+    if r.reason != "until" or recv.exit_status != 0:
+        raise RuntimeError(f"covert_channel: the receiver did not finish (run: {r.reason}; "
+                           f"receiver exit status {recv.exit_status}: {getattr(recv, 'exit_reason', '')})")
+    stolen = tuple(int(line.split()[1]) for line in recv.stdout.splitlines())
+    per_window = window_ticks * 10                # instructions a hart runs in one window
+    received = "".join("1" if s > per_window // 4 else "0" for s in stolen)
+    errors = sum(a != b for a, b in zip(bits, received))
+    hz = kernel.timebase_hz
+    return CovertResult(bits, received, stolen, window_ticks, bit_rate=hz / window_ticks,
+                        error_rate=errors / len(bits))

@@ -110,3 +110,65 @@ def test_mmu_permission_rule_for_supervisor_fetches_from_user_pages():
     assert allowed(pte, "x", Priv.S, False, False, legacy_smode_exec_user=True)
     assert not allowed(pte, "r", Priv.S, False, False, legacy_smode_exec_user=True)   # SUM still rules data
     assert allowed(pte, "x", Priv.U, False, False)
+
+
+def test_null_method_call_without_page_zero_is_an_oops():
+    """The NULL call faults in S-mode (page 0 may not be mapped): an oops, the process is killed, the kernel goes on."""
+    k = boot()
+    p = weaknesses.run_exploit(k, "null_call")
+    assert "mmap at 0: Invalid argument" in p.stdout and p.exit_status == -9
+    (oops,) = k.oopses
+    assert oops.cause == "instruction page fault" and oops.sepc == 0 and "NULL" in oops.where
+    assert_survives(k)
+
+
+def billing_kernel(*flags):
+    """A kernel with /var/billing (root's, 0644) holding one record."""
+    k = boot(*flags)
+    k.vfs.mkdir_p("/var", 0o755)
+    k.vfs.install_file("/var/billing", b"uid 7: 3 jobs\n", 0o644)
+    return k
+
+
+def run_billing(k, target):
+    p = k.spawn("/bin/billing", ["billing", target], uid=1001, gid=1001, cwd="/tmp")
+    assert k.run(until=p.exited, max_instructions=10_000_000).reason == "until"
+    return p
+
+
+def test_confused_deputy_overwrites_the_billing_file_for_its_caller():
+    """The naive set-user-id deputy truncates /var/billing when its caller names it as the output file."""
+    k = billing_kernel("confused_deputy")
+    p = run_billing(k, "/var/billing")
+    assert p.exit_status == 0 and "wrote /var/billing" in p.stdout
+    assert k.vfs.read_file("/var/billing") == b"job output\nuid 1001: 1 job\n"      # uid 7's record is gone
+    assert_survives(k)
+
+
+def test_careful_deputy_checks_with_the_callers_authority():
+    """The careful deputy asks access() for the real uid: EACCES, and the billing file keeps its records."""
+    k = billing_kernel()
+    p = run_billing(k, "/var/billing")
+    assert p.exit_status == 1 and "billing: /var/billing: Permission denied" in p.stdout
+    assert k.vfs.read_file("/var/billing") == b"uid 7: 3 jobs\n"
+    k.vfs.install_file("/tmp/out", b"", 0o644, uid=1001, gid=1001)
+    p = run_billing(k, "/tmp/out")                                  # its honest use still works
+    assert p.exit_status == 0 and k.vfs.read_file("/tmp/out") == b"job output\n"
+    assert k.vfs.read_file("/var/billing") == b"uid 7: 3 jobs\nuid 1001: 1 job\n"
+
+
+def test_covert_channel_carries_bits_through_cpu_contention():
+    """With the cycle counter readable, a sender and receiver that share nothing agree on every bit."""
+    k = boot("covert_channel")
+    r = weaknesses.covert_channel(k, "10110010")
+    assert r.received == "10110010" and r.error_rate == 0.0
+    assert r.bit_rate == k.timebase_hz / 20_000
+    assert_survives(k)
+
+
+def test_without_the_cycle_counter_the_receiver_dies_of_sigill():
+    """The default kernel hides cycle/instret from user mode: the receiver's rdcycle is SIGILL."""
+    k = boot()
+    with pytest.raises(RuntimeError, match="receiver exit status -4"):
+        weaknesses.covert_channel(k, "10")
+    assert_survives(k)
