@@ -465,3 +465,39 @@ def test_setitimer_caught_alarm_interrupts_a_read():
     k.run(until=p.exited)
     assert p.stdout == "read -1, EINTR 1, rang 1\n"
     assert k.sched.callouts == {}
+
+
+def test_setitimer_interval_rings_again_until_exit():
+    """An interval timer posts SIGALRM again and again; exit cancels it; getitimer reports what is left."""
+    src = r"""
+    #include <signal.h>
+    #include <stdio.h>
+    #include <string.h>
+    #include <unistd.h>
+    static volatile int rang;
+    static void ring(int s) { (void)s; rang++; }
+    int main(void) {
+        struct sigaction sa; memset(&sa, 0, sizeof sa); sa.sa_handler = ring; sigaction(SIGALRM, &sa, 0);
+        sigset_t none; sigemptyset(&none);
+        char c; read(0, &c, 1);                  /* the test arms the timer while we sleep here */
+        while (rang < 3) sigsuspend(&none);
+        printf("rang %d\n", rang);
+        return 0;
+    }
+    """
+    import struct
+    from oskit.kernel.sys_time import sys_getitimer
+    from oskit.kernel.uio import copyin
+    from oskit.kernel.vm import PAGE_SIZE, USRSTACK
+    k = make(src, "interval")
+    p = k.spawn("/bin/interval")
+    assert k.run().reason == "idle"
+    arm_itimer(k, p, 5_000, 5_000)
+    addr = USRSTACK - 9 * PAGE_SIZE
+    assert sys_getitimer(p.main_thread, 0, addr) == 0
+    isec, iusec, vsec, vusec = struct.unpack("<qqqq", copyin(p.main_thread, addr, 32))
+    assert (isec, iusec, vsec) == (0, 5000, 0) and 0 < vusec <= 5000
+    k.machine.uart.feed("\n")
+    k.run(until=p.exited)
+    assert p.stdout == "rang 3\n"
+    assert k.sched.callouts == {} and p.itimer is None
