@@ -148,11 +148,18 @@ class Weaknesses:
     def __init__(self, kernel, names=()):
         self.kernel = kernel
         self.enabled: set[str] = set()
-        from . import labdev
-        labdev.attach(kernel)           # /dev/lab: the driver the chapters attack
         self._apply("covert_channel", False)    # user mode reads the time, not the cycle counter
         for name in names:
             self.enable(name)
+
+    def install(self) -> None:
+        """Put the lab in place: /dev/lab (its driver) and /bin/billing (the deputy).
+
+        enable() and run_exploit() do it; nothing is allocated before, so a kernel
+        that never uses a weakness has the same memory layout as one without them.
+        """
+        from . import labdev
+        labdev.attach(self.kernel)
 
     @staticmethod
     def check(name: str) -> Weakness:
@@ -166,6 +173,7 @@ class Weaknesses:
     def enable(self, name: str) -> None:
         """Switch weakness ``name`` on (the bug is there from now on)."""
         self.check(name)
+        self.install()
         self.enabled.add(name)
         self._apply(name, True)
 
@@ -284,6 +292,7 @@ def run_exploit(kernel, name: str, args=(), *, uid: int = 1001, gid: int = 1001,
     The caller reads ``p.stdout`` and ``p.exit_status`` (-9: killed by the kernel after an oops).
     """
     from oskit.toolchain import build
+    of(kernel).install()
     bin_path = f"/bin/{name}"
     try:
         kernel.vfs.lookup(bin_path)
@@ -330,6 +339,7 @@ def covert_channel(kernel, bits: str, window_ticks: int = 20_000) -> CovertResul
             kernel.vfs.lookup(f"/bin/{name}")
         except Exception:
             kernel.install_program(f"/bin/{name}", build([exploit_source(name)], mode="user", name=name).read_bytes())
+    of(kernel).install()
     start = kernel.machine.clint.mtime + 2 * window_ticks       # time for both to start
     recv = kernel.spawn("/bin/covert_recv", ["covert_recv", str(start), str(window_ticks), str(len(bits))],
                         uid=1002, gid=1002, cwd="/tmp")

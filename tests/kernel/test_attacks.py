@@ -63,6 +63,24 @@ def test_lab_header_matches_the_driver():
         assert int(m.group(1)) == UCRED.offset(field)
 
 
+def test_unchecked_user_pointer_lets_read_zero_the_credential():
+    """read() from /dev/zero into the leaked ucred address makes the process root."""
+    k = boot("unchecked_user_pointer")
+    p = weaknesses.run_exploit(k, "ucred_zero")
+    assert "read: 12 bytes\nafter: uid 0 euid 0\n" in p.stdout and p.exit_status == 0
+    assert_survives(k)
+
+
+def test_copyout_refuses_a_kernel_address_with_efault():
+    """With the check, read() into a kernel address fails with EFAULT and the credential is unchanged."""
+    k = boot()
+    p = weaknesses.run_exploit(k, "ucred_zero")
+    assert "read: Bad address\nafter: uid 1001 euid 1001\n" in p.stdout and p.exit_status == 1
+    (rec,) = [r for r in k.trace.syscalls(pid=p.pid) if r.name == "read"]
+    assert rec.errno == 14                                       # EFAULT
+    assert_survives(k)
+
+
 def test_smap_off_lets_a_stray_user_pointer_work():
     """With SUM kept set, the driver's direct dereference of a user pointer reads the user's value."""
     k = boot("smap_off")
@@ -125,6 +143,7 @@ def test_null_method_call_without_page_zero_is_an_oops():
 def billing_kernel(*flags):
     """A kernel with /var/billing (root's, 0644) holding one record."""
     k = boot(*flags)
+    k.weaknesses.install()
     k.vfs.mkdir_p("/var", 0o755)
     k.vfs.install_file("/var/billing", b"uid 7: 3 jobs\n", 0o644)
     return k
