@@ -95,6 +95,7 @@ class TrapStepper(View):
         self.switched = None  # the kernel's "switch" probe during the last trap(), if any
         self.happened: list[str] = []  # the latest happenings, newest last
         self.running = False
+        self.slice = SLICE  # instructions per slice of "run"
         self._stop_on: str | None = None  # "trap" or "xret" while a button runs to one
 
         self.head = w.HTML()
@@ -249,7 +250,7 @@ class TrapStepper(View):
         return self._drive(RUN_LIMIT, "xret")
 
     def run(self) -> None:
-        """Run in slices of SLICE instructions until paused, or until nothing is left to run.
+        """Run in slices of ``self.slice`` instructions until paused, or until nothing is left to run.
 
         In a notebook the slices are scheduled on the kernel's event loop, so a
         click on "pause" is handled between two slices; headless, it runs the
@@ -265,10 +266,11 @@ class TrapStepper(View):
         if loop is None:
             done = 0
             while self.running and done < RUN_LIMIT:
-                r = self._drive(SLICE)
+                r = self._drive(self.slice)
                 done += r.instructions
                 if r.reason != "limit":
                     break
+            self._note(f"run ended: {r.reason} {r.detail}".rstrip())
             self.pause()
         else:
             loop.call_soon(self._slice, loop)
@@ -277,7 +279,7 @@ class TrapStepper(View):
         if not self.running:
             return
         try:
-            r = self._drive(SLICE)
+            r = self._drive(self.slice)
         except Exception as exc:
             # Nobody would see an exception raised from an event-loop callback: say it here.
             self._note(f"run stopped by an error: {type(exc).__name__}: {exc}")
