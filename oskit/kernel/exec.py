@@ -171,17 +171,8 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     if p.fdtable is not None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
-    # set-user-ID / set-group-ID executables
-    if vp.mode & (S_ISUID | S_ISGID):
-        if vp.mode & S_ISUID:
-            p.cred.set_ids(euid=vp.uid, svuid=vp.uid)
-        if vp.mode & S_ISGID:
-            p.cred.set_ids(egid=vp.gid, svgid=vp.gid)
-        p.flags.add("sugid")
-    else:
-        p.cred.set_ids(svuid=p.cred.euid, svgid=p.cred.egid)
-        if p.cred.euid == p.cred.uid and p.cred.egid == p.cred.gid:
-            p.flags.discard("sugid")         # a plain image with matching ids is trusted again
+    from .cred import exec_setid
+    exec_setid(td, vp)                   # SECURITY (issue 7): set-id bits, MAC label
     p.sync_pstruct()
     from .machdep import exec_setregs
     exec_setregs(td, entry, sp)

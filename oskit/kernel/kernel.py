@@ -159,6 +159,8 @@ class Kernel:
         vm.vm_init(k)                    # VM (issue 4): counters, page records, pager, IPI mailboxes
         k._kernel_text_and_page_table()                                      # 3
         k._devices_and_files(programs)                                       # 4
+        from . import security
+        security.security_init(k)        # SECURITY (issue 7): k.audit, k.mac, limits, set-id modes
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
@@ -261,7 +263,7 @@ class Kernel:
     @staticmethod
     def _load_handlers() -> None:
         """Import every module that registers system-call handlers."""
-        from . import exec, signal, sys_file, sys_proc, sys_time  # noqa: F401
+        from . import exec, signal, sys_cred, sys_file, sys_proc, sys_resource, sys_time  # noqa: F401
 
     # -- programs ------------------------------------------------------------------------------
     def install_program(self, path: str, source, mode: int = 0o755) -> None:
@@ -416,7 +418,8 @@ class Kernel:
             self.pmem.kfree(td.frame_addr)
             self.pmem.free_frame(td.kstack_pa)
         child.threads = []
-        self.pmem.kfree(child.cred_alloc)
+        from .cred import crfree
+        crfree(self, child.cred_alloc)      # SECURITY (issue 7): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
         child.pstruct = None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import struct
 
-from . import errno, signal
+from . import cred, errno, resource, signal
 from .proc import Proc, ProcState, ThreadState
 from .syscall import Sleep, SyscallError, syscall
 from .uio import copyout
@@ -36,10 +36,11 @@ def fork1(td) -> Proc:
     """Make a child of td's process: copies of everything that fork copies. Returns the child."""
     kernel = td.kernel
     parent = td.proc
+    resource.fork_check(td)                  # SECURITY (issue 7): RLIMIT_NPROC, kern.maxproc
     child = kernel.new_proc(parent, parent.comm)
     child.argv = list(parent.argv)
     child.path = parent.path
-    child.cred = kernel.crcopy(parent.cred)
+    child.cred = cred.crhold(parent.cred)    # SECURITY (issue 7): shared, copied on write
     child.umask = parent.umask
     child.cwd = parent.cwd
     child.fdtable = parent.fdtable.fork() if parent.fdtable is not None else None
@@ -220,74 +221,6 @@ def sys_getgroups(td, gidsetsize, gidset):
     return len(groups)
 
 
-def _ids(cred) -> tuple:
-    return (cred.uid, cred.euid, cred.svuid, cred.gid, cred.egid, cred.svgid)
-
-
-def _ids_changed(td, before: tuple) -> None:
-    """FreeBSD's P_SUGID: once a process's ids change, issetugid() reports it."""
-    if _ids(td.proc.cred) != before:
-        td.proc.flags.add("sugid")
-        td.proc.sync_pstruct()
-
-
-@syscall
-def sys_setuid(td, uid):
-    """POSIX: root sets all three user ids; others may set the effective id to the real or saved one."""
-    cred = td.proc.cred
-    before = _ids(cred)
-    if cred.euid == 0:
-        cred.set_ids(uid=uid, euid=uid, svuid=uid)
-    elif uid in (cred.uid, cred.svuid):
-        cred.set_ids(euid=uid)
-    else:
-        raise SyscallError(errno.EPERM, f"setuid({uid}): euid {cred.euid} may not")
-    _ids_changed(td, before)
-    return 0
-
-
-@syscall
-def sys_seteuid(td, euid):
-    cred = td.proc.cred
-    before = _ids(cred)
-    if cred.euid != 0 and euid not in (cred.uid, cred.svuid):
-        raise SyscallError(errno.EPERM, f"seteuid({euid}): euid {cred.euid} may not")
-    cred.set_ids(euid=euid)
-    _ids_changed(td, before)
-    return 0
-
-
-@syscall
-def sys_setgid(td, gid):
-    cred = td.proc.cred
-    before = _ids(cred)
-    if cred.euid == 0:
-        cred.set_ids(gid=gid, egid=gid, svgid=gid)
-    elif gid in (cred.gid, cred.svgid):
-        cred.set_ids(egid=gid)
-    else:
-        raise SyscallError(errno.EPERM, f"setgid({gid}): euid {cred.euid} may not")
-    _ids_changed(td, before)
-    return 0
-
-
-@syscall
-def sys_setegid(td, egid):
-    cred = td.proc.cred
-    before = _ids(cred)
-    if cred.euid != 0 and egid not in (cred.gid, cred.svgid):
-        raise SyscallError(errno.EPERM, f"setegid({egid}): euid {cred.euid} may not")
-    cred.set_ids(egid=egid)
-    _ids_changed(td, before)
-    return 0
-
-
-@syscall
-def sys_issetugid(td):
-    """1 if the process was made set-user/group-ID by its exec (then it should distrust its env)."""
-    return 1 if "sugid" in td.proc.flags else 0
-
-
 # -- memory, resources, scheduling ----------------------------------------------------------
 @syscall
 def sys_break(td, nsize):
@@ -295,9 +228,10 @@ def sys_break(td, nsize):
     p = td.proc
     if nsize == 0:
         return p.brk
-    if nsize < p.brk_base or nsize - p.brk_base > MAXDSIZ:
+    maxdata = resource.limit(p, resource.RLIMIT_DATA)     # SECURITY (issue 7): RLIMIT_DATA
+    if nsize < p.brk_base or nsize - p.brk_base > maxdata:
         raise SyscallError(errno.ENOMEM, f"break({nsize:#x}) outside [{p.brk_base:#x}, "
-                                         f"{p.brk_base + MAXDSIZ:#x}]")
+                                         f"{p.brk_base + maxdata:#x}]")
     vs = p.vmspace
     heap = next((e for e in vs.entries if e.name == "heap"), None)
     new_end = page_ceil(nsize)
@@ -332,69 +266,4 @@ def sys_sched_yield(td):
     """Give the hart to the next runnable thread (if any)."""
     td.kernel.sched.setrunnable(td)
     td.proc.rusage.nvcsw += 1
-    return 0
-
-
-@syscall
-def sys_setgroups(td, gidsetsize, gidset):
-    """Replace the supplementary groups (root only); cr_groups[0], the effective gid, stays first."""
-    from .structs import NGROUPS
-    cred = td.proc.cred
-    if cred.euid != 0:
-        raise SyscallError(errno.EPERM, f"setgroups: euid {cred.euid} is not root")
-    if not 0 <= gidsetsize <= NGROUPS - 1:
-        raise SyscallError(errno.EINVAL, f"setgroups: {gidsetsize} groups, at most {NGROUPS - 1}")
-    from .uio import copyin
-    gids = struct.unpack(f"<{gidsetsize}I", copyin(td, gidset, 4 * gidsetsize)) if gidsetsize else ()
-    v = cred.view
-    for i, g in enumerate(gids):
-        v.set("cr_groups", g, i + 1)
-    v.cr_ngroups = 1 + len(gids)
-    return 0
-
-
-# -- resource limits ------------------------------------------------------------------------
-RLIM_INFINITY = (1 << 63) - 1
-RLIMIT_DATA, RLIMIT_STACK, RLIMIT_NOFILE, RLIM_NLIMITS = 2, 3, 8, 15
-RLIMIT = struct.Struct("<qq")          # struct rlimit { rlim_t rlim_cur, rlim_max; }
-
-
-def default_rlimits() -> list[list[int]]:
-    from .vm import MAXSSIZ
-    lim = [[RLIM_INFINITY, RLIM_INFINITY] for _ in range(RLIM_NLIMITS)]
-    lim[RLIMIT_DATA] = [MAXDSIZ, MAXDSIZ]
-    lim[RLIMIT_STACK] = [MAXSSIZ, MAXSSIZ]
-    lim[RLIMIT_NOFILE] = [64, 64]
-    return lim
-
-
-def _rlimits(p) -> list[list[int]]:
-    if getattr(p, "rlimits", None) is None:
-        p.rlimits = default_rlimits()
-    return p.rlimits
-
-
-@syscall
-def sys_getrlimit(td, which, rlp):
-    """The soft and hard limit of resource ``which``."""
-    if which >= RLIM_NLIMITS:
-        raise SyscallError(errno.EINVAL, f"getrlimit: resource {which} is not in 0..{RLIM_NLIMITS - 1}")
-    cur, mx = _rlimits(td.proc)[which]
-    copyout(td, rlp, RLIMIT.pack(cur, mx))
-    return 0
-
-
-@syscall
-def sys_setrlimit(td, which, rlp):
-    """Set a limit: the soft limit at most the hard one; only root raises a hard limit."""
-    from .uio import copyin
-    if which >= RLIM_NLIMITS:
-        raise SyscallError(errno.EINVAL, f"setrlimit: resource {which} is not in 0..{RLIM_NLIMITS - 1}")
-    cur, mx = RLIMIT.unpack(copyin(td, rlp, RLIMIT.size))
-    lims = _rlimits(td.proc)
-    if cur < 0 or mx < 0 or cur > mx:
-        raise SyscallError(errno.EINVAL, f"setrlimit: soft {cur} must be between 0 and hard {mx}")
-    if mx > lims[which][1] and td.proc.cred.euid != 0:
-        raise SyscallError(errno.EPERM, "setrlimit: only root raises a hard limit")
-    lims[which] = [cur, mx]
     return 0

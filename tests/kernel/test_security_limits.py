@@ -1,0 +1,122 @@
+"""Containment: a fork bomb, a memory hog and an infinite loop each hit a limit.
+
+Each misbehaving program (tests/programs/security/contain/) runs next to a
+bystander (worker.c) that must finish; each is stopped by its limit within a
+bounded number of instructions, and the kernel never panics.
+"""
+
+from pathlib import Path
+
+import pytest
+
+import oskit
+from oskit.kernel import resource
+from oskit.kernel.signal import SIGKILL
+from oskit.toolchain import build
+
+HERE = Path(__file__).resolve().parents[1] / "programs" / "security" / "contain"
+
+
+def boot_with(*names):
+    """A kernel with the named containment programs in /bin."""
+    k = oskit.boot(programs=False)
+    for name in names:
+        k.install_program(f"/bin/{name}", build([HERE / f"{name}.c"], mode="user", name=name).read_bytes())
+    return k
+
+
+def live(k, uid):
+    return [p for p in k.procs.values() if p.pid and p.cred is not None and p.cred.uid == uid
+            and not p.exited()]
+
+
+def test_fork_bomb_stops_at_rlimit_nproc_and_the_bystander_finishes():
+    """A fork bomb of uid 1000 never has more than RLIMIT_NPROC processes; forks past it get EAGAIN."""
+    k = boot_with("forkbomb", "worker")
+    bomb = k.spawn("/bin/forkbomb", uid=1000, gid=1000)
+    resource.set_limit(bomb, resource.RLIMIT_NPROC, 8)
+    worker = k.spawn("/bin/worker", uid=2000, gid=2000)
+    most = 0
+
+    def watch(ev):
+        nonlocal most
+        most = max(most, len(live(k, 1000)))
+
+    k.probes.subscribe("fork", watch)
+    r = k.run(until=worker.exited, max_instructions=30_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    assert worker.stdout.startswith("worker: done") and worker.exit_status == 0
+    assert most == 8 and len(live(k, 1000)) == 8
+    refused = k.audit.records(call="fork", failed=True)
+    assert refused and all(rec.errno == 35 for rec in refused)         # EAGAIN
+    first = refused[0].time
+    assert first < 2_000_000, f"the first refusal came only at mtime {first}"
+    # The kernel cleans up after it: every bomb process can be killed and reaped.
+    for p in live(k, 1000):
+        k.psignal(p, SIGKILL)
+    r = k.run(until=lambda: not live(k, 1000), max_instructions=5_000_000)
+    assert r.reason == "until" and k.panic_report is None
+
+
+def test_root_fork_bomb_stops_at_maxproc():
+    """Root is exempt from RLIMIT_NPROC, but kern.maxproc still stops its fork bomb."""
+    k = boot_with("forkbomb")
+    bomb = k.spawn("/bin/forkbomb")
+    r = k.run(until=lambda: len(k.audit.records(call="fork", failed=True)) >= 3, max_instructions=60_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    assert len(resource.live_procs(k)) == resource.MAXPROC
+    assert {rec.errno for rec in k.audit.records(call="fork", failed=True)} == {35}    # EAGAIN
+    for p in list(k.procs.values()):
+        if p.pid > 1 and not p.exited():
+            k.psignal(p, SIGKILL)
+    r = k.run(until=lambda: len(k.procs) <= 2, max_instructions=20_000_000)
+    assert r.reason == "until" and bomb.exited()
+
+
+def test_memory_hog_stops_at_rlimit_data():
+    """A heap that grows without end is refused by break() at RLIMIT_DATA; the hog exits, the worker finishes."""
+    k = boot_with("memhog", "worker")
+    hog = k.spawn("/bin/memhog", ["memhog", "4096"], uid=1000, gid=1000)
+    worker = k.spawn("/bin/worker", uid=2000, gid=2000)
+    r = k.run(until=lambda: hog.exited() and worker.exited(), max_instructions=40_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    assert worker.exit_status == 0
+    assert hog.exit_status == 1
+    got = int(hog.stdout.split("after ")[1].split(" KiB")[0])
+    assert 4096 - 64 < got <= 4096 and "Cannot allocate memory" in hog.stdout
+    assert k.audit.records(pid=hog.pid, call="break", failed=True)[-1].errno == 12   # ENOMEM
+
+
+def test_infinite_loop_gets_sigxcpu_then_sigkill():
+    """A loop with no system calls is warned (SIGXCPU) at the soft CPU limit and killed at the hard one."""
+    k = boot_with("spin", "worker")
+    k.cpu_second = 100_000                  # a "second" of one million instructions (resource.py)
+    spin = k.spawn("/bin/spin", uid=1000, gid=1000)
+    worker = k.spawn("/bin/worker", uid=2000, gid=2000)
+    r = k.run(until=spin.exited, max_instructions=20_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    assert spin.stdout == "spin: spinning\nspin: SIGXCPU\n"
+    assert spin.exit_status == -SIGKILL
+    assert f"pid {spin.pid}: exceeded its CPU limit (2 s): SIGKILL" in k.log
+    used = spin.rusage.utime_ticks
+    assert 2 * k.cpu_second <= used < 2 * k.cpu_second + k.sched.quantum + 1000
+    r = k.run(until=worker.exited, max_instructions=20_000_000)
+    assert r.reason == "until" and worker.exit_status == 0
+
+
+def test_kernel_memory_per_process_is_limited():
+    """kmalloc on a process's behalf fails with ENOMEM past its limit, and freeing credits it back."""
+    from oskit.kernel.syscall import SyscallError
+    k = boot_with()
+    td = k.procs[1].main_thread
+    chunk = 64 << 10
+    got = []
+    with pytest.raises(SyscallError) as e:
+        for _ in range(100):
+            got.append(resource.kmalloc_charged(td, chunk, "test"))
+    assert e.value.errno == 12 and len(got) == k.kmem_per_proc // chunk
+    assert td.proc.kmem == k.kmem_per_proc
+    for addr in got:
+        resource.kfree_charged(k, addr)
+    assert td.proc.kmem == 0
+    resource.kfree_charged(k, resource.kmalloc_charged(td, chunk))     # room again
