@@ -1037,10 +1037,11 @@ class FaultError(Exception):
 def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> bool:
     """A page fault of ``td`` at ``va``: True if resolved (retry the access), False for SIGSEGV/EFAULT.
 
-    Counts the fault (ru_minflt or ru_majflt, k.vmstats) and fires the "fault"
-    probe (pid, va, access, how, kind, why, hart, mtime). When no frame can be
-    found for the page, the faulting process is killed (SIGKILL) with the
-    reason in kernel.log and p.exit_reason; the kernel itself carries on.
+    Counts the fault (ru_minflt or ru_majflt, ru_maxrss, k.vmstats) and fires
+    the "fault" probe (pid, va, access, how, kind, why, pa: the frame now
+    mapped, hart, mtime). When no frame can be found for the page, the
+    faulting process is killed (SIGKILL) with the reason in kernel.log and
+    p.exit_reason; the kernel itself carries on.
     """
     p = td.proc
     stats = kernel.vmstats
@@ -1056,9 +1057,9 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
     mtime = kernel.machine.clint.mtime
     hartid = td.hart.hartid if td.hart is not None else None
 
-    def probe(how, kind, why=""):
+    def probe(how, kind, why="", pa=None):
         kernel.probes.fire("fault", pid=p.pid, va=va, access=access, how=how, kind=kind, why=why,
-                           hart=hartid, mtime=mtime)
+                           pa=pa, hart=hartid, mtime=mtime)
     try:
         how = vs.fault(va, access)
     except FaultError as e:
@@ -1084,7 +1085,7 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
         p.rusage.majflt += 1
     else:
         p.rusage.minflt += 1
-    probe(how, "major" if major else "minor")
+    probe(how, "major" if major else "minor", pa=vs.resident.get(page_floor(va)))
     return True
 
 

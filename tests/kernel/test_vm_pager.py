@@ -123,6 +123,7 @@ def test_fault_probe_reports_kind_resolution_and_address():
     assert [e.va for e in segv][-1] == 0 and all(e.kind == "error" for e in segv)
     assert all(e.kind == "major" for e in mine if e.how == "file")
     assert all(isinstance(e.mtime, int) for e in mine)
+    assert all(e.pa is not None and e.pa >= 0x8000_0000 for e in mine if e.kind != "error")
     assert p.rusage.minflt + p.rusage.majflt == len(mine) - len(segv)
 
 
