@@ -133,10 +133,12 @@ class Kernel:
     # -- boot -------------------------------------------------------------------------------
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
-             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None) -> "Kernel":
+             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None,
+             weaknesses=()) -> "Kernel":
         """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
         programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
+        weaknesses: names of classic bugs to switch on (weaknesses.py; all off by default).
         """
         from oskit.machine import Machine
         k = cls.__new__(cls)
@@ -161,6 +163,8 @@ class Kernel:
         k._devices_and_files(programs)                                       # 4
         from . import security
         security.security_init(k)        # SECURITY (issue 7): k.audit, k.mac, limits, set-id modes
+        from .weaknesses import Weaknesses
+        k.weaknesses = Weaknesses(k, weaknesses)   # ATTACKS (issue 7): every weakness off unless asked
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
