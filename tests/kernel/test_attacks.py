@@ -46,6 +46,16 @@ def test_every_weakness_is_listed_with_one_line_and_off_by_default():
     assert "[x] smap_off" in str(k.weaknesses) and "smap_off" in k.weaknesses
 
 
+def test_boot_switches_weaknesses_on_and_off_again():
+    """oskit.boot(weaknesses=...) turns flags on at boot; disable() turns one off again."""
+    k = oskit.boot(programs=False, weaknesses={"smap_off", "padding_leak"})
+    assert sorted(k.weaknesses) == ["padding_leak", "smap_off"]
+    assert k.machine.harts[0].csr.read("sstatus") & weaknesses.SSTATUS_SUM
+    k.weaknesses.disable("smap_off")
+    assert not k.machine.harts[0].csr.read("sstatus") & weaknesses.SSTATUS_SUM
+    assert list(k.weaknesses) == ["padding_leak"]
+
+
 def test_an_unknown_weakness_is_refused_by_name():
     """Enabling a name that is not a weakness says which names exist."""
     k = boot()
