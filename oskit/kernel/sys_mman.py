@@ -214,15 +214,26 @@ def sys_mincore(td, addr, len, vec):  # noqa: A002
     start, end = _range(addr, len, "mincore")
     vs = _mapped(td, start, end, "mincore")
     out = bytearray((end - start) >> PAGE_SHIFT)
-    for i, va in enumerate(range(start, end, PAGE_SIZE)):
-        pte = vs.pmap.lookup(va) if va in vs.resident else None
-        if pte is not None:
-            out[i] = MINCORE_INCORE | (MINCORE_REFERENCED if pte & PTE_A else 0) | \
-                (MINCORE_MODIFIED if pte & PTE_D else 0)
-            continue
-        e = vs.find(va)
-        _obj, _idx, pa = vs.lookup_page(e, va)
-        if pa is not None:
-            out[i] = MINCORE_INCORE
+    # Only pages held in RAM can be "in core": visit those (bounded by RAM), never the whole range.
+    for e in vs.overlapping(start, end):
+        lo, hi = max(start, e.start), min(end, e.end)
+        obj, first, n = e.object, e.pindex0 + ((lo - e.start) >> PAGE_SHIFT), (hi - lo) >> PAGE_SHIFT
+        delta = 0                                 # obj's index of the entry's page lo, minus first
+        decided: set[int] = set()                 # pages an upper object holds (in RAM or in swap)
+        while obj is not None:                    # the first object in the chain that has it wins
+            for held, incore in ((obj.pages, True), (obj.swap, False)):
+                for idx in held:
+                    i = idx - delta - first
+                    if 0 <= i < n and i not in decided:
+                        decided.add(i)
+                        if incore:
+                            out[((lo - start) >> PAGE_SHIFT) + i] = MINCORE_INCORE
+            delta += obj.backing_offset >> PAGE_SHIFT
+            obj = obj.backing_object
+    for va in vs.resident:
+        if start <= va < end:
+            pte = vs.pmap.lookup(va)
+            out[(va - start) >> PAGE_SHIFT] = MINCORE_INCORE | (MINCORE_REFERENCED if pte & PTE_A else 0) \
+                | (MINCORE_MODIFIED if pte & PTE_D else 0)
     copyout(td, vec, bytes(out))
     return 0

@@ -154,3 +154,34 @@ def test_rusage_maxrss_is_the_resident_peak_in_kib():
     """ru_maxrss (kept by vm_fault) is the peak resident set in KiB: at least the 64 pages minflt touched."""
     out, p, k = run_program("minflt")
     assert p.rusage.maxrss >= 64 * 4
+
+
+HUGE = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+int main(void)
+{
+    long size = 64L << 30;                     /* 64 GiB of address space, lazily */
+    char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    p[0] = 1; p[size - 1] = 2;
+    long n = 256L << 20 >> 12;                 /* mincore over the first 256 MiB */
+    unsigned char *vec = malloc(n);
+    int r = mincore(p, n << 12, (void *)vec);
+    long in = 0;
+    for (long i = 0; i < n; i++) in += vec[i] & 1;
+    printf("mincore %d: %ld of %ld pages in core; last page %c\n", r, in, n, p[size - 1] + '0');
+    printf("munmap: %d\n", munmap(p, size));
+    return 0;
+}
+"""
+
+
+def test_huge_sparse_mapping_costs_what_is_resident():
+    """64 GiB mapped, two pages touched: mincore, munmap and exit take time for resident pages only."""
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/h", build({"h.c": HUGE}, mode="user", name="h").read_bytes())
+    p = k.spawn("/bin/h")
+    r = k.run(until=p.exited, max_instructions=50_000_000)
+    assert r.reason == "until"
+    assert p.stdout == "mincore 0: 1 of 65536 pages in core; last page 2\nmunmap: 0\n"
