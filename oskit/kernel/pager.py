@@ -29,6 +29,8 @@ not set it again, so clearing A must flush the TLB entry, as on hardware.
 
 The swap area is a Python-side byte store (``Swap``): slots of one page
 each, kept outside guest RAM, like a disk the kernel writes whole pages to.
+It is finite (twice RAM, at least 32 MiB): when it is full, anonymous pages
+stay in RAM, and a process that needs more is killed (out of memory).
 """
 
 from __future__ import annotations
@@ -37,14 +39,16 @@ from .pmem import PAGE_SIZE
 from .vm import PTE_A, VnodeObject, tlb_shootdown
 
 HIGH_WATER = 48           # reclaim until this many frames are free
+SWAP_MIN_PAGES = 8192     # the swap area: twice RAM, at least 32 MiB (a real disk is finite too)
 MIN_PAGEABLE = 8          # never shrink the pageable pages below this: an instruction can need its
                           # text, stack and data pages at once, and taking those would thrash for ever
 
 
 class Swap:
-    """The swap area: page-sized slots in a Python dict (the "disk"), counted."""
+    """The swap area: at most ``capacity`` page-sized slots in a Python dict (the "disk"), counted."""
 
-    def __init__(self):
+    def __init__(self, capacity: int):
+        self.capacity = capacity
         self.slots: dict[int, bytes] = {}
         self.next_slot = 0
         self.writes = 0
@@ -53,11 +57,17 @@ class Swap:
     def write(self, data: bytes) -> int:
         if len(data) != PAGE_SIZE:
             raise ValueError(f"swap write: expected {PAGE_SIZE} bytes, found {len(data)}")
+        if self.full:
+            raise RuntimeError(f"swap write: all {self.capacity} slots are in use (check .full first)")
         slot = self.next_slot
         self.next_slot += 1
         self.slots[slot] = data
         self.writes += 1
         return slot
+
+    @property
+    def full(self) -> bool:
+        return len(self.slots) >= self.capacity
 
     def read(self, slot: int) -> bytes:
         self.reads += 1
@@ -67,7 +77,8 @@ class Swap:
         del self.slots[slot]
 
     def __repr__(self) -> str:
-        return f"<swap: {len(self.slots)} pages in use, {self.writes} written, {self.reads} read>"
+        return (f"<swap: {len(self.slots)} of {self.capacity} pages in use, "
+                f"{self.writes} written, {self.reads} read>")
 
 
 class Pager:
@@ -76,7 +87,7 @@ class Pager:
     def __init__(self, kernel):
         self.kernel = kernel
         self.queue: dict = {}            # frame -> Page, in clock order (front: under the hand)
-        self.swap = Swap()
+        self.swap = Swap(max(SWAP_MIN_PAGES, 2 * kernel.pmem.nframes))
         self.last_scan = (0, 0)          # (examined, evicted) by the last reclaim
 
     def enqueue(self, page) -> None:
@@ -114,6 +125,8 @@ class Pager:
             examined += 1
             if page.busy or self.referenced(page):
                 continue                           # in use now, or a second chance
+            if self.swap.full and not isinstance(page.obj, VnodeObject):
+                continue                           # an anonymous page has nowhere to go
             self.evict(page)
             evicted += 1
         self.last_scan = (examined, evicted)
@@ -162,8 +175,9 @@ class Pager:
             key = owner.split(" of ")[0] or "unlabelled"
             use[key] = use.get(key, 0) + 1
         parts = ", ".join(f"{n} {name}" for name, n in sorted(use.items(), key=lambda x: -x[1]))
+        swap = f"; swap full ({self.swap.capacity} pages)" if self.swap.full else ""
         return (f"the pager found nothing to evict: frames are {parts}; "
-                f"{len(self.queue)} pageable pages left (at least {MIN_PAGEABLE} stay)")
+                f"{len(self.queue)} pageable pages left (at least {MIN_PAGEABLE} stay){swap}")
 
     def __repr__(self) -> str:
         return f"<pager: {len(self.queue)} pageable pages, {self.swap!r}>"

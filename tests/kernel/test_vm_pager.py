@@ -169,3 +169,22 @@ def test_fork_cost_grows_with_resident_pages_not_mapped_bytes(mib):
     assert k.vmstats.cow_copies == copies
     assert used <= 3 + (mib << 20) // (2 << 20)               # root + page tables of the child only
     assert child.rss == vs.rss == (mib << 20) // P
+
+
+def test_a_full_swap_area_ends_in_an_out_of_memory_kill():
+    """Swap is finite: once it is full, anonymous pages cannot leave RAM and the process that needs more dies."""
+    k = oskit.boot(programs=False, ram_mib=4)
+    k.pager.swap.capacity = 256                            # 1 MiB of swap for this test
+    k.install_program("/bin/pressure", build([VM_PROGRAMS / "pressure.c"], mode="user", name="pressure").read_bytes())
+    p = k.spawn("/bin/pressure")
+    assert k.run(until=p.exited, max_instructions=200_000_000).reason == "until"
+    assert p.exit_status == -9 and "swap full (256 pages)" in p.exit_reason
+    assert k.panic_report is None
+    # Its swap slots were freed at exit: what is left belongs to init.
+    held = 0
+    for e in k.procs[1].vmspace.entries:
+        obj = e.object
+        while obj is not None:
+            held += len(obj.swap)
+            obj = obj.backing_object
+    assert len(k.pager.swap.slots) == held
