@@ -11,8 +11,8 @@ inherited by fork and kept across exec) and where each one is enforced:
     RLIMIT_NPROC   7  processes per     fork(): EAGAIN once the real uid has that many
                       real uid          processes (root is exempt, as in FreeBSD)  (fork_check)
     RLIMIT_NOFILE  8  descriptors       the file table's size: EMFILE past it  (apply_limits)
-    RLIMIT_AS     10  bytes of address  mmap()/break(): ENOMEM past it (= RLIMIT_VMEM)  (vm.py)
-                      space
+    RLIMIT_AS     10  bytes of address  mmap()/break(): ENOMEM past it (= RLIMIT_VMEM)  (check_as)
+                      space             (counted over every map entry, the 8 MiB stack included)
 
 Two system-wide limits hold whatever a process sets, so that even root's fork
 bomb stops (FreeBSD's kern.maxproc, its last few slots kept for root):
@@ -121,9 +121,25 @@ def apply_limits(p) -> None:
     fdt = p.fdtable
     if fdt is not None:
         fdt.set_limit(min(lim[RLIMIT_NOFILE][0], NOFILE_MAX))   # new descriptors stay below it (file.py)
+
+
+# -- address space ------------------------------------------------------------------------------
+def mapped_bytes(p) -> int:
+    """Bytes of address space ``p`` has mapped (every entry, resident or not)."""
     vs = p.vmspace
-    if vs is not None:
-        vs.as_limit = lim[RLIMIT_AS][0]
+    return sum(e.end - e.start for e in vs.entries) if vs is not None else 0
+
+
+def check_as(p, grow: int, what: str = "mmap") -> None:
+    """Before the address space grows by ``grow`` bytes: ENOMEM past RLIMIT_AS."""
+    lim = limit(p, RLIMIT_AS)
+    if lim >= RLIM_INFINITY or grow <= 0:
+        return
+    have = mapped_bytes(p)
+    if have + grow > lim:
+        p.limit_hits = getattr(p, "limit_hits", 0) + 1
+        raise SyscallError(errno.ENOMEM, f"{what}: {have} bytes mapped + {grow} would pass "
+                                         f"RLIMIT_AS ({lim} bytes)")
 
 
 # -- processes --------------------------------------------------------------------------------

@@ -235,6 +235,8 @@ def sys_break(td, nsize):
     vs = p.vmspace
     heap = next((e for e in vs.entries if e.name == "heap"), None)
     new_end = page_ceil(nsize)
+    old_end = heap.end if heap is not None else p.brk_base
+    resource.check_as(p, new_end - old_end, "break")   # SECURITY (issue 7): RLIMIT_AS
     try:
         if heap is None and new_end > p.brk_base:
             vs.map(p.brk_base, new_end, PROT_READ | PROT_WRITE, "heap")

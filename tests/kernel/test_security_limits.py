@@ -87,6 +87,18 @@ def test_memory_hog_stops_at_rlimit_data():
     assert k.audit.records(pid=hog.pid, call="break", failed=True)[-1].errno == 12   # ENOMEM
 
 
+def test_memory_hog_stops_at_rlimit_as():
+    """With RLIMIT_AS (ulimit -v) the whole address space, stack included, stays under the limit."""
+    k = boot_with("memhog")
+    hog = k.spawn("/bin/memhog", ["memhog", "16384", "as"], uid=1000, gid=1000)
+    r = k.run(until=hog.exited, max_instructions=40_000_000)
+    assert r.reason == "until" and hog.exit_status == 1
+    refused = k.trace.syscalls(pid=hog.pid, name="break")[-1]
+    assert refused.errno == 12 and "RLIMIT_AS (16777216 bytes)" in refused.message
+    got = int(hog.stdout.split("after ")[1].split(" KiB")[0])
+    assert 4096 < got < 16384 - 8192                 # the 8 MiB stack counts too
+
+
 def test_infinite_loop_gets_sigxcpu_then_sigkill():
     """A loop with no system calls is warned (SIGXCPU) at the soft CPU limit and killed at the hard one."""
     k = boot_with("spin", "worker")

@@ -1,5 +1,6 @@
 /* A memory hog: grows its heap 64 KiB at a time and touches every page, until
- * break() refuses (RLIMIT_DATA, set to argv[1] KiB first, as `ulimit -d` would). */
+ * break() refuses: RLIMIT_DATA set to argv[1] KiB first, as `ulimit -d` would
+ * (or RLIMIT_AS, `ulimit -v`, when argv[2] is "as"). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1) {
 		struct rlimit rl = {atol(argv[1]) * 1024, atol(argv[1]) * 1024};
-		if (setrlimit(RLIMIT_DATA, &rl) != 0)
+		int which = argc > 2 && strcmp(argv[2], "as") == 0 ? RLIMIT_AS : RLIMIT_DATA;
+		if (setrlimit(which, &rl) != 0)
 			printf("setrlimit: %s\n", strerror(errno));
 	}
 	long got = 0;
