@@ -5,6 +5,7 @@ bystander (worker.c) that must finish; each is stopped by its limit within a
 bounded number of instructions, and the kernel never panics.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,47 @@ def test_kernel_memory_per_process_is_limited():
         resource.kfree_charged(k, addr)
     assert td.proc.kmem == 0
     resource.kfree_charged(k, resource.kmalloc_charged(td, chunk))     # room again
+
+
+ACCOUNT = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void work(long n) { volatile long s = 0; for (long i = 0; i < n; i++) s += i; }
+int main(void)
+{
+	pid_t heavy = fork();
+	if (heavy == 0) { work(400000); char *p = malloc(256 * 1024); for (int i = 0; i < 256 * 1024; i += 4096) p[i] = 1; _exit(0); }
+	pid_t light = fork();
+	if (light == 0) { work(20000); _exit(0); }
+	struct rusage ru;
+	wait4(heavy, NULL, 0, &ru);
+	long heavy_us = ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec, heavy_flt = ru.ru_minflt;
+	wait4(light, NULL, 0, &ru);
+	long light_us = ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec, light_flt = ru.ru_minflt;
+	printf("heavy %ld us %ld faults, light %ld us %ld faults\n", heavy_us, heavy_flt, light_us, light_flt);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	printf("children %ld us\n", ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec);
+	return 0;
+}
+"""
+
+
+def test_time_and_memory_are_billed_to_the_process_that_used_them():
+    """wait4's rusage shows each child its own user time and page faults; RUSAGE_CHILDREN adds them up."""
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/account", build({"account.c": ACCOUNT}, mode="user", name="account").read_bytes())
+    p = k.spawn("/bin/account")
+    kids = []
+    k.probes.subscribe("fork", lambda ev: kids.append(k.procs[ev.child]))
+    r = k.run(until=p.exited, max_instructions=40_000_000)
+    assert r.reason == "until"
+    heavy_us, heavy_flt, light_us, light_flt = map(int, re.findall(r"(\d+) (?:us|faults)", p.stdout)[:4])
+    assert heavy_us > 10 * light_us > 0
+    assert heavy_flt >= 64 > light_flt             # 256 KiB touched: 64 pages, billed to heavy only
+    assert int(p.stdout.split("children ")[1].split()[0]) == heavy_us + light_us
+    heavy, light = kids
+    assert resource.usage(heavy)["user_s"] * 1e6 >= heavy_us > 0
+    assert resource.usage(heavy)["minflt"] == heavy_flt
