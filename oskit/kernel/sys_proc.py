@@ -1,4 +1,6 @@
-"""Process system calls: fork, exit, wait4, the id calls, credentials, break, getrusage, sched_yield.
+"""Process system calls: fork, exit, wait4, the id getters, break, getrusage, sched_yield.
+
+(Changing ids is in sys_cred.py and limits in sys_resource.py: see security.py.)
 
     fork()      a new process: a copy of the caller's address space, files, signal
                 actions, credential and registers; returns twice (child pid / 0)
@@ -24,7 +26,6 @@ from .vm import PROT_READ, PROT_WRITE, page_ceil
 
 WNOHANG, WUNTRACED = 1, 2
 RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
-MAXDSIZ = 512 << 20                  # largest heap (break - start of heap)
 
 
 def W_EXITCODE(ret: int, sig: int) -> int:
