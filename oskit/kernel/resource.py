@@ -116,8 +116,9 @@ def setrlimit(td, which: int, soft: int, hard: int) -> None:
 
 
 def apply_limits(p) -> None:
-    """Push the limits into the structures that enforce them (descriptor table, address space)."""
+    """Push the limits into the structures that enforce them (descriptor table, CPU warning)."""
     lim = rlimits(p)
+    p.cpulimit = lim[RLIMIT_CPU][0]
     fdt = p.fdtable
     if fdt is not None:
         fdt.set_limit(min(lim[RLIMIT_NOFILE][0], NOFILE_MAX))   # new descriptors stay below it (file.py)
@@ -178,14 +179,17 @@ def cpu_ticks(p) -> int:
 def cpu_check(kernel, td) -> None:
     """On every trap from user mode: enforce RLIMIT_CPU (SIGXCPU past soft, SIGKILL past hard).
 
-    As in FreeBSD, each SIGXCPU moves the soft limit one second further (up to the
-    hard limit), so a program that catches it is warned once a second.
+    As in FreeBSD, the next warning comes 5 seconds after each SIGXCPU (``p.cpulimit``,
+    the kernel's own copy of the soft limit, which setrlimit resets), so a program
+    that catches the signal is warned again later, and killed at the hard limit.
     """
     p = td.proc
     lim = getattr(p, "rlimits", None)
     if lim is None or lim[RLIMIT_CPU][0] >= RLIM_INFINITY:
         return
     soft, hard = lim[RLIMIT_CPU]
+    warn = getattr(p, "cpulimit", None)
+    warn = soft if warn is None else warn
     used = cpu_ticks(p)
     hz = getattr(kernel, "cpu_second", None) or kernel.timebase_hz
     from . import signal
@@ -193,12 +197,10 @@ def cpu_check(kernel, td) -> None:
         if p.xstat is None and "cpu-killed" not in p.flags:
             p.flags.add("cpu-killed")
             kernel.log.append(f"pid {p.pid}: exceeded its CPU limit ({hard} s): SIGKILL")
-            p.exit_reason = f"RLIMIT_CPU: {used} ticks used, hard limit {hard} s"
             kernel.psignal(p, signal.SIGKILL)
-    elif used >= soft * hz:
+    elif used >= warn * hz:
         kernel.psignal(p, signal.SIGXCPU)
-        if soft < hard:
-            lim[RLIMIT_CPU][0] = soft + 1
+        p.cpulimit = warn + 5
 
 
 # -- kernel memory ------------------------------------------------------------------------------
