@@ -166,3 +166,32 @@ def test_unprivileged_id_changes_leave_the_shared_credential_alone(call, arg):
     assert p.exit_status == 0
     assert k.audit.records(pid=p.pid, call=call)[-1].errno == 1
     assert "sugid" not in p.flags and addr == k.audit.kernel.procs[p.pid].pstruct.p_ucred
+
+
+def test_garbage_arguments_to_the_security_calls_only_give_errnos():
+    """Random ids, sizes and pointers to the credential and limit calls never raise anything but SyscallError."""
+    import random
+
+    from oskit.kernel.syscall import HANDLERS, SyscallError
+    from oskit.kernel.syscalls_table import BY_NAME
+    k = oskit.boot(programs=False)
+    rng = random.Random(7)
+    values = [0, 1, 2, 7, 8, 10, 14, 15, 16, 1000, 0xFFFFFFFF, 0x7FFFFFFF, 1 << 63, (1 << 64) - 1,
+              0x10000, 0x3FFFFFF000, 0xFFFFFFC000000000]
+    names = ["setuid", "seteuid", "setgid", "setegid", "setgroups", "issetugid", "getrlimit", "setrlimit",
+             "getgroups"]
+    for round_ in range(300):
+        p = k.spawn("/sbin/init", ["init"], uid=rng.choice([0, 1000]), gid=1000)
+        td = p.main_thread
+        for _ in range(6):
+            name = rng.choice(names)
+            info = BY_NAME[name]
+            raw = [rng.choice(values) if rng.random() < 0.7 else rng.getrandbits(64) for _ in range(8)]
+            args = info.decode_args(raw)
+            try:
+                HANDLERS[name].fn(td, *args[:HANDLERS[name].nargs])
+            except SyscallError:
+                pass
+        c = p.cred
+        assert c.view.cr_ref >= 1 and 1 <= c.view.cr_ngroups <= 16
+    assert k.panic_report is None
