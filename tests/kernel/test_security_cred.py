@@ -195,3 +195,36 @@ def test_garbage_arguments_to_the_security_calls_only_give_errnos():
         c = p.cred
         assert c.view.cr_ref >= 1 and 1 <= c.view.cr_ngroups <= 16
     assert k.panic_report is None
+
+
+FORK_EXEC = r"""
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+	if (fork() == 0) {
+		char *argv[] = {"suidwho", NULL};
+		execv("/bin/suidwho", argv);
+		_exit(127);
+	}
+	wait(NULL);
+	printf("parent after: uid=%d euid=%d egid=%d issetugid=%d\n",
+	       (int)getuid(), (int)geteuid(), (int)getegid(), issetugid());
+	return 0;
+}
+"""
+
+
+def test_set_id_exec_in_a_child_copies_the_shared_credential():
+    """A child that shares its parent's ucred and execs a set-id file changes only its own copy."""
+    k = oskit.boot()
+    vp = k.vfs.lookup("/bin/suidwho")
+    vp.mode, vp.gid = 0o6755, 50                   # set-user-id root and set-group-id 50
+    k.install_program("/bin/fx", build({"fx.c": FORK_EXEC}, mode="user", name="fx").read_bytes())
+    p = k.spawn("/bin/fx", uid=1000, gid=1000)
+    r = k.run(until=p.exited, max_instructions=20_000_000)
+    assert r.reason == "until"
+    lines = p.stdout.splitlines()
+    assert lines[0] == "started:               uid=1000 euid=0 gid=1000 egid=50 issetugid=1"
+    assert lines[-1] == "parent after: uid=1000 euid=1000 egid=1000 issetugid=0"
