@@ -48,6 +48,7 @@ def test_fork_bomb_stops_at_rlimit_nproc_and_the_bystander_finishes():
     assert r.reason == "until" and k.panic_report is None
     assert worker.stdout.startswith("worker: done") and worker.exit_status == 0
     assert most == 8 and len(live(k, 1000)) == 8
+    assert resource.top(k).count(" forkbomb") == 8      # the table a notebook shows
     refused = k.audit.records(call="fork", failed=True)
     assert refused and all(rec.errno == 35 for rec in refused)         # EAGAIN
     first = refused[0].time
