@@ -29,6 +29,7 @@ before changing anything. Readers sleep on ``pipe.rchan``, writers on
 
 from __future__ import annotations
 
+from . import resource
 from .errno import Errno
 from .file import O_RDONLY, O_WRONLY, File
 from .pmem import OutOfMemory
@@ -43,14 +44,20 @@ PIPE_BUF = 512       # writes up to this size are atomic (FreeBSD's PIPE_BUF)
 class Pipe:
     """The shared part of a pipe: buffer, fill level and open-end counts."""
 
-    def __init__(self, kernel, size: int = PIPE_SIZE, owner: tuple[int, int] = (0, 0)):
+    def __init__(self, kernel, size: int = PIPE_SIZE, owner: tuple[int, int] = (0, 0), td=None):
         self.kernel = kernel
         self.size = size
         self.bus = kernel.machine.bus
-        try:
-            self.addr = kernel.kmalloc(size)   # physical address of the ring buffer
-        except OutOfMemory:                    # the kernel heap is full
-            raise SyscallError(Errno.ENOMEM, "no kernel memory for a pipe buffer") from None
+        # The buffer is kernel memory a program asks for: it is billed to the
+        # creating process (resource.py), so no process can fill the kernel
+        # heap with pipes (ENOMEM past its share).
+        if td is not None:
+            self.addr = resource.kmalloc_charged(td, size, "pipe buffer")
+        else:
+            try:
+                self.addr = kernel.kmalloc(size)   # physical address of the ring buffer
+            except OutOfMemory:                    # the kernel heap is full
+                raise SyscallError(Errno.ENOMEM, "no kernel memory for a pipe buffer") from None
         self.head = 0                      # offset of the oldest byte in the ring
         self.count = 0                     # bytes in the pipe
         self.readers = 0
@@ -165,7 +172,7 @@ class Pipe:
             self.writers -= 1
             self.kernel.wakeup(self.rchan)     # readers now get end of file
         if self.readers == 0 and self.writers == 0:
-            self.kernel.kfree(self.addr)
+            resource.kfree_charged(self.kernel, self.addr)   # credits the process billed for it
             self.addr = None
 
 
@@ -207,7 +214,8 @@ class PipeFile(File):
         self.pipe.close_end(self.end)
 
 
-def make_pipe(kernel, flags: int = 0, owner: tuple[int, int] = (0, 0)) -> tuple[PipeFile, PipeFile]:
-    """A new pipe: (read end, write end). ``flags`` may hold O_NONBLOCK."""
-    pipe = Pipe(kernel, owner=owner)
+def make_pipe(kernel, flags: int = 0, owner: tuple[int, int] = (0, 0),
+              td=None) -> tuple[PipeFile, PipeFile]:
+    """A new pipe: (read end, write end). ``flags`` may hold O_NONBLOCK; the buffer is billed to td's process."""
+    pipe = Pipe(kernel, owner=owner, td=td)
     return PipeFile(pipe, "r", flags), PipeFile(pipe, "w", flags)

@@ -181,7 +181,7 @@ def sys_pipe2(td, fildes, flags):
     fdt = td.proc.fdtable
     cred = td.proc.cred
     fdt.lowest_free(fdt.lowest_free() + 1)         # EMFILE unless two descriptors are free
-    rfile, wfile = make_pipe(td.proc.kernel, flags & O_NONBLOCK, owner=(cred.euid, cred.egid))
+    rfile, wfile = make_pipe(td.proc.kernel, flags & O_NONBLOCK, owner=(cred.euid, cred.egid), td=td)
     cloexec = bool(flags & O_CLOEXEC)
     rfd = fdt.alloc(rfile, cloexec=cloexec)
     wfd = fdt.alloc(wfile, cloexec=cloexec)

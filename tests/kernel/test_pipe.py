@@ -15,6 +15,7 @@ from oskit.kernel.pmem import PhysMem
 from oskit.kernel.syscall import Sleep, SyscallError
 from oskit.kernel.vfs import S_IFIFO, VFS
 from oskit.machine.bus import Bus, Ram
+from oskit.toolchain import build
 
 
 class PipeKernel:
@@ -30,6 +31,7 @@ class PipeKernel:
         self.machine = Machine()
         self.pmem = PhysMem(ram, reserved=4096, heap_size=heap_size)
         self.vfs = VFS(clock=lambda: 0)
+        self.kmem_owner = {}        # kmalloc address -> process billed (resource.py)
         self.woken = []
         self.signals = []
 
@@ -260,3 +262,19 @@ def test_pipe_is_a_fifo_queue(ops):
     while r.pipe.count:
         got += r.read(Td(), PIPE_SIZE)
     assert bytes(got) == bytes(sent)
+
+
+def test_pipe_buffer_is_billed_to_its_creator():
+    """pipe2 bills the buffer to the calling process and closing both ends credits it back."""
+    from oskit.kernel import sys_file
+    from oskit.kernel.kernel import boot
+    k = boot(programs=False)
+    k.install_program("/bin/t", build({"t.c": "int main(void) { return 0; }\n"}, mode="user").read_bytes())
+    p = k.spawn("/bin/t", ["t"])
+    td = p.main_thread
+    before = getattr(p, "kmem", 0)
+    sys_file.sys_pipe2(td, td.frame.sp - 64, 0)             # fildes on the user stack
+    assert p.kmem == before + PIPE_SIZE
+    sys_file.sys_close(td, 3)
+    sys_file.sys_close(td, 4)
+    assert p.kmem == before
