@@ -201,3 +201,29 @@ def test_without_the_cycle_counter_the_receiver_dies_of_sigill():
     with pytest.raises(RuntimeError, match="receiver exit status -4"):
         weaknesses.covert_channel(k, "10")
     assert_survives(k)
+
+
+def run_hog(*flags):
+    k = oskit.boot(programs=False, ram_mib=16)          # a 1 MiB kernel heap: 256 pipe buffers
+    for f in flags:
+        weaknesses.of(k).enable(f)
+    return k, weaknesses.run_exploit(k, "pipe_hog", uid=0, gid=0, max_instructions=100_000_000)
+
+
+def test_unbounded_allocation_lets_one_process_starve_the_others():
+    """Without a per-process limit the hog takes the whole kernel heap and the victim's pipe() fails."""
+    k, p = run_hog("unbounded_allocation")
+    n = int(re.search(r"hog: (\d+) pipes", p.stdout).group(1))
+    assert n * 4096 > 0.9 * (k.pmem.heap_end - k.pmem.heap_start)
+    assert "victim: pipe: Cannot allocate memory" in p.stdout
+    assert_survives(k)
+
+
+def test_kernel_memory_limit_stops_the_hog_at_its_share():
+    """With the limit the hog gets ENOMEM at its share and the victim is served."""
+    from oskit.kernel.resource import KMEM_PER_PROC
+    k, p = run_hog()
+    n = int(re.search(r"hog: (\d+) pipes", p.stdout).group(1))
+    assert n * 4096 <= KMEM_PER_PROC and "then Cannot allocate memory" in p.stdout
+    assert "victim: pipe ok" in p.stdout
+    assert_survives(k)
