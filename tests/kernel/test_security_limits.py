@@ -178,3 +178,17 @@ def test_time_and_memory_are_billed_to_the_process_that_used_them():
     heavy, light = kids
     assert resource.usage(heavy)["user_s"] * 1e6 >= heavy_us > 0
     assert resource.usage(heavy)["minflt"] == heavy_flt
+
+
+def test_pipe_hog_stops_at_its_kernel_memory_limit():
+    """Pipe buffers are billed to their creator: the hog gets ENOMEM at its limit, the kernel heap is not exhausted."""
+    k = boot_with("pipehog", "worker")
+    hog = k.spawn("/bin/pipehog")
+    r = k.run(until=hog.exited, max_instructions=20_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    per_pipe = 4096
+    assert hog.stdout == f"pipehog: {k.kmem_per_proc // per_pipe} pipes, then Cannot allocate memory\n"
+    assert hog.kmem == 0                           # exit closed every pipe: all of it credited back
+    worker = k.spawn("/bin/worker", uid=2000, gid=2000)
+    k.run(until=worker.exited, max_instructions=20_000_000)
+    assert worker.exit_status == 0
