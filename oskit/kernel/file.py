@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from .errno import Errno
 from .syscall import SyscallError
-from .vfs import Stat, Vnode, VType, pack_dirent
+from .vfs import S_ISGID, S_ISUID, Stat, Vnode, VType, pack_dirent
 
 # open(2) flags, FreeBSD values:
 O_RDONLY = 0x0000
@@ -151,6 +151,11 @@ class VnodeFile(File):
         return data
 
     def write(self, td, data: bytes) -> int:
+        vp = self.vnode
+        if data and vp.mode & (S_ISUID | S_ISGID) and td is not None and td.proc.cred.euid != 0:
+            # Whoever may write a set-id program must not be able to plant code
+            # that then runs as its owner: a write by anyone but root clears the bits.
+            vp.mode &= ~(S_ISUID | S_ISGID)
         if self.flags & O_APPEND:
             # Appending moves to the end at each write, atomically: two
             # processes appending to one log never overwrite each other.

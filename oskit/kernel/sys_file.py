@@ -24,7 +24,7 @@ from .file import (FD_CLOEXEC, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECT
 from .pipe import make_pipe
 from .syscall import SyscallError, syscall
 from .uio import copyin, copyinstr, copyout, copyout_u64
-from .vfs import ALLPERMS, PATH_MAX, R_OK, W_OK, X_OK, Vnode, VType
+from .vfs import ALLPERMS, PATH_MAX, R_OK, S_ISGID, S_ISUID, S_ISVTX, W_OK, X_OK, Vnode, VType
 
 AT_FDCWD = -100             # "relative to the working directory" for the *at calls
 AT_EACCESS = 0x100          # faccessat: check the effective ids
@@ -336,11 +336,20 @@ def sys_fstatat(td, fd, path, buf, flag):
 
 @syscall
 def sys_chmod(td, path, mode):
-    """Change path's permission bits: only its owner or root may."""
+    """Change path's permission bits: only its owner or root may.
+
+    An owner who is not root may not make a file set-group-id for a group it
+    is not in (EPERM), nor make a non-directory sticky (EFTYPE), as on FreeBSD.
+    """
     cred = td.proc.cred
     vp = _vfs(td).lookup(_path(td, path), td.proc.cwd, cred)
     if cred.euid not in (0, vp.uid):
         raise SyscallError(Errno.EPERM)
+    if cred.euid != 0:
+        if mode & S_ISVTX and not vp.is_dir():
+            raise SyscallError(Errno.EFTYPE)
+        if mode & S_ISGID and vp.gid not in (cred.egid, *cred.groups):
+            raise SyscallError(Errno.EPERM)
     vp.mode = mode & ALLPERMS
     vp.touch(c=True)
 
@@ -356,10 +365,13 @@ def sys_chown(td, path, uid, gid):
                 gid not in (-1, *cred.groups, cred.egid):
             raise SyscallError(Errno.EPERM)
     # uid_t and gid_t are unsigned 32-bit: (uid_t)-1 means "leave it".
-    if uid != -1:
-        vp.uid = uid & 0xFFFFFFFF
-    if gid != -1:
-        vp.gid = gid & 0xFFFFFFFF
+    new_uid = vp.uid if uid == -1 else uid & 0xFFFFFFFF
+    new_gid = vp.gid if gid == -1 else gid & 0xFFFFFFFF
+    if (new_uid, new_gid) != (vp.uid, vp.gid) and cred.euid != 0:
+        # A set-id program given to another owner or group must not keep
+        # running as them: the set-id bits go (root may keep them).
+        vp.mode &= ~(S_ISUID | S_ISGID)
+    vp.uid, vp.gid = new_uid, new_gid
     vp.touch(c=True)
 
 

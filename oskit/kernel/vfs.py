@@ -58,6 +58,8 @@ S_IFIFO = 0o010000
 S_IFCHR = 0o020000
 S_IFDIR = 0o040000
 S_IFREG = 0o100000
+S_ISUID = 0o004000      # set-user-id: exec runs the program as the file's owner
+S_ISGID = 0o002000      # set-group-id: ... as the file's group
 S_ISVTX = 0o001000      # sticky directory: only a file's owner may remove it (/tmp)
 ALLPERMS = 0o7777
 

@@ -113,3 +113,4 @@ def _check_invariants(k, proc):
         assert not f.closed
     for _, f in proc.fdtable.items():
         assert f.refs == refs[id(f)], f
+
