@@ -12,7 +12,7 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     sched.py        run queue, time slices, sleep/wakeup, the context switch (step 4)
     signal.py       actions, masks, delivery; sigaction, sigprocmask, kill, ...
     exec.py         execve and the ELF loader
-    sys_proc.py     fork, exit, wait4, ids and credentials, break, getrusage
+    sys_proc.py     fork, exit, wait4, the id getters, break, getrusage
     sys_time.py     clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
     vm.py           Sv39 page tables, address-space maps, backing objects, page faults, COW, shootdowns
     pmem.py         page frames and kmalloc, in guest RAM
@@ -29,6 +29,12 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     pipe.py         pipes: a ring buffer in guest RAM, blocking reads and writes, EPIPE/SIGPIPE
     devfs.py        /dev/console, /dev/null, /dev/zero
     sys_file.py     read write open close dup dup2 pipe2 lseek fstat stat mkdir unlink chdir ... handlers
+    security.py     the map of the security features; security_init at boot
+    cred.py sys_cred.py     credentials: shared copy-on-write ucred, id rules, set-id exec
+    mac.py          MAC hooks and the example policy (wwjail)
+    audit.py        the audit trail (k.audit)
+    resource.py sys_resource.py   limits (RLIMIT_*, maxproc, kernel memory), accounting
+    weaknesses.py labdev.py labdev.c   deliberate bugs for the attack chapters, switched per kernel
     cli.py          `python -m oskit run` and `sh`
     magic.py        the %%c notebook magic
     init.c          process 1
