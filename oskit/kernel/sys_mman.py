@@ -29,7 +29,7 @@ Argument checks and errno values follow FreeBSD's sys/vm/vm_mmap.c:
 
 from __future__ import annotations
 
-from . import errno
+from . import errno, weaknesses
 from .syscall import SyscallError, syscall
 from .uio import copyout
 from .vm import (PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_ALL, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_A, PTE_D,
@@ -116,7 +116,9 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
         start = addr - pageoff
         if start & PAGE_MASK:
             raise _einval(f"mmap: MAP_FIXED address {addr:#x} and pos {pos + pageoff:#x} differ within a page")
-        if start < USER_MIN or start + size > SHAREDPAGE:
+        # ATTACKS (issue 7): weakness map_at_zero allows page 0, as FreeBSD's security.bsd.map_at_zero=1.
+        lowest = 0 if weaknesses.active(td.kernel, "map_at_zero") else USER_MIN
+        if start < lowest or start + size > SHAREDPAGE:
             raise _einval(f"mmap: MAP_FIXED range [{start:#x}, +{size:#x}) is outside the user address space")
         if vs.overlapping(start, start + size):
             if flags & MAP_EXCL:

@@ -67,6 +67,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from . import weaknesses
 from .pmem import PAGE_SIZE, OutOfMemory
 
 PAGE_SHIFT = 12
@@ -473,7 +474,8 @@ class AnonObject(VMObject):
     kind = "anon"
 
     def fill(self, pindex: int, pa: int) -> bool:
-        if not self.kernel.pmem.zero_frames:
+        # ATTACKS (issue 7): weakness no_zero_on_reuse skips this too, so the last owner's bytes show.
+        if not self.kernel.pmem.zero_frames and not weaknesses.active(self.kernel, "no_zero_on_reuse"):
             # The allocator did not zero the frame; anonymous memory must still read as zeros.
             off = pa - RAM_BASE
             self.kernel.machine.bus.ram.data[off:off + PAGE_SIZE] = bytes(PAGE_SIZE)

@@ -20,7 +20,7 @@ Kernel code tests a flag with one line at the exact place the bug lives,
     smap_off                Weaknesses._apply (sstatus.SUM)     SUM is set only inside copyin/copyout
     smep_off                machine MMU (mmu.allowed)           S-mode never executes a U page
     map_at_zero             sys_mman.mmap (MAP_FIXED check)     page 0 is never mapped
-    no_zero_on_reuse        pmem.alloc_frame (zero_frames)      frames are zeroed before reuse
+    no_zero_on_reuse        pmem.alloc_frame, vm.AnonObject.fill   frames are zeroed before reuse
     padding_leak            labdev.LabDevice.ioctl LABIOC_INFO  the reply struct is zeroed first
     unbounded_allocation    resource.kmem_charge                kernel heap per process is limited
     confused_deputy         /bin/billing (which build ships)    the deputy checks with the caller's uid
@@ -89,7 +89,7 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "null_call.c"),
     Weakness(
         "no_zero_on_reuse", "freed page frames are handed out again without being zeroed",
-        "pmem.PhysMem.alloc_frame",
+        "pmem.PhysMem.alloc_frame (zero_frames) and vm.AnonObject.fill",
         "a frame keeps what its last owner wrote: a process that maps fresh memory reads another's secret",
         "every frame is zeroed before it is handed out: fresh memory reads as zeros",
         "reuse_secret.c / reuse_find.c"),

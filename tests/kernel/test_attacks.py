@@ -227,3 +227,46 @@ def test_kernel_memory_limit_stops_the_hog_at_its_share():
     assert n * 4096 <= KMEM_PER_PROC and "then Cannot allocate memory" in p.stdout
     assert "victim: pipe ok" in p.stdout
     assert_survives(k)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["blocks", "plain"])
+def test_smep_off_runs_the_code_at_address_zero_as_the_kernel(fast):
+    """On hardware that lets S-mode execute user pages, the NULL method runs our code at 0: uid 0 (both CPU paths)."""
+    k = boot("map_at_zero", "smep_off")
+    for hart in k.machine.harts:
+        hart.fast = fast
+    p = weaknesses.run_exploit(k, "null_call")
+    assert "code at address 0" in p.stdout and "after: uid 0 euid 0" in p.stdout and p.exit_status == 0
+    assert k.oopses == []
+    assert_survives(k)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["blocks", "plain"])
+def test_risc_v_never_executes_a_user_page_in_supervisor_mode(fast):
+    """With page 0 mapped but the RISC-V rule in force, the fetch at 0 is an oops and the process is killed."""
+    k = boot("map_at_zero")
+    for hart in k.machine.harts:
+        hart.fast = fast
+    p = weaknesses.run_exploit(k, "null_call")
+    assert "code at address 0" in p.stdout and p.exit_status == -9
+    (oops,) = k.oopses
+    assert oops.cause == "instruction page fault" and oops.sepc == 0
+    assert_survives(k)
+
+
+def test_no_zero_on_reuse_shows_a_dead_process_secret():
+    """A process that maps fresh memory finds what an exited process of another user left there."""
+    k = boot("no_zero_on_reuse")
+    weaknesses.run_exploit(k, "reuse", ["store"], uid=1002)
+    p = weaknesses.run_exploit(k, "reuse", ["find"], uid=1001)
+    assert "found: SECRET: the vault code is 4711" in p.stdout and p.exit_status == 0
+    assert_survives(k)
+
+
+def test_zeroed_frames_show_nothing():
+    """By default fresh memory is all zeros, whatever the last owner of its frames wrote."""
+    k = boot()
+    weaknesses.run_exploit(k, "reuse", ["store"], uid=1002)
+    p = weaknesses.run_exploit(k, "reuse", ["find"], uid=1001)
+    assert "fresh pages: 0 nonzero bytes, 0 copies of the secret" in p.stdout and p.exit_status == 1
+    assert_survives(k)
