@@ -29,7 +29,7 @@ Argument checks and errno values follow FreeBSD's sys/vm/vm_mmap.c:
 
 from __future__ import annotations
 
-from . import errno, weaknesses
+from . import errno, resource, weaknesses
 from .syscall import SyscallError, syscall
 from .uio import copyout
 from .vm import (PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_ALL, PROT_EXEC, PROT_READ, PROT_WRITE, PTE_A, PTE_D,
@@ -112,6 +112,7 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
         backing = vnode_object(td.kernel, vp)
         name = "file"
 
+    resource.check_as(p, size, "mmap")      # SECURITY (issue 7): RLIMIT_AS -> ENOMEM, before anything changes
     if flags & MAP_FIXED:
         start = addr - pageoff
         if start & PAGE_MASK:

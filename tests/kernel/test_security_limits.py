@@ -101,6 +101,18 @@ def test_memory_hog_stops_at_rlimit_as():
     assert 4096 < got < 16384 - 8192                 # the 8 MiB stack counts too
 
 
+def test_mmap_hog_stops_at_rlimit_as():
+    """mmap() past RLIMIT_AS fails with ENOMEM: the hog never maps more than its limit."""
+    k = boot_with("mmaphog")
+    hog = k.spawn("/bin/mmaphog", ["mmaphog", "24"], uid=1000, gid=1000)
+    r = k.run(until=hog.exited, max_instructions=40_000_000)
+    assert r.reason == "until" and hog.exit_status == 1
+    n = int(hog.stdout.split(": ")[1].split(" MiB")[0])
+    assert 8 < n < 16 and hog.stdout.endswith("then Cannot allocate memory\n")
+    last = k.trace.syscalls(pid=hog.pid, name="mmap")[-1]
+    assert last.errno == 12 and "RLIMIT_AS" in last.message
+
+
 def test_infinite_loop_gets_sigxcpu_then_sigkill():
     """A loop with no system calls is warned (SIGXCPU) at the soft CPU limit and killed at the hard one."""
     k = boot_with("spin", "worker")
