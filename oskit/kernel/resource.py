@@ -29,7 +29,10 @@ notebook, so a chapter may shorten the second (``k.cpu_second = 100_000``: a
 Accounting (``p.rusage``, read by getrusage and by the widgets): user time is
 the emulated time between returning to user mode and the next trap (trap.py);
 memory is the resident set (vm.py keeps maxrss); kernel heap bytes held are
-``p.kmem``. Each is billed to the process that caused it.
+``p.kmem``. Each is billed to the process that caused it. System time stays 0:
+the kernel is Python code that runs between two instructions of the machine,
+so no emulated time passes inside it (the trampoline's few dozen S-mode
+instructions per trap are counted as the thread's user time).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from oskit.toolchain import build
 HERE = Path(__file__).resolve().parents[1] / "programs" / "security" / "contain"
 
 
-def boot_with(*names):
+def boot_with(*names, harts=1):
     """A kernel with the named containment programs in /bin."""
-    k = oskit.boot(programs=False)
+    k = oskit.boot(programs=False, harts=harts)
     for name in names:
         k.install_program(f"/bin/{name}", build([HERE / f"{name}.c"], mode="user", name=name).read_bytes())
     return k
@@ -31,9 +31,10 @@ def live(k, uid):
             and not p.exited()]
 
 
-def test_fork_bomb_stops_at_rlimit_nproc_and_the_bystander_finishes():
+@pytest.mark.parametrize("harts", [1, 2])
+def test_fork_bomb_stops_at_rlimit_nproc_and_the_bystander_finishes(harts):
     """A fork bomb of uid 1000 never has more than RLIMIT_NPROC processes; forks past it get EAGAIN."""
-    k = boot_with("forkbomb", "worker")
+    k = boot_with("forkbomb", "worker", harts=harts)
     bomb = k.spawn("/bin/forkbomb", uid=1000, gid=1000)
     resource.set_limit(bomb, resource.RLIMIT_NPROC, 8)
     worker = k.spawn("/bin/worker", uid=2000, gid=2000)
@@ -113,9 +114,10 @@ def test_mmap_hog_stops_at_rlimit_as():
     assert last.errno == 12 and "RLIMIT_AS" in last.message
 
 
-def test_infinite_loop_gets_sigxcpu_then_sigkill():
+@pytest.mark.parametrize("harts", [1, 2])
+def test_infinite_loop_gets_sigxcpu_then_sigkill(harts):
     """A loop with no system calls is warned (SIGXCPU) at the soft CPU limit and killed at the hard one."""
-    k = boot_with("spin", "worker")
+    k = boot_with("spin", "worker", harts=harts)
     k.cpu_second = 100_000                  # a "second" of one million instructions (resource.py)
     spin = k.spawn("/bin/spin", uid=1000, gid=1000)
     worker = k.spawn("/bin/worker", uid=2000, gid=2000)
