@@ -92,14 +92,14 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "pmem.PhysMem.alloc_frame (zero_frames) and vm.AnonObject.fill",
         "a frame keeps what its last owner wrote: a process that maps fresh memory reads another's secret",
         "every frame is zeroed before it is handed out: fresh memory reads as zeros",
-        "reuse_secret.c / reuse_find.c"),
+        "reuse.c (`reuse store` as one user, then `reuse find` as another)"),
     Weakness(
         "padding_leak", "a reply struct's padding is copied out uninitialised",
         "labdev.LabDevice.ioctl",
         "LABIOC_INFO fills struct lab_info field by field in the driver's buffer, which still holds the "
         "last message written to /dev/lab: the padding bytes carry it to the caller",
         "the struct is zeroed first, padding included: the padding reads as zeros",
-        "padding_leak.c"),
+        "padding_leak.c (`padding_leak store TEXT` as one user, then `padding_leak` as another)"),
     Weakness(
         "unbounded_allocation", "kernel memory per process has no limit",
         "resource.kmem_charge",

@@ -56,6 +56,15 @@ def test_boot_switches_weaknesses_on_and_off_again():
     assert list(k.weaknesses) == ["padding_leak"]
 
 
+def test_each_weakness_names_an_exploit_that_exists():
+    """Every flag's documentation points at its exploit program(s) in oskit/userland/exploits/."""
+    for w in weaknesses.WEAKNESSES.values():
+        names = re.findall(r"[a-z_]+\.c", w.exploit)
+        assert names and all((EXPLOITS / n).exists() for n in names), w.name
+        assert w.title and w.where and w.bug and w.fix
+    assert len(weaknesses.listing().splitlines()) == len(weaknesses.WEAKNESSES)
+
+
 def test_an_unknown_weakness_is_refused_by_name():
     """Enabling a name that is not a weakness says which names exist."""
     k = boot()
@@ -77,6 +86,7 @@ def test_unchecked_user_pointer_lets_read_zero_the_credential():
     """read() from /dev/zero into the leaked ucred address makes the process root."""
     k = boot("unchecked_user_pointer")
     p = weaknesses.run_exploit(k, "ucred_zero")
+    assert "an ordinary read works" in p.stdout                 # correct programs still run
     assert "read: 12 bytes\nafter: uid 0 euid 0\n" in p.stdout and p.exit_status == 0
     assert_survives(k)
 
@@ -86,8 +96,8 @@ def test_copyout_refuses_a_kernel_address_with_efault():
     k = boot()
     p = weaknesses.run_exploit(k, "ucred_zero")
     assert "read: Bad address\nafter: uid 1001 euid 1001\n" in p.stdout and p.exit_status == 1
-    (rec,) = [r for r in k.trace.syscalls(pid=p.pid) if r.name == "read"]
-    assert rec.errno == 14                                       # EFAULT
+    ordinary, attack = k.trace.syscalls(pid=p.pid, name="read")
+    assert ordinary.errno == 0 and attack.errno == 14            # EFAULT
     assert_survives(k)
 
 
