@@ -42,11 +42,18 @@ class AuditRecord:
     event: str                      # AUE_...
     call: str                       # system-call name
     subject: dict                   # pid, comm, auid, ruid, euid, rgid, egid
-    args: tuple                     # ((name, value), ...)
+    values: tuple                   # the argument values, in order
     paths: list = field(default_factory=list)
     end: int | None = None          # mtime at return (None: still running, or it never returned)
     result: int | None = None
     errno: int = 0
+    info: object = field(default=None, repr=False)
+
+    @property
+    def args(self) -> tuple:
+        """((name, value), ...) for every argument."""
+        names = [a.name for a in self.info.args] if self.info is not None else []
+        return tuple(zip(names, self.values))
 
     @property
     def pid(self) -> int:
@@ -74,6 +81,7 @@ class Audit:
         self.enabled = True
         self.select: set[str] | None = None       # None: every event
         self._open: dict[int, AuditRecord] = {}   # trace record seq -> audit record in progress
+        self._path_args: dict[int, list[int]] = {}   # syscall number -> which arguments are path names
         self.seq = 0
         kernel.probes.subscribe("syscall_entry", self._entry)
         kernel.probes.subscribe("syscall_return", self._return)
@@ -81,9 +89,9 @@ class Audit:
     # -- the hooks ---------------------------------------------------------------------
     def _entry(self, ev) -> None:
         rec = ev.record
-        if not self.enabled or rec.info is None:
-            return
         info = rec.info
+        if not self.enabled or info is None:
+            return
         event = info.audit or "AUE_NULL"
         if self.select is not None and event not in self.select:
             return
@@ -91,18 +99,21 @@ class Audit:
         cred = p.cred if p is not None else None
         if cred is None:
             return
-        td = next((t for t in p.threads if t.tid == rec.tid), None)
-        subject = {"pid": p.pid, "comm": p.comm, "auid": getattr(p, "auid", cred.uid),
-                   "ruid": cred.uid, "euid": cred.euid, "rgid": cred.gid, "egid": cred.egid}
-        names = [a.name for a in info.args]
-        args = tuple(zip(names, rec.args))
+        v = cred.view
+        ruid, euid, rgid = v.cr_ruid, v.cr_uid, v.cr_rgid
+        subject = {"pid": p.pid, "comm": p.comm, "auid": getattr(p, "auid", ruid),
+                   "ruid": ruid, "euid": euid, "rgid": rgid, "egid": v.get("cr_groups", 0)}
         paths = []
-        if td is not None:
-            for a, value in zip(info.args, rec.args):
-                if a.ctype == "const char *" and value:
-                    paths.append(self._string(td, value))
+        where = self._path_args.get(info.number)
+        if where is None:
+            where = self._path_args[info.number] = [i for i, a in enumerate(info.args)
+                                                    if a.ctype == "const char *"]
+        if where:
+            td = next((t for t in p.threads if t.tid == rec.tid), None)
+            if td is not None:
+                paths = [self._string(td, rec.args[i]) for i in where if rec.args[i]]
         self.seq += 1
-        ar = AuditRecord(self.seq, rec.start, event, info.name, subject, args, paths)
+        ar = AuditRecord(self.seq, rec.start, event, info.name, subject, rec.args, paths, info=info)
         self.trail.append(ar)
         self._open[rec.seq] = ar
 
