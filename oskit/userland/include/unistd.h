@@ -90,6 +90,7 @@ long    syscall(long number, ...);
 
 /* time */
 unsigned int sleep(unsigned int seconds);
+unsigned int alarm(unsigned int seconds);  /* SIGALRM after seconds (0 cancels); returns what was left */
 int     usleep(useconds_t microseconds);
 
 #endif /* !_UNISTD_H_ */

@@ -432,6 +432,30 @@ __sys_setgroups:
 	ret
 	.size	__sys_setgroups, . - __sys_setgroups
 
+/* 83 = setitimer */
+	.globl	__sys_setitimer
+	.type	__sys_setitimer, @function
+	.weak	setitimer
+	.set	setitimer, __sys_setitimer
+__sys_setitimer:
+	li	t0, 83
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_setitimer, . - __sys_setitimer
+
+/* 86 = getitimer */
+	.globl	__sys_getitimer
+	.type	__sys_getitimer, @function
+	.weak	getitimer
+	.set	getitimer, __sys_getitimer
+__sys_getitimer:
+	li	t0, 86
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_getitimer, . - __sys_getitimer
+
 /* 90 = dup2 */
 	.globl	__sys_dup2
 	.type	__sys_dup2, @function

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -254,6 +255,15 @@ unsigned int sleep(unsigned int seconds)
     if (errno != EINTR)
         return seconds;
     return left.tv_sec + (left.tv_nsec != 0);   /* interrupted: what is left, rounded up */
+}
+
+unsigned int alarm(unsigned int seconds)
+{
+    /* alarm is setitimer(ITIMER_REAL) with no interval, as on BSD. */
+    struct itimerval it = { { 0, 0 }, { seconds, 0 } }, old;
+    if (setitimer(ITIMER_REAL, &it, &old) != 0)
+        return 0;
+    return old.it_value.tv_sec + (old.it_value.tv_usec != 0);  /* seconds left, rounded up */
 }
 
 int usleep(useconds_t us)

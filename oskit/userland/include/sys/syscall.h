@@ -56,7 +56,11 @@
 #define	SYS_mincore           	78  	/* 78 = mincore */
 #define	SYS_getgroups         	79  	/* 79 = getgroups */
 #define	SYS_setgroups         	80  	/* 80 = setgroups */
-						/* 81-89 not implemented: getpgrp ... getdtablesize */
+						/* 81-82 not implemented: getpgrp, setpgid */
+#define	SYS_setitimer         	83  	/* 83 = setitimer */
+						/* 84-85 not implemented: old wait, swapon */
+#define	SYS_getitimer         	86  	/* 86 = getitimer */
+						/* 87-89 not implemented: old gethostname, old sethostname, getdtablesize */
 #define	SYS_dup2              	90  	/* 90 = dup2 */
 						/* 91 reserved */
 #define	SYS_fcntl             	92  	/* 92 = fcntl */

@@ -17,4 +17,17 @@ struct timezone {
 
 int gettimeofday(struct timeval *tp, struct timezone *tzp);
 
+/* Interval timers. Only ITIMER_REAL (SIGALRM in wall-clock time) is implemented. */
+#define ITIMER_REAL     0
+#define ITIMER_VIRTUAL  1
+#define ITIMER_PROF     2
+
+struct itimerval {                      /* 32 bytes */
+    struct timeval it_interval;         /* 0: reload value after each expiry (0: one shot) */
+    struct timeval it_value;            /* 16: time to the next expiry (0: disarmed) */
+};
+
+int setitimer(int which, const struct itimerval *itv, struct itimerval *oitv);
+int getitimer(int which, struct itimerval *itv);
+
 #endif /* !_SYS_TIME_H_ */
