@@ -25,6 +25,7 @@ import struct
 from dataclasses import dataclass, field
 
 from . import errno, machdep
+from .mac import mac_proc_check_signal
 from .proc import ThreadState
 from .syscall import SyscallError, syscall
 from .uio import copyin, copyout
@@ -348,6 +349,8 @@ def sys_kill(td, pid, signum):
     for p in targets:
         if cred.euid != 0 and cred.uid != p.cred.uid and cred.euid != p.cred.uid \
                 and cred.uid != p.cred.svuid and cred.euid != p.cred.svuid:
+            continue
+        if mac_proc_check_signal(cred, p, signum):      # SECURITY (issue 7): a MAC policy may refuse (mac.py)
             continue
         sent += 1
         if signum:
