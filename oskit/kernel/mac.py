@@ -9,6 +9,7 @@ access goes ahead only if DAC *and* every enabled policy allow it::
     open("/etc/secret") ──> vfs.access(vp, cred, R_OK)
                               ├─ mac_vnode_check_access(vp, cred, R_OK)   every enabled policy: EACCES?
                               └─ the mode bits (DAC)
+    kill(pid, sig)      ──> the uid rules, then mac_proc_check_signal(cred, p, sig)   (signal.py)
 
 Policies keep *labels* on credentials (FreeBSD: cr_label), set when a program
 is executed (``exec_label``) and copied with the credential (``copy_label``).
@@ -19,8 +20,9 @@ The example policy, ``wwjail`` (off by default; ``k.mac.enable("wwjail")``):
     A program executed from a world-writable directory (anyone could have put it
     there: /tmp, a shared drop box) is confined to that directory: its process,
     and every process it forks or executes, may not open, read, write or execute
-    a regular file outside the directory tree. Directories (to look names up)
-    and devices (/dev/null, the console) stay usable.
+    a regular file outside the directory tree, nor signal a process outside its
+    jail. Directories (to look names up) and devices (/dev/null, the console)
+    stay usable.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class Policy:
 
     def exec_label(self, mac: "Mac", td, vp, path: str) -> None:
         """A program is being executed: label td's credential if the policy wants to."""
+
+    def proc_check_signal(self, mac: "Mac", cred, target, signo: int) -> None:
+        """May ``cred`` send ``signo`` to process ``target``?"""
 
 
 class WorldWritableJail(Policy):
@@ -69,6 +74,12 @@ class WorldWritableJail(Policy):
         if not _beneath(jail, vp):
             raise SyscallError(errno.EACCES, "mac/wwjail: a program started from a world-writable "
                                              "directory may not use files outside it")
+
+
+    def proc_check_signal(self, mac, cred, target, signo):
+        jail = mac.label(cred, self.name)
+        if jail is not None and target.cred is not None and mac.label(target.cred, self.name) is not jail:
+            raise SyscallError(errno.EPERM, "mac/wwjail: a confined program may only signal its own jail")
 
 
 def _beneath(dvp, vp) -> bool:
@@ -146,6 +157,26 @@ class Mac:
     def exec_label(self, td, vp) -> None:
         for pol in self.policies.values():
             pol.exec_label(self, td, vp, td.proc.path)
+
+    def check_proc_signal(self, cred, target, signo: int) -> None:
+        for pol in self.policies.values():
+            try:
+                pol.proc_check_signal(self, cred, target, signo)
+            except SyscallError:
+                self.denials.append((pol.name, cred.euid, target.pid, signo))
+                raise
+
+
+def mac_proc_check_signal(cred, target, signo: int) -> bool:
+    """The hook kill() calls for each target: True if an enabled policy refuses the signal."""
+    mac = getattr(getattr(cred, "kernel", None), "mac", None)
+    if mac is None or not mac.policies:
+        return False
+    try:
+        mac.check_proc_signal(cred, target, signo)
+    except SyscallError:
+        return True
+    return False
 
 
 def mac_vnode_check_access(vp, cred, want: int) -> None:

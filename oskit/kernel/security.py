@@ -4,7 +4,7 @@
                     setuid/seteuid/setgid/setegid/setgroups rules, set-id exec, P_SUGID
     sys_cred.py     the credential system calls
     vfs.py          DAC: mode bits, owner, group (FILES); it asks mac.py first
-    mac.py          mandatory access control: hooks, labels, the example policy "wwjail"
+    mac.py          mandatory access control: hooks (vfs.access, kill), labels, the example policy "wwjail"
     audit.py        the audit trail: a record per system call (subject, event, objects, result)
     resource.py     limits (RLIMIT_*), the system-wide process cap, kernel-memory limits,
                     CPU-time enforcement, usage accounting

@@ -90,3 +90,40 @@ def test_mac_denies_even_root():
     p = k.spawn("/tmp/drop/peek", ["peek"], uid=0, gid=0)
     k.run(until=p.exited, max_instructions=20_000_000)
     assert p.stdout.startswith("/etc/motd: Permission denied\n")
+
+
+KILLER = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	pid_t child = fork();
+	if (child == 0) { pause(); _exit(0); }
+	int r = kill(atoi(argv[1]), SIGTERM);
+	printf("kill outsider: %s\n", r == 0 ? "ok" : strerror(errno));
+	r = kill(child, SIGTERM);
+	printf("kill own child: %s\n", r == 0 ? "ok" : strerror(errno));
+	wait(NULL);
+	return 0;
+}
+"""
+
+
+def test_wwjail_keeps_a_confined_program_from_signalling_outside_its_jail():
+    """kill() asks the MAC policy too: a confined program may signal its own children, not a same-uid outsider."""
+    k = setup(policy=True)
+    k.install_program("/sbin/sleeper", build({"sl.c": "#include <unistd.h>\nint main(void){pause();}\n"},
+                                             mode="user", name="sleeper").read_bytes())
+    k.vfs.install_file("/tmp/drop/killer", build({"killer.c": KILLER}, mode="user", name="killer").read_bytes(),
+                       0o755)
+    outsider = k.spawn("/sbin/sleeper", uid=1000, gid=1000)
+    p = k.spawn("/tmp/drop/killer", ["killer", str(outsider.pid)], uid=1000, gid=1000)
+    r = k.run(until=p.exited, max_instructions=20_000_000)
+    assert r.reason == "until"
+    assert p.stdout == "kill outsider: Operation not permitted\nkill own child: ok\n"
+    assert not outsider.exited()
