@@ -1,0 +1,186 @@
+"""Checks for the exercises of chapters 6, 7 and 8 (notebooks/06-*, 07-*, 08-*).
+
+Same contract as checks.py (chapters 0-2): each ``check_...()`` takes the
+reader's answer, finds the truth by running the real kernel or machine, and
+returns a ``Verdict`` (prints "✔ right:" or "✘ not yet:" with the reasons).
+A check never raises on a bad answer, nor when the reader's code breaks the
+kernel it is tried on: that is a verdict too.
+
+    chapter 7   check_padding_bytes(answer)        which bytes of struct lab_info are padding
+    chapter 8   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
+                check_euid_exploit(k, path)        an exploit that makes only the effective uid 0
+                check_supervisor_rules(answers)    may S/U mode load/store/fetch a U page (SUM on/off)
+"""
+
+from __future__ import annotations
+
+from .checks import Verdict, _not_answered
+
+RUN_LIMIT = 10_000_000          # instructions a check lets a program run before giving up
+ATTACKER_UID = 1001
+
+
+# -- chapter 7 ------------------------------------------------------------------------------------
+
+def padding_offsets() -> set[int]:
+    """The byte offsets of struct lab_info that belong to no field (from the kernel's own layout)."""
+    from oskit.kernel.labdev import LAB_INFO
+    used = set()
+    for f in LAB_INFO.fields.values():
+        used |= set(range(f.offset, f.offset + f.size))
+    return set(range(LAB_INFO.size)) - used
+
+
+def check_padding_bytes(answer) -> Verdict:
+    """Exercise 7.2: the set of byte offsets of struct lab_info that are padding."""
+    if answer is None:
+        return _not_answered("set `answer` to the set of padding offsets, e.g. {1, 2, 3}")
+    try:
+        got = {int(x) for x in answer}
+    except (TypeError, ValueError):
+        return Verdict(False, f"answer: expected a set of byte offsets (ints), found {answer!r}")
+    truth = padding_offsets()
+    if got == truth:
+        return Verdict(True, f"{len(truth)} padding bytes: {_ranges(truth)}.",
+                       ["each field starts at a multiple of its own size, and the struct's size is a "
+                        "multiple of its largest field's (8): the gaps are padding"])
+    details = []
+    if got - truth:
+        details.append(f"{_ranges(got - truth)} belong to a field")
+    if truth - got:
+        details.append(f"{_ranges(truth - got)} are padding too: which field would they belong to?")
+    return Verdict(False, f"{len(got & truth)} of the {len(truth)} padding bytes found", details)
+
+
+def _ranges(offsets) -> str:
+    """{1, 2, 3, 9} -> '1-3, 9'."""
+    out, run = [], []
+    for o in sorted(offsets):
+        if run and o == run[-1] + 1:
+            run.append(o)
+            continue
+        if run:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [o]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out) or "none"
+
+
+# -- chapter 8 ------------------------------------------------------------------------------------
+
+def check_copyout_patch(fn) -> Verdict:
+    """Exercise 8.1: ``fn(td, uaddr, data)`` used where the weak kernel calls unchecked_copyout.
+
+    Right when, on a kernel with unchecked_user_pointer on, ucred_zero's
+    ordinary read still works and its read into the credential fails with
+    EFAULT, leaving the uid alone.
+    """
+    import oskit
+    from oskit.kernel import weaknesses
+    if fn is None:
+        return _not_answered("define my_copyout(td, uaddr, data) and pass it to the check")
+    if not callable(fn):
+        return Verdict(False, f"expected a function my_copyout(td, uaddr, data), found {fn!r}")
+    k = oskit.boot(programs=False, weaknesses={"unchecked_user_pointer"})
+    saved = weaknesses.unchecked_copyout
+    weaknesses.unchecked_copyout = fn            # sys_read looks the name up at every call
+    try:
+        p = weaknesses.run_exploit(k, "ucred_zero", uid=ATTACKER_UID, gid=ATTACKER_UID,
+                                   max_instructions=RUN_LIMIT)
+    except RuntimeError as e:
+        return Verdict(False, "the kernel did not survive your copyout", [str(e)])
+    finally:
+        weaknesses.unchecked_copyout = saved
+    reads = k.trace.syscalls(pid=p.pid, name="read")
+    problems = []
+    if "an ordinary read works" not in p.stdout:
+        problems.append("an ordinary read() into the program's own buffer no longer works: "
+                        "copyout must still write user pages")
+    if "after: uid 0" in p.stdout:
+        problems.append("the read into the ucred still made the process root: the kernel address was written")
+    elif len(reads) >= 2 and reads[1].errno != 14:
+        problems.append(f"the read into the ucred ended with errno {reads[1].errno}, expected 14 (EFAULT)")
+    if problems:
+        return Verdict(False, "the exploit is not stopped cleanly yet", problems)
+    return Verdict(True, "ucred_zero's read into the kernel now fails with EFAULT, and ordinary reads work.",
+                   ["the check belongs in copyout itself: every caller gets it"])
+
+
+def check_euid_exploit(kernel, path: str) -> Verdict:
+    """Exercise 8.2: path, run as uid 1001 with unchecked_user_pointer on, ends with euid 0 but real uid 1001.
+
+    The truth is read from the process's ucred in guest memory at each of its
+    system calls, not from what the program prints.
+    """
+    from oskit.kernel import SpawnError, weaknesses
+    from oskit.kernel.structs import UCRED
+    w = weaknesses.of(kernel)
+    was_on = "unchecked_user_pointer" in w
+    w.enable("unchecked_user_pointer")
+    last = {}
+
+    def on_return(ev):
+        rec = ev.record
+        p = kernel.procs.get(rec.pid)
+        if p is not None and p is proc[0] and p.cred is not None:
+            raw = kernel.machine.bus.read_bytes(p.cred.addr, UCRED.size)
+            fields = UCRED.unpack(raw)
+            last.update({f: fields[f] for f in ("cr_uid", "cr_ruid", "cr_svuid")})
+
+    proc = [None]
+    kernel.probes.subscribe("syscall_return", on_return)
+    try:
+        try:
+            proc[0] = kernel.spawn(path, [path.rsplit("/", 1)[-1]], uid=ATTACKER_UID, gid=ATTACKER_UID,
+                                   cwd="/tmp")
+        except SpawnError as e:
+            return Verdict(False, f"could not run {path}", [str(e), "run the %%c cell that builds it first"])
+        r = kernel.run(until=proc[0].exited, max_instructions=RUN_LIMIT)
+    finally:
+        kernel.probes.unsubscribe("syscall_return", on_return)
+        if not was_on:
+            w.disable("unchecked_user_pointer")
+    p = proc[0]
+    if not p.exited():
+        return Verdict(False, f"{path} did not finish within {RUN_LIMIT:,} instructions ({r.reason})")
+    if not last:
+        return Verdict(False, f"{path} made no system call, so there was nothing to look at")
+    ids = f"cr_uid (effective) {last['cr_uid']}, cr_ruid (real) {last['cr_ruid']}, cr_svuid {last['cr_svuid']}"
+    if last["cr_uid"] == 0 and last["cr_ruid"] == ATTACKER_UID:
+        return Verdict(True, f"its credential ended as {ids}.",
+                       ["4 bytes at ucred + 4 were enough: the kernel trusts the effective uid for every check"])
+    why = []
+    if last["cr_uid"] != 0:
+        why.append("the effective uid (4 bytes at offset 4 of struct ucred) is not 0")
+    if last["cr_ruid"] != ATTACKER_UID:
+        why.append("the real uid changed too: write only cr_uid")
+    return Verdict(False, f"its credential ended as {ids}", why)
+
+
+SUPERVISOR_CASES = {          # name -> (mode, access, SUM); every page is a U page with R, W and X
+    "U-mode load": ("U", "r", False),
+    "S-mode load, SUM=0": ("S", "r", False),
+    "S-mode load, SUM=1": ("S", "r", True),
+    "S-mode store, SUM=1": ("S", "w", True),
+    "S-mode fetch, SUM=0": ("S", "x", False),
+    "S-mode fetch, SUM=1": ("S", "x", True),
+}
+
+
+def check_supervisor_rules(answers) -> Verdict:
+    """Exercise 8.3: for each case, does RISC-V's MMU allow the access to a U page (True/False)?"""
+    from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, allowed
+    from oskit.machine.trap import Priv
+    if not isinstance(answers, dict) or any(answers.get(c) is None for c in SUPERVISOR_CASES):
+        return _not_answered("fill in True or False for every case in `answers`")
+    pte = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U
+    wrong = []
+    for case, (mode, access, sum_) in SUPERVISOR_CASES.items():
+        truth = allowed(pte, access, Priv.S if mode == "S" else Priv.U, sum_, False)
+        if answers[case] is not truth:
+            wrong.append(f"{case}: you said {answers[case]!r}, the MMU says {truth}")
+    if wrong:
+        return Verdict(False, f"{len(wrong)} of {len(SUPERVISOR_CASES)} cases wrong", wrong)
+    return Verdict(True, f"all {len(SUPERVISOR_CASES)} cases agree with oskit.machine.mmu.allowed.",
+                   ["SUM opens U pages to S-mode loads and stores only; no bit lets S-mode execute them"])

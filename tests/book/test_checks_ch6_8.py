@@ -1,0 +1,82 @@
+"""The exercise checks of chapters 6-8 (oskit/book/checks_6_8.py) tell right from wrong, and why."""
+
+import pytest
+
+import oskit
+from oskit.book import checks_6_8 as checks
+from oskit.kernel import uio, weaknesses
+from oskit.kernel.magic import compile_into
+
+EUID_EXPLOIT = r"""
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+struct lab_kaddr { uint64_t lk_proc, lk_ucred; };
+#define LABIOC_KADDR _IOR('L', 3, struct lab_kaddr)
+int main(void) {
+    struct lab_kaddr ka;
+    int lab = open("/dev/lab", O_RDWR);
+    ioctl(lab, LABIOC_KADDR, &ka);
+    int zero = open("/dev/zero", O_RDONLY);
+    read(zero, (void *)(ka.lk_ucred + 4), LENGTH);
+    return 0;
+}
+"""
+
+RIGHT_RULES = {"U-mode load": True, "S-mode load, SUM=0": False, "S-mode load, SUM=1": True,
+               "S-mode store, SUM=1": True, "S-mode fetch, SUM=0": False, "S-mode fetch, SUM=1": False}
+
+
+@pytest.fixture(scope="module")
+def k():
+    """One kernel for the module (the exploit checks install their programs into it)."""
+    return oskit.boot(programs=False)
+
+
+def test_padding_bytes_right_and_wrong():
+    """struct lab_info's 13 padding bytes pass; a set missing the tail padding names those bytes."""
+    assert checks.padding_offsets() == set(range(1, 8)) | set(range(18, 24))
+    assert checks.check_padding_bytes(set(range(1, 8)) | set(range(18, 24))).ok
+    v = checks.check_padding_bytes(set(range(1, 8)) | {8})
+    assert not v.ok and "8 belong to a field" in repr(v) and "18-23 are padding too" in repr(v)
+    assert "expected a set of byte offsets" in repr(checks.check_padding_bytes("eight"))
+    assert "no answer yet" in repr(checks.check_padding_bytes(None))
+
+
+def test_copyout_patch_accepts_the_real_copyout_and_refuses_the_weak_one():
+    """uio.copyout stops ucred_zero with EFAULT; the weak copyout lets it become root."""
+    assert checks.check_copyout_patch(uio.copyout).ok
+    v = checks.check_copyout_patch(weaknesses.unchecked_copyout)
+    assert not v.ok and "made the process root" in repr(v)
+    assert weaknesses.unchecked_copyout.__name__ == "unchecked_copyout"     # put back after the check
+
+
+def test_copyout_patch_that_breaks_the_kernel_is_a_verdict():
+    """A replacement that raises a Python error panics the check's kernel and says so, without raising."""
+    def broken(td, uaddr, data):
+        raise KeyError("oops")
+    v = checks.check_copyout_patch(broken)
+    assert not v.ok and "did not survive" in repr(v) and "KeyError" in repr(v)
+    v = checks.check_copyout_patch(lambda td, uaddr, data: None)        # writes nothing at all
+    assert not v.ok and "ordinary read" in repr(v)
+
+
+def test_euid_exploit_is_judged_from_guest_memory(k):
+    """Writing 4 bytes makes only the effective uid 0 (right); 12 bytes changes the real uid too (wrong)."""
+    compile_into(k, "euid4", EUID_EXPLOIT.replace("LENGTH", "4"))
+    compile_into(k, "euid12", EUID_EXPLOIT.replace("LENGTH", "12"))
+    assert checks.check_euid_exploit(k, "/bin/euid4").ok
+    v = checks.check_euid_exploit(k, "/bin/euid12")
+    assert not v.ok and "real uid changed too" in repr(v)
+    assert "unchecked_user_pointer" not in k.weaknesses                   # switched off again
+    v = checks.check_euid_exploit(k, "/bin/missing")
+    assert not v.ok and "could not run /bin/missing" in repr(v)
+
+
+def test_supervisor_rules_follow_the_mmu():
+    """The right table passes; saying S-mode may fetch with SUM=1 is named as wrong."""
+    assert checks.check_supervisor_rules(RIGHT_RULES).ok
+    v = checks.check_supervisor_rules({**RIGHT_RULES, "S-mode fetch, SUM=1": True})
+    assert not v.ok and "S-mode fetch, SUM=1: you said True, the MMU says False" in repr(v)
+    assert "no answer yet" in repr(checks.check_supervisor_rules({}))
