@@ -206,3 +206,34 @@ def test_pipe_hog_stops_at_its_kernel_memory_limit():
     worker = k.spawn("/bin/worker", uid=2000, gid=2000)
     k.run(until=worker.exited, max_instructions=20_000_000)
     assert worker.exit_status == 0
+
+
+DEEP = r"""
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+static int depth;
+static int down(int n) { volatile char pad[1024]; pad[0] = (char)n; depth = n; return n ? down(n - 1) + pad[0] : 0; }
+int main(void)
+{
+	struct rlimit rl = {64 * 1024, 64 * 1024};
+	setrlimit(RLIMIT_STACK, &rl);
+	printf("recursing\n");
+	fflush(stdout);
+	return down(1000000);
+}
+"""
+
+
+def test_runaway_recursion_stops_at_rlimit_stack():
+    """A stack limited to 64 KiB by setrlimit ends in SIGSEGV at the first page below the limit."""
+    from oskit.kernel.vm import USRSTACK
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/deep", build({"deep.c": DEEP}, mode="user", name="deep").read_bytes())
+    p = k.spawn("/bin/deep", uid=1000, gid=1000)
+    refused = []
+    k.probes.subscribe("fault", lambda ev: refused.append(ev.va) if ev.how == "SIGSEGV" else None)
+    r = k.run(until=p.exited, max_instructions=20_000_000)
+    assert r.reason == "until" and k.panic_report is None
+    assert p.stdout == "recursing\n" and p.exit_status == -11          # SIGSEGV
+    assert len(refused) == 1 and USRSTACK - (64 << 10) - 4096 <= refused[0] < USRSTACK - (64 << 10)
