@@ -7,6 +7,7 @@ A check never raises on a bad answer, nor when the reader's code breaks the
 kernel it is tried on: that is a verdict too.
 
     chapter 7   check_padding_bytes(answer)        which bytes of struct lab_info are padding
+                check_zeroing_patch(zeroing)       zeroing(pmem): a new pmem.alloc_frame that stops the reuse leak
     chapter 8   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
                 check_euid_exploit(k, path)        an exploit that makes only the effective uid 0
                 check_supervisor_rules(answers)    may S/U mode load/store/fetch a U page (SUM on/off)
@@ -50,6 +51,42 @@ def check_padding_bytes(answer) -> Verdict:
     if truth - got:
         details.append(f"{_ranges(truth - got)} are padding too: which field would they belong to?")
     return Verdict(False, f"{len(got & truth)} of the {len(truth)} padding bytes found", details)
+
+
+def check_zeroing_patch(zeroing) -> Verdict:
+    """Exercise 7.3: ``zeroing(pmem)`` returns an ``alloc_frame(owner="")`` that hands out zeroed frames.
+
+    The check boots a kernel with no_zero_on_reuse on, replaces that kernel's
+    ``pmem.alloc_frame`` by ``zeroing(pmem)``, and runs ``reuse store``
+    (uid 1002) then ``reuse find`` (uid 1001): right when nothing is found and
+    the kernel still runs.
+    """
+    import oskit
+    from oskit.kernel import weaknesses
+    if zeroing is None:
+        return _not_answered("define zeroing(pmem) returning a new alloc_frame")
+    if not callable(zeroing):
+        return Verdict(False, f"expected a function zeroing(pmem), found {zeroing!r}")
+    k = oskit.boot(programs=False, weaknesses={"no_zero_on_reuse"})
+    try:
+        patched = zeroing(k.pmem)
+    except Exception as e:                  # the reader's code: any error is a verdict
+        return Verdict(False, f"zeroing(pmem) raised {type(e).__name__}: {e}")
+    if not callable(patched):
+        return Verdict(False, f"zeroing(pmem) must return a function, it returned {patched!r}")
+    k.pmem.alloc_frame = patched            # this kernel only: an instance attribute
+    try:
+        weaknesses.run_exploit(k, "reuse", ["store"], uid=1002, gid=1002, max_instructions=RUN_LIMIT)
+        p = weaknesses.run_exploit(k, "reuse", ["find"], uid=1001, gid=1001, max_instructions=RUN_LIMIT)
+    except RuntimeError as e:
+        return Verdict(False, "the kernel did not survive your allocator", [str(e)])
+    if "found: SECRET" in p.stdout:
+        return Verdict(False, "the second process still reads the first one's secret",
+                       ["every frame must be cleared (4096 zero bytes) before alloc_frame returns it",
+                        p.stdout.strip().splitlines()[-1]])
+    return Verdict(True, "fresh memory reads as zeros again: " + p.stdout.strip().splitlines()[-1],
+                   ["zeroing at allocation costs a 4 KiB write per frame; some kernels zero freed frames "
+                    "in the background instead (FreeBSD once had an idle-time page zeroing thread)"])
 
 
 def _ranges(offsets) -> str:

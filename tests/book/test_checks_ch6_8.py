@@ -80,3 +80,20 @@ def test_supervisor_rules_follow_the_mmu():
     v = checks.check_supervisor_rules({**RIGHT_RULES, "S-mode fetch, SUM=1": True})
     assert not v.ok and "S-mode fetch, SUM=1: you said True, the MMU says False" in repr(v)
     assert "no answer yet" in repr(checks.check_supervisor_rules({}))
+
+
+def test_zeroing_patch_stops_the_reuse_leak_and_names_a_wrapper_that_does_not():
+    """An allocator that clears each frame passes; one that returns the original unchanged is told the secret leaks."""
+    def zeroing(pmem):
+        original = pmem.alloc_frame
+
+        def alloc_frame(owner=""):
+            pa = original(owner)
+            pmem.ram.data[pa - pmem.base:pa - pmem.base + 4096] = bytes(4096)
+            return pa
+        return alloc_frame
+    assert checks.check_zeroing_patch(zeroing).ok
+    v = checks.check_zeroing_patch(lambda pmem: pmem.alloc_frame)
+    assert not v.ok and "still reads the first one's secret" in repr(v)
+    v = checks.check_zeroing_patch(lambda pmem: 42)
+    assert not v.ok and "must return a function" in repr(v)
