@@ -488,7 +488,10 @@ class Hart:
                 if self._must_return():
                     self.brk = True
                     break
-                self._take_interrupt()
+                if self._take_interrupt() and self._must_return():
+                    # A "trap" subscriber may have stopped the machine: honour it at stvec,
+                    # before the handler's first instruction runs.
+                    break
             self._step()
             done += 1
         return done
@@ -509,7 +512,10 @@ class Hart:
                 if self._must_return():
                     self.brk = True
                     break
-                self._take_interrupt()
+                if self._take_interrupt() and self._must_return():
+                    # A "trap" subscriber may have stopped the machine: honour it at stvec,
+                    # before the handler's first instruction runs.
+                    break
             pc = self.pc
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:

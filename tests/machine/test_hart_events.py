@@ -142,3 +142,20 @@ def test_store_hooks_fire_and_stop_exactly(fast):
         done += h.run(1000)
     assert seen[0] == (watched, 8, 1) and seen[-1] == (watched, 8, 19)
     assert (done, h.x[10], h.pc) == (9 * 4 + 2, 19, RAM + 8)  # stopped right after the 10th sd
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_stop_from_a_trap_subscriber_lands_at_the_vector_for_an_interrupt(fast):
+    """A timer interrupt that becomes pending between slices, stopped by a trap subscriber, leaves pc at mtvec."""
+    m, h = boot("addi a0, a0, 1\njal zero, -4")       # count for ever
+    h.fast = fast
+    handler = load(m, asm("addi a1, a1, 1\nmret"), RAM + 0x100)
+    h.csr.write("mtvec", handler)
+    h.csr.write("mie", 1 << 7)                         # MTIE
+    h.csr.write("mstatus", 1 << 3)                     # MIE
+    m.clint.mtimecmp[0] = 50                           # fires after ~500 instructions: between slices
+    stops = []
+    m.events.subscribe("trap", lambda ev: (stops.append(ev.cause), m.stop("trap seen")))
+    result = m.run(max_instructions=100_000)
+    assert (result.reason, stops) == ("stopped", [7])
+    assert h.pc == handler and h.x[11] == 0            # not one instruction into the handler
