@@ -3,7 +3,7 @@
 Each ``NAME.c`` there checks UNIX promises about files, pipes and
 descriptors and prints what it sees (errno values by name). ``NAME.expected``
 is what the same program printed when compiled natively with gcc and run on
-the host's UNIX (``check_native.py`` there): oskit must print the same.
+the host's UNIX (``tests/programs/check_native.py files``): oskit must print the same.
 """
 
 from pathlib import Path

@@ -1,7 +1,7 @@
 """Golden programs: each tests/programs/kernel/NAME.c checks one UNIX promise on oskit's kernel.
 
 Every NAME.expected was produced by compiling the same program natively with
-the host's gcc and running it on Linux (tests/programs/kernel/check_native.py),
+the host's gcc and running it on Linux (tests/programs/check_native.py kernel),
 so a pass means our kernel behaves as a real UNIX does for that program.
 """
 

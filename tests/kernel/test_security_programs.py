@@ -3,7 +3,7 @@
 Each tests/programs/security/NAME.c says at its top which user runs it
 (``/* run as: UID:GID``); NAME.expected is what the same program printed when
 compiled with the host's gcc and run on Linux as that user
-(tests/programs/security/check_native.py). Here it runs on oskit as the same
+(tests/programs/check_native.py security). Here it runs on oskit as the same
 user, in /tmp, and must print the same.
 """
 

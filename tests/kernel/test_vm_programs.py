@@ -1,7 +1,7 @@
 """Golden VM programs: each tests/programs/vm/NAME.c checks one promise of the virtual memory system.
 
 Every NAME.expected was produced by compiling the same program natively with
-the host's gcc and running it on Linux (tests/programs/vm/check_native.py),
+the host's gcc and running it on Linux (tests/programs/check_native.py vm),
 so a pass means oskit's VM behaves there as a real UNIX does. The tests
 below the parametrized one look inside the kernel (k.vmstats, rusage) while
 such a program runs.
