@@ -6,6 +6,8 @@ returns a ``Verdict`` (prints "✔ right:" or "✘ not yet:" with the reasons).
 A check never raises on a bad answer, nor when the reader's code breaks the
 kernel it is tried on: that is a verdict too.
 
+    chapter 6   check_setuid_steps(answers, k)     what each id call of a set-user-id program returns
+                check_refused_forks(answer, k)     how many forks the audit trail shows refused, and why
     chapter 7   check_padding_bytes(answer)        which bytes of struct lab_info are padding
                 check_zeroing_patch(zeroing)       zeroing(pmem): a new pmem.alloc_frame that stops the reuse leak
     chapter 8   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
@@ -19,6 +21,81 @@ from .checks import Verdict, _not_answered
 
 RUN_LIMIT = 10_000_000          # instructions a check lets a program run before giving up
 ATTACKER_UID = 1001
+
+
+# -- chapter 6 ------------------------------------------------------------------------------------
+
+SETUID_STEPS = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+static void step(const char *name, int r)
+{
+    printf("%s %s\n", name, r == 0 ? "ok" : errno == EPERM ? "EPERM" : "other");
+}
+
+int main(void)
+{
+    step("1 seteuid(1000)", seteuid(1000));
+    step("2 seteuid(0)", seteuid(0));
+    step("3 setuid(1000)", setuid(1000));
+    step("4 seteuid(0)", seteuid(0));
+    step("5 setuid(0)", setuid(0));
+    return 0;
+}
+"""
+
+
+def check_setuid_steps(answers, kernel) -> Verdict:
+    """Exercise 6.1: "ok" or "EPERM" for each id call of a set-user-id root program run by uid 1000.
+
+    The truth: SETUID_STEPS is built, installed as /tmp/setuid_steps (root, mode 04755)
+    and run as uid 1000 on ``kernel``.
+    """
+    from oskit.toolchain import build
+    from .checks import _run
+    keys = [line.split('"')[1] for line in SETUID_STEPS.splitlines() if line.strip().startswith("step(\"")]
+    if not isinstance(answers, dict) or any(answers.get(key) is None for key in keys):
+        return _not_answered('fill in "ok" or "EPERM" for every step in `answers`')
+    elf = build({"setuid_steps.c": SETUID_STEPS}, mode="user", name="setuid_steps").read_bytes()
+    kernel.vfs.install_file("/tmp/setuid_steps", elf, 0o4755, uid=0, gid=0)
+    p = kernel.spawn("/tmp/setuid_steps", ["setuid_steps"], uid=1000, gid=1000)
+    kernel.run(until=p.exited, max_instructions=RUN_LIMIT)
+    truth = {line.rsplit(" ", 1)[0]: line.rsplit(" ", 1)[1] for line in p.stdout.splitlines()}
+    if set(truth) != set(keys):
+        return Verdict(False, "the measuring program did not run to its end", [repr(p.stdout)])
+    wrong = [f"{key}: you said {answers[key]!r}, the kernel says {truth[key]}"
+             for key in keys if str(answers[key]).strip() != truth[key]]
+    if wrong:
+        return Verdict(False, f"{len(wrong)} of {len(keys)} steps wrong", wrong +
+                       ["the ids start as real 1000, effective 0, saved 0 (the set-user-id exec)"])
+    return Verdict(True, f"all {len(keys)} steps as the kernel does them.",
+                   ["seteuid moves only the effective uid between real and saved; setuid by root sets all three, "
+                    "so root's authority is gone for good"])
+
+
+def check_refused_forks(answer, kernel) -> Verdict:
+    """Exercise 6.3: (how many fork calls of uid 1000 failed, the errno's name), from kernel's audit trail."""
+    from oskit.kernel.errno import errno_name
+    if answer is None:
+        return _not_answered("set `answer` to (number of refused forks, errno name), e.g. (3, \"EPERM\")")
+    if not (isinstance(answer, tuple) and len(answer) == 2):
+        return Verdict(False, f"expected a pair (count, errno name), found {answer!r}")
+    refused = kernel.audit.records(call="fork", uid=1000, failed=True)
+    names = sorted({errno_name(r.errno) for r in refused})
+    count, name = answer
+    problems = []
+    if count != len(refused):
+        problems.append(f"count: you said {count!r}, the trail holds {len(refused)} refused forks of uid 1000")
+    if [str(name)] != names:
+        problems.append(f"errno: you said {name!r}, the trail says {', '.join(names) or 'none'}")
+    if problems:
+        return Verdict(False, "not what the audit trail says", problems +
+                       ["k.audit.records(call=..., uid=..., failed=True) gives the records; each has .errno"])
+    return Verdict(True, f"{len(refused)} forks refused with {names[0]}.",
+                   ["EAGAIN: the limit is a condition that may pass (when one of the processes exits), "
+                    "not a permission"])
 
 
 # -- chapter 7 ------------------------------------------------------------------------------------

@@ -97,3 +97,31 @@ def test_zeroing_patch_stops_the_reuse_leak_and_names_a_wrapper_that_does_not():
     assert not v.ok and "still reads the first one's secret" in repr(v)
     v = checks.check_zeroing_patch(lambda pmem: 42)
     assert not v.ok and "must return a function" in repr(v)
+
+
+RIGHT_SETUID = {"1 seteuid(1000)": "ok", "2 seteuid(0)": "ok", "3 setuid(1000)": "ok",
+                "4 seteuid(0)": "EPERM", "5 setuid(0)": "EPERM"}
+
+
+def test_setuid_steps_are_measured_on_the_kernel(k):
+    """The FreeBSD answers pass; thinking root can come back after setuid(1000) is named as wrong."""
+    assert checks.check_setuid_steps(RIGHT_SETUID, k).ok
+    v = checks.check_setuid_steps({**RIGHT_SETUID, "4 seteuid(0)": "ok"}, k)
+    assert not v.ok and "4 seteuid(0): you said 'ok', the kernel says EPERM" in repr(v)
+    assert "no answer yet" in repr(checks.check_setuid_steps({}, k))
+
+
+def test_refused_forks_are_counted_from_the_audit_trail():
+    """A fork bomb under RLIMIT_NPROC: the right count and EAGAIN pass; a wrong errno is named."""
+    from oskit.kernel import resource
+    kb = oskit.boot(programs=False)
+    compile_into(kb, "bomb", "#include <unistd.h>\nint main(void){for(int i=0;i<12;i++)fork();return 0;}")
+    p = kb.spawn("/bin/bomb", uid=1000, gid=1000)
+    resource.set_limit(p, resource.RLIMIT_NPROC, 4)
+    kb.run(max_instructions=5_000_000)
+    refused = len(kb.audit.records(call="fork", uid=1000, failed=True))
+    assert refused > 0
+    assert checks.check_refused_forks((refused, "EAGAIN"), kb).ok
+    v = checks.check_refused_forks((refused, "EPERM"), kb)
+    assert not v.ok and "the trail says EAGAIN" in repr(v)
+    assert "expected a pair" in repr(checks.check_refused_forks(3, kb))
