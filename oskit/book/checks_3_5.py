@@ -13,6 +13,7 @@ answer.
                 check_copy_semantics(answer, k)    what a reader of a pipe gets after the writer reused its buffer
     chapter 5   check_fault_count(answer, k)       page faults when every other page of a mapping is touched
                 check_cow_copies(answer, k)        pages copied when a child writes after fork
+                check_sweep_order(answer)          in order or at random: which thrashes more (4 MiB RAM)
 
     helpers     elf_code(elf, symbol, count)       a function's first instructions, disassembled, from an ELF
                 run_program(k, name, source, argv) compile, install and run a C program to its end
@@ -461,6 +462,66 @@ def check_cow_copies(answer, kernel) -> Verdict:
     return Verdict(False, f"you said {answer}; the kernel copied {len(copies)} pages", details)
 
 
+SWEEP_PROGRAM = r"""
+#include <stdlib.h>
+#include <sys/mman.h>
+int main(int argc, char **argv) {
+    long pages = atol(argv[1]);
+    int random = argv[2][0] == 'r';
+    char *p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    unsigned long x = 12345;
+    for (int pass = 0; pass < 4; pass++)
+        for (long i = 0; i < pages; i++) {
+            long page = i;
+            if (random) {                      /* a fixed pseudo-random sequence (an LCG) */
+                x = x * 6364136223846793005UL + 1442695040888963407UL;
+                page = (x >> 33) % pages;
+            }
+            p[page * 4096] += 1;
+        }
+    return 0;
+}
+"""
+SWEEP_PAGES = 1000
+
+
+def measure_sweep_order(pages: int = SWEEP_PAGES) -> dict:
+    """Faults served from swap when SWEEP_PROGRAM makes 4 passes over `pages` pages, in order and at
+    random, each on a fresh kernel with 4 MiB of RAM: {"order": n, "random": n}."""
+    import oskit
+    out = {}
+    for mode in ("order", "random"):
+        small = oskit.boot(ram_mib=4, programs=False)
+        log = []
+        small.probes.subscribe("fault", log.append)
+        p, why = run_program(small, "sweeper", SWEEP_PROGRAM, ["sweeper", str(pages), mode])
+        if p is None:
+            raise RuntimeError(f"measure_sweep_order: {why}")
+        out[mode] = sum(ev.pid == p.pid and ev.how == "swap" for ev in log)
+    return out
+
+
+def check_sweep_order(answer) -> Verdict:
+    """Exercise 5.3: with 4 MiB of RAM and 1000 pages, do random passes take more or fewer swap-ins than ordered ones?"""
+    if answer is None:
+        return _not_answered('set `answer` to "more" or "fewer"')
+    answer, why = _choice(answer, {"more": 0, "fewer": 0}, "answer")
+    if why:
+        return Verdict(False, why)
+    try:
+        n = measure_sweep_order()
+    except RuntimeError as e:
+        return Verdict(False, "the check could not run its program", [str(e)])
+    truth = "fewer" if n["random"] < n["order"] else "more"
+    details = [f"in order: {n['order']} faults served from swap; at random: {n['random']}",
+               "in order, the page the clock evicts is always the one touched longest ago, which is exactly "
+               "the next one the loop needs; at random, a page touched recently is likely to be touched "
+               "again before the clock comes round to it, so most accesses still hit"]
+    if answer == truth:
+        return Verdict(True, f"random passes take {truth} swap-ins.", details)
+    return Verdict(False, f"you said {answer}; random passes take {truth}", details)
+
+
 __all__ = ["Verdict", "RUN_LIMIT", "elf_code", "run_program", "check_abi", "check_nanosleep_restart",
            "check_new_syscall", "check_fork_lines", "check_wait_status", "check_copy_semantics",
-           "check_fault_count", "check_cow_copies"]
+           "check_fault_count", "check_cow_copies", "check_sweep_order", "measure_sweep_order"]

@@ -111,3 +111,13 @@ def test_cow_copies_only_written_pages(k):
     assert c.check_cow_copies(3, k).ok
     wrong = c.check_cow_copies(8, k)
     assert not wrong.ok and "['copy', 'copy', 'copy']" in repr(wrong)
+
+
+def test_sweep_order_random_thrashes_less():
+    """Random passes over 1000 pages on 4 MiB swap far less than ordered ones: "fewer" passes, "more" fails."""
+    n = c.measure_sweep_order()
+    assert n["random"] * 10 < n["order"]
+    v = c.check_sweep_order("fewer")
+    assert v.ok and f"in order: {n['order']}" in repr(v)
+    assert "you said more" in repr(c.check_sweep_order("more"))
+    assert "expected one of" in repr(c.check_sweep_order("less"))
