@@ -391,8 +391,12 @@ class VMObject:
         return self.size >> PAGE_SHIFT
 
     def fill(self, pindex: int, pa: int) -> bool:
-        """Put the contents of page ``pindex`` in frame ``pa``; True if that needed I/O (major)."""
-        raise NotImplementedError
+        """Put the contents of page ``pindex`` in frame ``pa``; True if that needed I/O (major).
+
+        Each kind of object says where its pages come from (AnonObject: zeros;
+        VnodeObject: the file); the base class has no contents of its own.
+        """
+        raise NotImplementedError(f"{type(self).__name__}.fill: a VMObject kind must say where its pages come from")
 
     def new_page(self, pindex: int) -> Page:
         """A frame for page ``pindex`` of this object, recorded (contents: whatever the allocator gave)."""
