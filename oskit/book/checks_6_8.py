@@ -8,6 +8,7 @@ kernel it is tried on: that is a verdict too.
 
     chapter 6   check_setuid_steps(answers, k)     what each id call of a set-user-id program returns
                 check_refused_forks(answer, k)     how many forks the audit trail shows refused, and why
+                check_hogs_to_starve(answer)       how many ordinary pipe hogs fill a 1 MiB kernel heap
     chapter 7   check_padding_bytes(answer)        which bytes of struct lab_info are padding
                 check_zeroing_patch(zeroing)       zeroing(pmem): a new pmem.alloc_frame that stops the reuse leak
     chapter 8   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
@@ -17,7 +18,7 @@ kernel it is tried on: that is a verdict too.
 
 from __future__ import annotations
 
-from .checks import Verdict, _not_answered
+from .checks import Verdict, _as_int, _install, _not_answered
 
 RUN_LIMIT = 10_000_000          # instructions a check lets a program run before giving up
 ATTACKER_UID = 1001
@@ -96,6 +97,97 @@ def check_refused_forks(answer, kernel) -> Verdict:
     return Verdict(True, f"{len(refused)} forks refused with {names[0]}.",
                    ["EAGAIN: the limit is a condition that may pass (when one of the processes exits), "
                     "not a permission"])
+
+
+# A hog that an ordinary user may run: it opens pipes until the kernel says no, reports, and then
+# holds them (pause) so that the next hog, and the victim, find the kernel heap as it left it.
+PIPE_HOLDER = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(void)
+{
+    int n = 0, fds[2];
+    while (pipe(fds) == 0)
+        n++;
+    printf("%d pipes, then %s\n", n, strerror(errno));
+    fflush(stdout);
+    pause();
+    return 0;
+}
+"""
+
+PIPE_VICTIM = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(void)
+{
+    int fds[2];
+    printf("%s\n", pipe(fds) == 0 ? "ok" : strerror(errno));
+    return 0;
+}
+"""
+
+HOG_MACHINE_MIB = 16          # RAM of the check's machine: its kernel heap is 1 MiB
+MOST_HOGS = 32
+
+
+def measure_hogs_to_starve() -> tuple[int | None, list[str]]:
+    """Start PIPE_HOLDERs (uid 1000, default limits) one by one on a fresh 16 MiB kernel until a
+    victim (uid 2000) is refused a pipe. Returns (how many hogs that took, what each hog printed)."""
+    import oskit
+    k = oskit.boot(programs=False, ram_mib=HOG_MACHINE_MIB)
+    holder = _install(k, "holder", PIPE_HOLDER)
+    victim = _install(k, "victim", PIPE_VICTIM)
+    said = []
+    for n in range(1, MOST_HOGS + 1):
+        hog = k.spawn(holder, ["holder"], uid=1000, gid=1000)
+        k.run(until=lambda: "\n" in hog.stdout or hog.exited(), max_instructions=RUN_LIMIT)
+        said.append(hog.stdout.strip() or f"(nothing; exit status {hog.exit_status})")
+        v = k.spawn(victim, ["victim"], uid=2000, gid=2000)
+        k.run(until=v.exited, max_instructions=RUN_LIMIT)
+        if v.stdout.strip() != "ok":
+            return n, said
+    return None, said
+
+
+def check_hogs_to_starve(answer) -> Verdict:
+    """Exercise 6.4: the fewest pipe hogs (uid 1000, default limits, each holding its pipes) after
+    which a process of another user is refused a pipe, on a machine with a 1 MiB kernel heap.
+
+    The truth: PIPE_HOLDERs are started one after the other on a fresh 16 MiB kernel, and after
+    each a victim (uid 2000) asks for one pipe.
+    """
+    if answer is None:
+        return _not_answered("set `answer` to a number of hog processes")
+    n, why = _as_int(answer, "answer")
+    if why:
+        return Verdict(False, why)
+    truth, said = measure_hogs_to_starve()
+    if truth is None:
+        return Verdict(False, f"the measurement found no starvation with {MOST_HOGS} hogs", said[:3])
+    per_hog = said[0]
+    if n != truth:
+        hint = ("each hog stops at whichever limit it meets first: its descriptors or its kernel-memory share"
+                if n < truth else "count what one hog can hold, then how many of those fit in the heap")
+        return Verdict(False, f"you said {n}; the victim is first refused after {truth} hogs",
+                       [f"one hog: {per_hog}", hint])
+    pipes = int(per_hog.split()[0]) if per_hog.split()[0].isdigit() else 0
+    return Verdict(True, f"after {truth} hogs the victim's pipe() fails (the last hog: {said[-1]}).",
+                   [f"one hog: {per_hog}: {pipes} pipes of 4 KiB = {pipes * 4} KiB, below its "
+                    f"{_kmem_share() >> 10} KiB kernel-memory share: its descriptors ran out first",
+                    f"{truth - 1} hogs hold {(truth - 1) * pipes * 4} KiB of the 1024 KiB heap; hog {truth} takes "
+                    "the rest, and every other user is out of pipes. Per-process limits add up"])
+
+
+def _kmem_share() -> int:
+    from oskit.kernel.resource import KMEM_PER_PROC
+    return KMEM_PER_PROC
 
 
 # -- chapter 7 ------------------------------------------------------------------------------------

@@ -125,3 +125,20 @@ def test_refused_forks_are_counted_from_the_audit_trail():
     v = checks.check_refused_forks((refused, "EPERM"), kb)
     assert not v.ok and "the trail says EAGAIN" in repr(v)
     assert "expected a pair" in repr(checks.check_refused_forks(3, kb))
+
+
+def test_hogs_to_starve_is_what_the_limits_predict():
+    """Each hog is stopped by its 64 descriptors (30 pipes); the heap/120 KiB-th hog starves the victim."""
+    import math
+    from oskit.kernel.file import NOFILE
+    truth, said = checks.measure_hogs_to_starve()
+    pipes = (NOFILE - 3) // 2
+    assert said[0] == f"{pipes} pipes, then Too many open files"
+    heap = 1 << 20                                   # a 16 MiB machine's kernel heap
+    assert truth == math.ceil(heap / (pipes * 4096))
+    assert said[-1].endswith("then Cannot allocate memory")
+    assert checks.check_hogs_to_starve(truth).ok
+    v = checks.check_hogs_to_starve(4)
+    assert not v.ok and f"first refused after {truth} hogs" in repr(v) and "descriptors" in repr(v)
+    assert "expected an int" in repr(checks.check_hogs_to_starve("nine"))
+    assert "no answer yet" in repr(checks.check_hogs_to_starve(None))
