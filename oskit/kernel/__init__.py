@@ -19,7 +19,7 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     pager.py        the clock pager and swap, when frames run low
     sys_mman.py     mmap, munmap, mprotect, msync, madvise, mincore
     uio.py          copyin / copyout / copyinstr: the only way to touch user memory
-    security.py     the map of the security features (issue 7); security_init at boot
+    security.py     the map of the security features (chapter 6); security_init at boot
     cred.py sys_cred.py         credentials: ucred shared copy-on-write, id rules, set-id exec
     mac.py          mandatory access control: hooks and the example policy (wwjail)
     audit.py        the audit trail (k.audit): subject, event, objects, result per call

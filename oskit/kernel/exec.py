@@ -172,7 +172,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
     from .cred import exec_setid
-    exec_setid(td, vp)                   # SECURITY (issue 7): set-id bits, MAC label
+    exec_setid(td, vp)                   # SECURITY (ch. 6): set-id bits, MAC label
     p.sync_pstruct()
     from .machdep import exec_setregs
     exec_setregs(td, entry, sp)

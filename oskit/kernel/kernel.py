@@ -158,13 +158,13 @@ class Kernel:
         heap = min(HEAP_SIZE, max(256 << 10, (ram_mib << 20) // 16))
         k.pmem = PhysMem(k.machine.ram, IMAGE_PAGES * PAGE_SIZE, heap, zero_frames)
         from . import vm
-        vm.vm_init(k)                    # VM (issue 4): counters, page records, pager, IPI mailboxes
+        vm.vm_init(k)                    # VM (ch. 5): counters, page records, pager, IPI mailboxes
         k._kernel_text_and_page_table()                                      # 3
         k._devices_and_files(programs)                                       # 4
         from . import security
-        security.security_init(k)        # SECURITY (issue 7): k.audit, k.mac, limits, set-id modes
+        security.security_init(k)        # SECURITY (ch. 6): k.audit, k.mac, limits, set-id modes
         from .weaknesses import Weaknesses
-        k.weaknesses = Weaknesses(k, weaknesses)   # ATTACKS (issue 7): every weakness off unless asked
+        k.weaknesses = Weaknesses(k, weaknesses)   # WEAKNESS: every weakness off unless asked
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
@@ -423,7 +423,7 @@ class Kernel:
             self.pmem.free_frame(td.kstack_pa)
         child.threads = []
         from .cred import crfree
-        crfree(self, child.cred_alloc)      # SECURITY (issue 7): one reference less
+        crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
         child.pstruct = None
@@ -460,7 +460,7 @@ class Kernel:
         vs = td.proc.vmspace
         if vs is None:
             raise SyscallError(errno.EFAULT, "the process has no address space")
-        vs.pmap.activate(hart.hartid)           # VM (issue 4): this hart now caches translations of this ASID
+        vs.pmap.activate(hart.hartid)           # VM (ch. 5): this hart now caches translations of this ASID
         want = vs.pmap.satp
         cur = hart.csr.read("satp")
         if cur == want:

@@ -1,4 +1,4 @@
-"""/dev/lab: a small driver with classic bugs, the target of the attack chapters (issue 7).
+"""/dev/lab: a small driver with classic bugs, the target of the attack chapters (7 and 8).
 
 Part of it is kernel code in C (labdev.c), compiled with the toolchain and
 loaded into the kernel half as guest code; the rest is Python, like the other
@@ -146,7 +146,7 @@ class LabDevice(Device):
             return 0
         if cmd == LABIOC_INFO:
             ram = k.machine.bus.ram
-            if not weaknesses.active(k, "padding_leak"):       # issue 7: the fix is this memset
+            if not weaknesses.active(k, "padding_leak"):       # WEAKNESS: skips the fix, this memset
                 ram.data[self.buf - ram.base:self.buf - ram.base + LAB_INFO.size] = bytes(LAB_INFO.size)
             info = LAB_INFO.view(ram, self.buf)                 # built in place, field by field
             info.li_version = 1

@@ -214,7 +214,7 @@ def kmem_charge(p, nbytes: int, what: str = "") -> None:
     held = getattr(p, "kmem", 0)
     cap = getattr(p.kernel, "kmem_per_proc", KMEM_PER_PROC)
     from . import weaknesses
-    if weaknesses.active(p.kernel, "unbounded_allocation"):     # issue 7: no limit, on purpose
+    if weaknesses.active(p.kernel, "unbounded_allocation"):     # WEAKNESS: count, never refuse
         p.kmem = held + nbytes
         return
     if held + nbytes > cap:

@@ -213,7 +213,7 @@ class Scheduler:
         if csr.read("satp") != satp:
             csr.write("satp", satp)
         if td is not hs.idle:
-            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (issue 4): this hart may now cache the ASID
+            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 5): this hart may now cache the ASID
         if new_sstatus != sstatus:
             csr.write("sstatus", new_sstatus)
         if csr.read("stimecmp") != timer:

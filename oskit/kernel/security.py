@@ -1,4 +1,4 @@
-"""The kernel's security features, and where each one lives (the map of issue 7's part).
+"""The kernel's security features, and where each one lives (chapter 6 tours them).
 
     cred.py         credentials: ucred shared copy-on-write (crhold/crfree/crcopy), the
                     setuid/seteuid/setgid/setegid/setgroups rules, set-id exec, P_SUGID

@@ -72,7 +72,7 @@ def sys_read(td, fd, buf, nbyte):
     offset = file.offset
     data = file.read(td, min(nbyte, MAXIO))       # may Sleep: nothing changed yet
     try:
-        if weaknesses.active(td.proc.kernel, "unchecked_user_pointer"):   # issue 7: the bug, on purpose
+        if weaknesses.active(td.proc.kernel, "unchecked_user_pointer"):   # WEAKNESS: the bug, on purpose
             weaknesses.unchecked_copyout(td, buf, data)
         else:
             copyout(td, buf, data)

@@ -112,12 +112,12 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
         backing = vnode_object(td.kernel, vp)
         name = "file"
 
-    resource.check_as(p, size, "mmap")      # SECURITY (issue 7): RLIMIT_AS -> ENOMEM, before anything changes
+    resource.check_as(p, size, "mmap")      # SECURITY (ch. 6): RLIMIT_AS -> ENOMEM, before anything changes
     if flags & MAP_FIXED:
         start = addr - pageoff
         if start & PAGE_MASK:
             raise _einval(f"mmap: MAP_FIXED address {addr:#x} and pos {pos + pageoff:#x} differ within a page")
-        # ATTACKS (issue 7): weakness map_at_zero allows page 0, as FreeBSD's security.bsd.map_at_zero=1.
+        # WEAKNESS: weakness map_at_zero allows page 0, as FreeBSD's security.bsd.map_at_zero=1.
         lowest = 0 if weaknesses.active(td.kernel, "map_at_zero") else USER_MIN
         if start < lowest or start + size > SHAREDPAGE:
             raise _einval(f"mmap: MAP_FIXED range [{start:#x}, +{size:#x}) is outside the user address space")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from . import signal
 from .proc import ThreadState
-from .resource import cpu_check          # SECURITY (issue 7): RLIMIT_CPU
+from .resource import cpu_check          # SECURITY (ch. 6): RLIMIT_CPU
 from .syscall import syscall_resume, syscallenter
 from .vm import dmap
 
@@ -76,7 +76,7 @@ def trap(kernel, hart) -> None:
                            pid=td.proc.pid if from_user else None)
     if from_user:
         td.proc.rusage.utime_ticks += max(0, now - hs.user_since)
-        cpu_check(kernel, td)            # SECURITY (issue 7): RLIMIT_CPU (resource.py)
+        cpu_check(kernel, td)            # SECURITY (ch. 6): RLIMIT_CPU (resource.py)
         if csr.read("sstatus") & SSTATUS_SPP:
             # The trap came from S-mode while a user thread was current: the trampoline itself faulted.
             kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={csr.read('sepc'):#x} "

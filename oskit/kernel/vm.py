@@ -478,7 +478,7 @@ class AnonObject(VMObject):
     kind = "anon"
 
     def fill(self, pindex: int, pa: int) -> bool:
-        # ATTACKS (issue 7): weakness no_zero_on_reuse skips this too, so the last owner's bytes show.
+        # WEAKNESS: weakness no_zero_on_reuse skips this too, so the last owner's bytes show.
         if not self.kernel.pmem.zero_frames and not weaknesses.active(self.kernel, "no_zero_on_reuse"):
             # The allocator did not zero the frame; anonymous memory must still read as zeros.
             off = pa - RAM_BASE

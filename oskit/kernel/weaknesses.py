@@ -12,7 +12,7 @@ that names the bug), while the kernel and every other process go on::
     "smap_off" in k.weaknesses                              # is it on?
 
 Kernel code tests a flag with one line at the exact place the bug lives,
-``if weaknesses.active(kernel, "NAME"):``, marked "issue 7". The places:
+``if weaknesses.active(kernel, "NAME"):``, marked with a "WEAKNESS" comment. The places:
 
     flag                    where it is tested                  what the correct kernel does there
     ──────────────────────  ──────────────────────────────────  ───────────────────────────────────
