@@ -272,24 +272,29 @@ _JS_STATE = """() => {
           cells: cells};
 }""" % _JS_CURRENT
 
-# A widget output's DOM node carries no mime type; find it through the cell widget instead:
-# the j-th output in a cell's model is the j-th .jp-OutputArea-child of that cell's node.
+# A widget output's DOM node carries no mime type; find it through the cell's output area, the
+# view that draws the outputs: its j-th model item is its j-th child widget. The cell model's JSON
+# (what the file holds) is not one to one with the page: the area merges consecutive stream
+# outputs of the same name, which a kernel may split anywhere (a saved notebook's cell with two
+# stdout outputs, then a widget, shows two children, not three). Output indexes below are the
+# area's.
 _JS_WIDGETS = """() => {
   const panel = %s;
   if (!panel) return [];
   const found = [];
   panel.content.widgets.forEach((cell, i) => {
     if (cell.model.type !== 'code') return;
-    const children = cell.node.querySelectorAll('.jp-OutputArea-child');
-    cell.model.toJSON().outputs.forEach((out, j) => {
-      const view = out.data && out.data['%s'];
-      if (!view || !view.model_id) return;
-      const node = children[j] && children[j].querySelector('.jp-OutputArea-output');
+    const area = cell.outputArea;
+    for (let j = 0; j < area.model.length; j++) {
+      const view = area.model.get(j).data['%s'];
+      if (!view || !view.model_id) continue;
+      const child = area.widgets[j];
+      const node = child && child.node.querySelector('.jp-OutputArea-output');
       const rendered = node && node.querySelector('.jupyter-widgets:not(.widget-error)');
       found.push({cell: i, output: j, present: !!node,
                   text: node ? node.textContent.trim().slice(0, 120) : '',
                   hasView: !!rendered});
-    });
+    }
   });
   return found;
 }""" % (_JS_CURRENT, WIDGET_MIME)

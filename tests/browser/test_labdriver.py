@@ -2,15 +2,18 @@
 
 A notebook with a widget output whose model does not exist, a cell that raises and a cell after it
 is written to a temporary directory served by a private JupyterLab; the checks have to name all
-three problems, and not mistake a warning on stderr for one. (It lives outside the repository,
-so that nbval never collects it.)
+three problems, and not mistake a warning on stderr for one. Beside it, a saved notebook whose
+widget follows a stdout split in two outputs (as a kernel may save it) must pass the checks. (They
+live outside the repository, so that nbval never collects them.)
 """
 
 import socket
 
+import ipywidgets
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from ipywidgets.embed import dependency_state
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 import labdriver
 from labdriver import Lab, LabError, LabServer
@@ -28,23 +31,52 @@ BROKEN_CELLS = [
 ]
 
 
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def split_stream_notebook():
+    """A saved notebook: one cell whose stdout came in two outputs, then an HTML widget's view.
+
+    Its widget state is saved, so a trusted notebook draws the widget on opening, with no kernel
+    run. JupyterLab shows the two stream outputs merged in one output node.
+    """
+    html = ipywidgets.HTML("drawn from the saved state")
+    html.add_class("split-widget")
+    cell = new_code_cell("print('first half', end=''); print(' second half'); html", outputs=[
+        new_output("stream", name="stdout", text="first half"),
+        new_output("stream", name="stdout", text=" second half\n"),
+        new_output("execute_result", execution_count=1, data=html._repr_mimebundle_()),
+    ], execution_count=1)
+    nb = new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "version_major": 2, "version_minor": 0, "state": dependency_state(html)}}
+    html.close()
+    return nb
+
+
 @pytest.fixture(scope="module")
-def broken_server(tmp_path_factory):
-    """A JupyterLab serving a directory that holds only broken.ipynb."""
-    root = tmp_path_factory.mktemp("broken-root")
+def scratch_server(tmp_path_factory):
+    """A JupyterLab serving a directory that holds broken.ipynb and split.ipynb (trusted)."""
+    root = tmp_path_factory.mktemp("scratch-root")
     nb = new_notebook(cells=[new_code_cell(src) for src in BROKEN_CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = KERNELSPEC
     nbformat.write(nb, root / "broken.ipynb")
+    nbformat.write(split_stream_notebook(), root / "split.ipynb")
     server = LabServer.launch(root)
+    try:
+        server.trust(["split.ipynb"])
+    except LabError:
+        server.stop()
+        raise
     yield server
     server.stop()
 
 
-def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(broken_server, browser, tmp_path):
+def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(scratch_server, browser, tmp_path):
     """Run All on a broken notebook: errors, the undrawable widget and the skipped cell are named."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    lab = Lab(broken_server, page, tmp_path, timeout=15)
+    lab = Lab(scratch_server, page, tmp_path, timeout=15)
     try:
         lab.open_notebook("broken.ipynb")
         with pytest.raises(LabError, match="widgets did not render"):
@@ -61,14 +93,31 @@ def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(broken_server,
         assert lab.unexecuted_cells() == [4]
     finally:
         page.close()
-        broken_server.shutdown_sessions()
+        scratch_server.shutdown_sessions()
+
+
+def test_widget_after_a_split_stream_is_found_drawn(scratch_server, browser, tmp_path):
+    """A saved widget after two stdout outputs (shown merged as one) is checked as drawn."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    lab = Lab(scratch_server, page, tmp_path, timeout=15)
+    try:
+        lab.open_notebook("split.ipynb")
+        lab.wait_for_widgets()
+        assert lab.widget_count() == 1 and lab.widget_problems() == []
+        assert lab.text(".split-widget") == "drawn from the saved state"
+        # The premise: the page merged the file's three outputs into two.
+        assert lab.page.locator(".jp-OutputArea-child").count() == 2
+        assert lab.text(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']") \
+            .strip() == "first half second half"
+    finally:
+        page.close()
+        scratch_server.shutdown_sessions()
 
 
 def test_server_stop_leaves_no_kernel_behind(browser, tmp_path):
     """Stopping a server with a running kernel ends the server and the kernel processes."""
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = KERNELSPEC
     (tmp_path / "empty.ipynb").write_text(nbformat.writes(nb))
     server = LabServer.launch(tmp_path)
     page = browser.new_page()
