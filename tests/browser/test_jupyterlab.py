@@ -18,12 +18,6 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "notebooks").glob("*.ipynb"))
-# Known open bug, seen at the end of the first session: in chapter 8, the PageTable view of
-# cell 25 (the NULL attack's page 0) never gets an output node in JupyterLab, while nbval
-# and the saved state have it. Not strict: it has passed on a quieter machine.
-KNOWN_BROKEN = {"notebooks/08-confused-deputy.ipynb": "ch8 cell 25: PageTable output node never appears in the browser"}
-NOTEBOOKS = [pytest.param(p, marks=pytest.mark.xfail(strict=False, reason=KNOWN_BROKEN[p]))
-             if p in KNOWN_BROKEN else p for p in NOTEBOOKS]
 SMOKE = "tests/browser/widget_smoke.ipynb"
 # Run All of one notebook in the browser: chapter 0 and the smoke notebook take about 1 s, a
 # whole open-run-check-screenshot cycle about 4 s on an idle machine. A chapter must stay well
