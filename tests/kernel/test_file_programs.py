@@ -10,24 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from oskit.kernel.kernel import boot
-from oskit.toolchain import build
+from golden import run_golden
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs" / "files"
 NAMES = sorted(p.stem for p in PROGRAMS.glob("*.c"))
-
-
-def run_program(name: str, harts: int = 1) -> str:
-    """Boot a fresh kernel, run /bin/NAME as root in an empty /work, return its output."""
-    elf = build([PROGRAMS / f"{name}.c"], mode="user", include_dirs=(str(PROGRAMS),))
-    k = boot(harts=harts, programs=False)
-    k.install_program(f"/bin/{name}", Path(elf).read_bytes())
-    k.vfs.mkdir_p("/work", 0o777)
-    p = k.spawn(f"/bin/{name}", [f"/bin/{name}"], cwd="/work")
-    k.run(until=p.exited, max_instructions=50_000_000)
-    assert k.panic_report is None, k.panic_report
-    assert p.exited(), f"{name} did not finish within 50 million instructions"
-    return p.stdout + (f"[exit {p.exit_status}]\n" if p.exit_status else "")
 
 
 def test_every_program_has_expected_output():
@@ -41,4 +27,5 @@ def test_every_program_has_expected_output():
 @pytest.mark.parametrize("name", NAMES)
 def test_file_program(name, harts):
     """The program prints on oskit, with one hart or two, exactly what it printed on the host's UNIX."""
-    assert run_program(name, harts) == (PROGRAMS / f"{name}.expected").read_text()
+    out, p, k = run_golden(PROGRAMS / f"{name}.c", harts=harts, cwd="/work", max_instructions=50_000_000)
+    assert out == (PROGRAMS / f"{name}.expected").read_text()

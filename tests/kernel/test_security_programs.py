@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import oskit
-from oskit.toolchain import build
+from golden import run_golden
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "security"
 PROGRAMS = sorted(p.stem for p in HERE.glob("*.c"))
@@ -25,22 +24,9 @@ def run_as(name: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def run_program(name: str, max_instructions: int = 40_000_000):
-    """Boot a kernel, run /bin/NAME in /tmp as its user; return (output, process, kernel)."""
-    k = oskit.boot(programs=False)
-    elf = build([HERE / f"{name}.c"], mode="user", name=name, include_dirs=(str(HERE),))
-    k.install_program(f"/bin/{name}", elf.read_bytes())
-    uid, gid = run_as(name)
-    p = k.spawn(f"/bin/{name}", [f"/bin/{name}"], cwd="/tmp", uid=uid, gid=gid)
-    r = k.run(until=p.exited, max_instructions=max_instructions)
-    assert r.reason == "until", f"{name}: the run ended with {r} before the program exited\n{k.ps()}"
-    out = p.stdout + (f"[exit {p.exit_status}]\n" if p.exit_status else "")
-    return out, p, k
-
-
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_security_program_matches_unix(name):
     """The program prints on oskit exactly what it printed natively on Linux as the same user."""
-    out, p, k = run_program(name)
-    assert k.panic_report is None, str(k.panic_report)
+    uid, gid = run_as(name)
+    out, p, k = run_golden(HERE / f"{name}.c", uid=uid, gid=gid, max_instructions=40_000_000)
     assert out == (HERE / f"{name}.expected").read_text()
