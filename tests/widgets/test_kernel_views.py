@@ -10,6 +10,7 @@ from collections import Counter
 from widget_programs import kernel_with, visible_text
 
 from widgets import Console, MemoryMap, PageTable, Plots, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
+from widgets.base import redraw_all
 from widgets.plots import cpu_time_by_process, syscalls_by_name
 from widgets.style import hexw
 
@@ -343,6 +344,22 @@ def test_views_of_an_exited_process_say_so(fork_elf):
     mm.refresh()
     assert "the process has exited" in visible_text(pt.tree.value)
     assert "the process has exited" in visible_text(mm.entries_html.value) and mm.rows == []
+
+
+def test_a_detached_pagetable_keeps_the_tree_after_the_process_exits(fork_elf):
+    """detach() keeps the drawing: chapter 8 shows page 0 this way while the process runs on to exit."""
+    k, p = kernel_with(fork_elf)
+    pt = PageTable(p).attach()
+    k.run(until=lambda: len(k.procs) > 1)  # stopped in the middle, after the fork
+    pt.refresh()
+    drawn = pt.tree.value
+    assert "4 KiB" in visible_text(drawn)  # leaves of the live process's table
+    pt.detach()
+    k.run(until=p.exited)
+    k.run()
+    pt._flush()  # what IPython's post_run_cell does after each cell
+    redraw_all(k.machine)  # what a view's button does after driving the machine
+    assert pt.tree.value == drawn
 
 
 def test_a_failing_view_does_not_stop_the_stepper(fork_elf):
