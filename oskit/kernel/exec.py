@@ -8,7 +8,8 @@
          file (text R-X, data RW- copy-on-write from the file, bss zero-fill),
          the stack (demand-zero, 8 MiB), the shared page with sigcode
       4. write argc/argv/envp/auxv on the new stack (layout below)
-      5. point of no return: switch to the new space and free the old one;
+      5. point of no return: the process's other threads end (sys_thread.py);
+         switch to the new space and free the old one;
          close-on-exec descriptors close; caught signals go back to SIG_DFL
          (their handlers are gone), ignored ones stay ignored, the mask stays
       6. registers: all zero, sp = a0 = &argc, pc = the ELF entry; the call
@@ -114,6 +115,20 @@ def build_stack(argv: list[bytes], envp: list[bytes], entry: int) -> tuple[int, 
     return sp, blob
 
 
+def end_other_threads(kernel, td) -> None:
+    """execve: every thread of td's process but td ends (FreeBSD's thread_single(SINGLE_EXIT)).
+
+    FreeBSD ends them when execve starts, even if it then fails; oskit waits for
+    the point of no return, so a failed execve leaves them running (as Linux does).
+    """
+    from .sys_proc import stop_thread
+    p = td.proc
+    for t in [t for t in p.threads if t is not td]:
+        stop_thread(kernel, t, caller=td)
+        p.threads.remove(t)
+        kernel.free_thread(t)
+
+
 def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     """Replace td's process image with the program at ``path`` (the steps in the module docstring).
 
@@ -156,7 +171,8 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         raise SyscallError(errno.ENOEXEC, f"{path}: {e}") from None
     sp, blob = build_stack(argv, envp, entry)
 
-    # Point of no return.
+    # Point of no return. The other threads end first: none may run in the old image.
+    end_other_threads(kernel, td)
     old = p.vmspace
     p.vmspace = vs
     if td.hart is not None:

@@ -14,6 +14,7 @@ What lives where:
     kernel.pmem             physical frames + kmalloc heap          (pmem.py)
     kernel.kpmap            the kernel's page table; its upper half is in every process (vm.py)
     kernel.procs            pid -> Proc                              (proc.py)
+    kernel.dead_threads     exited threads whose frame a hart still uses (free_thread)
     kernel.sched            run queue, sleep/wakeup                  (sched.py)
     kernel.percpu           per-hart state: current and idle thread  (sched.py)
     kernel.vfs              the file system (FILES)                  (vfs.py)
@@ -149,6 +150,8 @@ class Kernel:
         k.procs = {}
         k.next_pid = 1
         k.next_asid = 1
+        k.next_tid = 100000
+        k.dead_threads = []              # exited threads whose frame a hart may still use (free_thread)
         k.log: list[str] = []
         k.probes = Probes()
         k.trace = Trace(k)
@@ -267,7 +270,8 @@ class Kernel:
     @staticmethod
     def _load_handlers() -> None:
         """Import every module that registers system-call handlers."""
-        from . import exec, signal, sys_cred, sys_file, sys_proc, sys_resource, sys_time  # noqa: F401
+        from . import (exec, signal, sys_cred, sys_file, sys_proc, sys_resource, sys_thread,  # noqa: F401
+                       sys_time, umtx)
 
     # -- programs ------------------------------------------------------------------------------
     def install_program(self, path: str, source, mode: int = 0o755) -> None:
@@ -302,17 +306,51 @@ class Kernel:
         p.start_time = self.machine.clint.mtime
         return p
 
+    def alloc_tid(self) -> int:
+        """A thread id no live thread has. They start at 100000 as on FreeBSD, so they never look like pids."""
+        live = {t.tid for p in list(self.procs.values()) + [self.proc0] if p is not None for t in p.threads}
+        tid = self.next_tid
+        while tid in live:
+            tid += 1
+        self.next_tid = tid + 1 if tid < 999_999 else 100000
+        return tid
+
     def new_thread(self, p: Proc) -> Thread:
         """A thread with a trap frame (kmalloc) and a kernel stack (a frame), both in guest RAM."""
         frame = self.pmem.kmalloc(TRAPFRAME.size)
-        kstack = self.pmem.alloc_frame(f"kernel stack of pid {p.pid}")
-        # Thread ids start at 100000 as on FreeBSD, so they never look like pids.
-        td = Thread(p, 100000 + 16 * p.pid + len(p.threads), frame, dmap(kstack) + PAGE_SIZE)
+        try:
+            kstack = self.pmem.alloc_frame(f"kernel stack of pid {p.pid}")
+        except Exception:
+            self.pmem.kfree(frame)            # all or nothing: no half-made thread
+            raise
+        td = Thread(p, self.alloc_tid(), frame, dmap(kstack) + PAGE_SIZE)
         td.kstack_pa = kstack
         td.frame.kernel_sp = td.kstack_top
         td.frame.kernel_trap = self.trap_addr
         p.threads.append(td)
         return td
+
+    def free_thread(self, td: Thread) -> None:
+        """Give back a dead thread's trap frame and kernel stack.
+
+        A thread that is still some hart's current thread (it is exiting in this
+        very trap, or it was killed while running on another hart) keeps them until
+        that hart has switched away: the trampoline saves the registers of that
+        hart's next trap into the frame sscratch points at. trap() calls
+        free_dead_threads() after every switch.
+        """
+        if any(hs.curthread is td for hs in self.percpu):
+            self.dead_threads.append(td)
+            return
+        self.pmem.kfree(td.frame_addr)
+        self.pmem.free_frame(td.kstack_pa)
+        td.frame_addr = td.kstack_pa = None
+
+    def free_dead_threads(self) -> None:
+        """Free the frames and kernel stacks free_thread() had to keep (see there)."""
+        waiting, self.dead_threads = self.dead_threads, []
+        for td in waiting:
+            self.free_thread(td)
 
     def new_pmap(self) -> Pmap:
         asid = self.next_asid
@@ -400,8 +438,7 @@ class Kernel:
         if p.vmspace is not None:
             p.vmspace.destroy()
         for td in p.threads:
-            self.pmem.kfree(td.frame_addr)
-            self.pmem.free_frame(td.kstack_pa)
+            self.free_thread(td)
         if p.parent is not None:
             p.parent.children.remove(p)
         self.procs.pop(p.pid, None)
@@ -419,8 +456,7 @@ class Kernel:
             parent.crusage.add(child.crusage)
             parent.children.remove(child)
         for td in child.threads:
-            self.pmem.kfree(td.frame_addr)
-            self.pmem.free_frame(td.kstack_pa)
+            self.free_thread(td)
         child.threads = []
         from .cred import crfree
         crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less

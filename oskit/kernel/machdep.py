@@ -8,6 +8,8 @@ Everything that knows which register holds what is here, in one small place
                          ERESTART: sepc -= 4 (run the ecall again) | EJUSTRETURN: touch nothing
     exec_setregs         a fresh image: every register 0, sp and a0 = the argc pointer, sepc = entry
     fork_child_frame     the child's frame: the parent's, with a0 = 0 and t0 = 0 (fork returns 0)
+    thread_upcall_frame  a new thread's frame (thr_new): the creator's, then pc = start_func,
+                         a0 = arg, sp = the top of its stack, tp = its TLS block, ra = 0
     sendsig / sigreturn  the signal frame on the user stack and back
 """
 
@@ -65,6 +67,24 @@ def fork_child_frame(parent_td, child_td) -> None:
     child_td.frame.a0 = 0
     child_td.frame.a1 = 0
     child_td.frame.t0 = 0
+
+
+def thread_upcall_frame(parent_td, td, entry: int, arg: int, stack_top: int, tls: int) -> None:
+    """The registers a new thread starts with: start_func(arg) on its own stack, with its own tp.
+
+    The rest (gp above all) is copied from the creating thread, as FreeBSD's
+    cpu_copy_thread + cpu_set_upcall do. ra = 0: a start function that returns
+    jumps to 0 and faults, so libc's start routine calls thr_exit instead.
+    FreeBSD/riscv sets tp = tls_base + 16 (its thread control block sits
+    there); oskit's libc has no control block, so tp = tls_base (crt0.S).
+    """
+    fork_child_frame(parent_td, td)
+    f = td.frame
+    f.sepc = entry
+    f.a0 = arg
+    f.sp = stack_top & ~0xF                  # the RISC-V ABI: sp 16-byte aligned
+    f.tp = tls
+    f.ra = 0
 
 
 def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int = 0,

@@ -10,10 +10,15 @@
     state: NEW / ACTIVE / ZOMBIE           wchan, wdeadline (what it sleeps on)
     xstat  (wait status once a zombie)     hart (the hart running it, or None)
     rusage, comm, argv, console capture    pending (a slept system call to re-run)
+    (the sum over its threads, live and      rusage (what this thread used), tls
+     dead: each charge goes to both)
 
 Fields are grouped by who touches them: the scheduler (state, hart, wchan),
 the system-call path (pending, scratch), signals (sigmask, siglist) and
-exit/wait (xstat, children). ``Proc.exited()`` is a ready-made condition for
+exit/wait (xstat, children). A process has one thread after exec and fork
+and more after thr_new (sys_thread.py); every thread has its own trap frame,
+kernel stack, signal mask and TLS pointer, and shares everything on the left.
+``Proc.exited()`` is a ready-made condition for
 ``kernel.run(until=p.exited)``.
 """
 
@@ -145,6 +150,8 @@ class Thread:
         self.siglist = 0                        # pending for this thread (synchronous faults)
         self.oldmask: int | None = None         # sigsuspend's saved mask
         self.tls = 0
+        # accounting: what this thread used (also added to proc.rusage, the process's total)
+        self.rusage = Rusage()
 
     @property
     def kernel(self):

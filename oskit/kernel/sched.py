@@ -102,6 +102,7 @@ class Scheduler:
         td.winterruptible = interruptible
         td.interrupted = td.timed_out = False
         td.proc.rusage.nvcsw += 1
+        td.rusage.nvcsw += 1
         self.sleepers.setdefault(chan, []).append(td)
 
     def _unsleep(self, td) -> None:
@@ -114,16 +115,15 @@ class Scheduler:
         td.wdeadline = None
         self.setrunnable(td)
 
-    def wakeup(self, chan) -> int:
-        """Wake every thread sleeping on ``chan``; returns how many."""
+    def wakeup(self, chan, limit: int | None = None) -> int:
+        """Wake every thread sleeping on ``chan`` (or the ``limit`` oldest: umtx wake-n); returns how many."""
         q = self.sleepers.get(chan)
         if not q:
             return 0
-        n = 0
-        for td in list(q):
+        woken = list(q) if limit is None else list(q)[:max(0, limit)]
+        for td in woken:
             self._unsleep(td)
-            n += 1
-        return n
+        return len(woken)
 
     def interrupt_sleep(self, td) -> bool:
         """A signal arrived for a sleeping thread: end an interruptible sleep (True if it did)."""

@@ -1,6 +1,8 @@
 """Signals: actions, masks, pending sets, delivery on the user stack, default actions.
 
-    kill(pid, sig) ──> psignal(proc, sig): mark pending; wake an interruptible sleeper
+    kill(pid, sig) ──> psignal(proc, sig): mark pending for the process; wake one thread
+                       that does not block it (an interruptible sleeper, or kick its hart)
+    thr_kill(tid, sig) ──> tdsignal(td, sig): pending for that thread only
     synchronous fault ──> trapsignal(td, sig, addr): deliver now (or die if blocked/ignored)
     every return to user mode ──> ast(td): for each deliverable pending signal, postsig():
          SIG_IGN           drop it
@@ -130,6 +132,29 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
                 # Running in user mode on some hart: interrupt it so it takes the signal soon.
                 kernel.sched.kick(td.hart)
             break
+
+
+def tdsignal(kernel, td, signo: int, sender=None) -> None:
+    """Post ``signo`` to one thread (thr_kill): pending for ``td`` alone, which takes it.
+
+    Signals that act on the whole process (SIGKILL, stop and continue) go to
+    the process instead, as FreeBSD's tdsendsignal does for them.
+    """
+    from .proc import ProcState
+    proc = td.proc
+    if proc.state is ProcState.ZOMBIE or proc.sigacts is None or td.state is ThreadState.DEAD:
+        return
+    if signo in (SIGKILL, SIGCONT) or (signo in STOP and proc.sigacts.handler[signo] == SIG_DFL):
+        psignal(kernel, proc, signo, sender)
+        return
+    if proc.sigacts.ignored(signo):
+        return
+    td.siglist |= sigbit(signo)
+    proc.siginfo[signo] = (SI_USER, sender.pid, sender.cred.uid) if sender is not None else (0, 0, 0)
+    kernel.probes.fire("signal", pid=proc.pid, signo=signo)
+    if not td.sigmask & sigbit(signo):
+        if not kernel.sched.interrupt_sleep(td) and td.hart is not None and not td.in_syscall:
+            kernel.sched.kick(td.hart)
 
 
 def pending(td) -> int:

@@ -3,9 +3,11 @@
 (Changing ids is in sys_cred.py and limits in sys_resource.py: see security.py.)
 
     fork()      a new process: a copy of the caller's address space, files, signal
-                actions, credential and registers; returns twice (child pid / 0)
-    exit(rval)  never returns: the process becomes a zombie until its parent's
-                wait4 collects its status; its children go to init (pid 1)
+                actions, credential and registers; returns twice (child pid / 0).
+                The child has one thread, a copy of the calling one (POSIX).
+    exit(rval)  never returns: every thread of the process ends; the process becomes
+                a zombie until its parent's wait4 collects its status; its children
+                go to init (pid 1). (One thread alone ends with thr_exit: sys_thread.py.)
     wait4(pid, &status, options, &rusage)
                 collect a zombie child's status (WNOHANG: don't wait; ECHILD: no
                 such child); the status word is FreeBSD's:
@@ -89,9 +91,7 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
         kernel.sched.callout_stop(p.itimer[0])
         p.itimer = None
     for t in p.threads:
-        kernel.sched.remove(t)
-        t.state = ThreadState.DEAD
-        t.pending = None
+        stop_thread(kernel, t, caller=td)
     if p.fdtable is not None:
         p.fdtable.close_all()
     # Stop using the address space before freeing it.
@@ -128,6 +128,22 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
     if p.parent is not None:
         kernel.psignal(p.parent, signal.SIGCHLD)
         kernel.wakeup(("wait", p.parent.pid))
+
+
+def stop_thread(kernel, t, caller=None) -> None:
+    """Thread ``t`` will never run again (its process exits, or exec or thr_exit ends it).
+
+    If it is running user code on another hart at this moment, that hart gets
+    a software interrupt, so it stops at its next instruction (trap.py's
+    dead_thread_trap) instead of running on in an address space being freed.
+    """
+    kernel.sched.remove(t)
+    running_elsewhere = t is not caller and t.state is ThreadState.RUNNING and t.hart is not None and any(
+        hs.curthread is t and hs.hart is t.hart for hs in kernel.percpu)
+    t.state = ThreadState.DEAD
+    t.pending = None
+    if running_elsewhere:
+        kernel.sched.kick(t.hart)
 
 
 def _rusage_bytes(kernel, ru) -> bytes:
@@ -254,8 +270,10 @@ def sys_break(td, nsize):
 @syscall
 def sys_getrusage(td, who, rusage):
     """Resource usage of the caller (RUSAGE_SELF/THREAD) or of its reaped children."""
-    if who in (RUSAGE_SELF, RUSAGE_THREAD):
-        ru = td.proc.rusage
+    if who == RUSAGE_SELF:
+        ru = td.proc.rusage                     # every thread's, the exited ones' included
+    elif who == RUSAGE_THREAD:
+        ru = td.rusage
     elif who == RUSAGE_CHILDREN:
         ru = td.proc.crusage
     else:
@@ -269,4 +287,5 @@ def sys_sched_yield(td):
     """Give the hart to the next runnable thread (if any)."""
     td.kernel.sched.setrunnable(td)
     td.proc.rusage.nvcsw += 1
+    td.rusage.nvcsw += 1
     return 0

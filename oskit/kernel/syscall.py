@@ -137,6 +137,7 @@ def syscallenter(kernel, td) -> None:
     code, regs = machdep.fetch_syscall_args(td)
     td.scratch = {}                                   # a new call: fresh per-call state
     td.proc.rusage.syscalls += 1
+    td.rusage.syscalls += 1
     info = SYSCALLS.get(code)
     if info is None:
         rec = kernel.trace.enter(td, None, code, tuple(regs))

@@ -69,13 +69,20 @@ def trap(kernel, hart) -> None:
     scause = csr.read("scause")
     stval = csr.read("stval")
     now = kernel.machine.clint.mtime
+    if td is not hs.idle and td.state is ThreadState.DEAD:
+        # Its process ended (exit, a fatal signal, exec) while it ran here, on another hart:
+        # it never runs again. Take the interrupt that told us, and run something else.
+        dead_thread_trap(kernel, hs, td, scause)
+        return
     from_user = td is not hs.idle
     if kernel.probes.subscribers.get("trap"):  # (the audit trail subscribes to other kinds)
         kernel.probes.fire("trap", hart=hart.hartid, cause=scause & ~INTERRUPT,
                            interrupt=bool(scause & INTERRUPT), tval=stval, epc=td.frame.sepc,
                            pid=td.proc.pid if from_user else None)
     if from_user:
-        td.proc.rusage.utime_ticks += max(0, now - hs.user_since)
+        ran = max(0, now - hs.user_since)
+        td.proc.rusage.utime_ticks += ran
+        td.rusage.utime_ticks += ran
         cpu_check(kernel, td)            # SECURITY (ch. 6): RLIMIT_CPU (resource.py)
         if csr.read("sstatus") & SSTATUS_SPP:
             # The trap came from S-mode while a user thread was current: the trampoline itself faulted.
@@ -127,6 +134,32 @@ def trap(kernel, hart) -> None:
     nxt = choose(kernel, hs, td, preempt)
     kernel.sched.switch_to(hs, nxt)
     hart.x[10] = dmap(nxt.frame_addr)
+    if kernel.dead_threads:
+        kernel.free_dead_threads()        # a thread that exited in this trap is no hart's any more
+    if kernel.until is not None and kernel.until():
+        kernel.machine.stop("until")
+
+
+def dead_thread_trap(kernel, hs, td, scause: int) -> None:
+    """A trap on a hart whose current thread was ended by another hart (sys_thread.py).
+
+    The other hart kicked this one (SSIP) so that it stops running the dead
+    thread's user code at once; whatever the trap was, nothing of the dead thread
+    is handled: the hart switches to the next runnable thread (or idles).
+    """
+    hart = hs.hart
+    if scause == INTERRUPT | IRQ_SSI:
+        hart.csr.write("sip", hart.csr.read("sip") & ~SIP_SSIP)
+        from .vm import ipi_received
+        ipi_received(kernel, hart)             # a shootdown may be queued too
+    elif scause == INTERRUPT | IRQ_STI:
+        kernel.sched.expire(kernel.machine.clint.mtime)
+    elif scause == INTERRUPT | IRQ_SEI:
+        kernel.console.interrupt()
+    nxt = choose(kernel, hs, td, False)
+    kernel.sched.switch_to(hs, nxt)
+    hart.x[10] = dmap(nxt.frame_addr)
+    kernel.free_dead_threads()
     if kernel.until is not None and kernel.until():
         kernel.machine.stop("until")
 
@@ -137,6 +170,7 @@ def choose(kernel, hs, td, preempt: bool):
     if td is not hs.idle and td.state is ThreadState.RUNNING:
         if preempt and sched.runq:
             td.proc.rusage.nivcsw += 1
+            td.rusage.nivcsw += 1
             sched.setrunnable(td)                 # back of the queue
         else:
             signal.ast(kernel, td)

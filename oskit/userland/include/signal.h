@@ -130,6 +130,7 @@ struct sigaction {
 
 int     sigaction(int sig, const struct sigaction *restrict act, struct sigaction *restrict oact);
 int     sigprocmask(int how, const sigset_t *restrict set, sigset_t *restrict oset);
+int     pthread_sigmask(int how, const sigset_t *restrict set, sigset_t *restrict oset);  /* the calling thread's mask */
 int     sigpending(sigset_t *set);
 int     sigsuspend(const sigset_t *sigmask);
 int     kill(pid_t pid, int sig);

@@ -86,6 +86,8 @@ ssize_t getline(char **restrict linep, size_t *restrict capp, FILE *restrict fp)
 ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp);
 
 void    perror(const char *s);          /* "s: strerror(errno)\n" on stderr */
+void    flockfile(FILE *fp);            /* hold the stdio lock (threads: libc/stdio.c) */
+void    funlockfile(FILE *fp);
 int     remove(const char *path);
 int     rename(const char *from, const char *to);
 

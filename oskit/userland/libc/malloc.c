@@ -18,6 +18,9 @@
  *   size   bytes in the whole block, header included, a multiple of 16;
  *          bit 0 set: the block is its own mmap mapping
  *   next   the next free block (meaningful only while the block is free)
+ *
+ * Threads: malloc and free hold __malloc_lock (lock.c) while they touch the
+ * free list, so several threads may allocate at once.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -26,6 +29,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "libc_private.h"
 
 typedef struct header {
     size_t size;
@@ -98,7 +103,10 @@ static void *map_block(size_t size)
     return b + 1;
 }
 
-void *malloc(size_t n)
+struct __libc_lock __malloc_lock = __LIBC_LOCK_INITIALIZER;
+
+/* malloc and free take __malloc_lock: threads share one free list. */
+static void *malloc_locked(size_t n)
 {
     if (n > SIZE_MAX - 2 * PAGE) {
         errno = ENOMEM;
@@ -136,15 +144,25 @@ void *malloc(size_t n)
     return NULL;
 }
 
+void *malloc(size_t n)
+{
+    __libc_lock(&__malloc_lock);
+    void *p = malloc_locked(n);
+    __libc_unlock(&__malloc_lock);
+    return p;
+}
+
 void free(void *p)
 {
     if (p == NULL)
         return;
+    __libc_lock(&__malloc_lock);
     Header *b = (Header *)p - 1;
     if (b->size & MMAPPED)
         munmap(b, b->size & ~MMAPPED);
     else
         insert_free(b);
+    __libc_unlock(&__malloc_lock);
 }
 
 void *calloc(size_t nmemb, size_t size)

@@ -17,6 +17,15 @@
  * Input is read BUFSIZ bytes at a time. Before reading from a terminal (or
  * any line-buffered or unbuffered stream) every line-buffered output stream
  * is flushed, so that a prompt without a '\n' shows before the program waits.
+ *
+ * Threads: every function here holds one lock, __stdio_lock (lock.c), while
+ * it touches a stream, so two threads' output never corrupts a buffer, and a
+ * whole printf (or puts) goes into the buffer before another thread's: lines
+ * printed by different threads do not mix. One lock for all streams rather
+ * than one per FILE (FreeBSD's): less to read, and threads here seldom
+ * write to different streams at once. flockfile/funlockfile take it by hand
+ * (it is recursive). Left alone: the FILE fields themselves (fileno, feof,
+ * ferror, clearerr read or set one word).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +67,21 @@ FILE *__stdinp = &std_files[0];
 FILE *__stdoutp = &std_files[1];
 FILE *__stderrp = &std_files[2];
 static FILE *all_files = &std_files[0];
+
+/* One lock for every stream (lock.c): simple, and enough for a teaching libc. */
+struct __libc_lock __stdio_lock = __LIBC_LOCK_INITIALIZER;
+
+void flockfile(FILE *fp)
+{
+    (void)fp;
+    __libc_lock(&__stdio_lock);
+}
+
+void funlockfile(FILE *fp)
+{
+    (void)fp;
+    __libc_unlock(&__stdio_lock);
+}
 
 /* Decide the buffering of a stream at its first use. */
 static void setup(FILE *fp)
@@ -120,7 +144,7 @@ static void drop_input(FILE *fp)
     fp->ungot = EOF;
 }
 
-static size_t put(FILE *fp, const char *data, size_t n)
+static size_t put_unlocked(FILE *fp, const char *data, size_t n)
 {
     if (!(fp->flags & F_WRITE)) {
         fp->flags |= F_ERR;
@@ -160,11 +184,22 @@ static size_t put(FILE *fp, const char *data, size_t n)
     return n;
 }
 
+/* Every output goes through here, under the stdio lock. */
+static size_t put(FILE *fp, const char *data, size_t n)
+{
+    __libc_lock(&__stdio_lock);
+    size_t r = put_unlocked(fp, data, n);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
 void __stdio_flush_all(void)
 {
+    __libc_lock(&__stdio_lock);
     for (FILE *fp = all_files; fp; fp = fp->next)
         if (fp->flags & F_WRITE)
             flush_out(fp);
+    __libc_unlock(&__stdio_lock);
 }
 
 static void flush_line_buffered(void)
@@ -237,8 +272,10 @@ static FILE *new_file(int fd, int flags)
     fp->flags = flags;
     fp->mode = -1;
     fp->ungot = EOF;
+    __libc_lock(&__stdio_lock);
     fp->next = all_files;
     all_files = fp;
+    __libc_unlock(&__stdio_lock);
     return fp;
 }
 
@@ -264,7 +301,7 @@ FILE *fdopen(int fd, const char *mode)
     return new_file(fd, flags);
 }
 
-int fclose(FILE *fp)
+static int fclose_unlocked(FILE *fp)
 {
     int r = fflush(fp);
     if (close(fp->fd) != 0)
@@ -285,7 +322,15 @@ int fclose(FILE *fp)
     return r;
 }
 
-int fflush(FILE *fp)
+int fclose(FILE *fp)
+{
+    __libc_lock(&__stdio_lock);
+    int r = fclose_unlocked(fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
+static int fflush_unlocked(FILE *fp)
 {
     if (fp == NULL) {
         int r = 0;
@@ -299,7 +344,15 @@ int fflush(FILE *fp)
     return flush_out(fp);
 }
 
-int setvbuf(FILE *restrict fp, char *restrict buf, int mode, size_t size)
+int fflush(FILE *fp)
+{
+    __libc_lock(&__stdio_lock);
+    int r = fflush_unlocked(fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
+static int setvbuf_unlocked(FILE *restrict fp, char *restrict buf, int mode, size_t size)
 {
     if ((mode != _IOFBF && mode != _IOLBF && mode != _IONBF) || fp->wlen || fp->rlen) {
         errno = EINVAL;
@@ -319,6 +372,14 @@ int setvbuf(FILE *restrict fp, char *restrict buf, int mode, size_t size)
     return 0;
 }
 
+int setvbuf(FILE *restrict fp, char *restrict buf, int mode, size_t size)
+{
+    __libc_lock(&__stdio_lock);
+    int r = setvbuf_unlocked(fp, buf, mode, size);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
 void setbuf(FILE *restrict fp, char *restrict buf)
 {
     setvbuf(fp, buf, buf ? _IOFBF : _IONBF, BUFSIZ);
@@ -329,7 +390,7 @@ int feof(FILE *fp) { return (fp->flags & F_EOF) != 0; }
 int ferror(FILE *fp) { return (fp->flags & F_ERR) != 0; }
 void clearerr(FILE *fp) { fp->flags &= ~(F_EOF | F_ERR); }
 
-int fseek(FILE *fp, long offset, int whence)
+static int fseek_unlocked(FILE *fp, long offset, int whence)
 {
     if (flush_out(fp) != 0)
         return -1;
@@ -343,12 +404,28 @@ int fseek(FILE *fp, long offset, int whence)
     return 0;
 }
 
-long ftell(FILE *fp)
+int fseek(FILE *fp, long offset, int whence)
+{
+    __libc_lock(&__stdio_lock);
+    int r = fseek_unlocked(fp, offset, whence);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
+static long ftell_unlocked(FILE *fp)
 {
     off_t pos = lseek(fp->fd, 0, SEEK_CUR);
     if (pos < 0)
         return -1;
     return pos + fp->wlen - (fp->rlen - fp->rpos) - (fp->ungot != EOF);
+}
+
+long ftell(FILE *fp)
+{
+    __libc_lock(&__stdio_lock);
+    long r = ftell_unlocked(fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
 }
 
 void rewind(FILE *fp)
@@ -374,11 +451,19 @@ int fputs(const char *restrict s, FILE *restrict fp)
     return put(fp, s, n) == n ? 0 : EOF;
 }
 
-int puts(const char *s)
+static int puts_unlocked(const char *s)
 {
     if (fputs(s, stdout) == EOF)
         return EOF;
     return fputc('\n', stdout) == EOF ? EOF : 0;
+}
+
+int puts(const char *s)
+{
+    __libc_lock(&__stdio_lock);
+    int r = puts_unlocked(s);
+    __libc_unlock(&__stdio_lock);
+    return r;
 }
 
 size_t fwrite(const void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
@@ -390,7 +475,7 @@ size_t fwrite(const void *restrict ptr, size_t size, size_t nmemb, FILE *restric
 
 /* ------------------------------------------------------------ input */
 
-int fgetc(FILE *fp)
+static int fgetc_unlocked(FILE *fp)
 {
     if (fp->ungot != EOF) {
         int c = fp->ungot;
@@ -402,10 +487,18 @@ int fgetc(FILE *fp)
     return (unsigned char)fp->buf[fp->rpos++];
 }
 
+int fgetc(FILE *fp)
+{
+    __libc_lock(&__stdio_lock);
+    int r = fgetc_unlocked(fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
 int getc(FILE *fp) { return fgetc(fp); }
 int getchar(void) { return fgetc(stdin); }
 
-int ungetc(int c, FILE *fp)
+static int ungetc_unlocked(int c, FILE *fp)
 {
     if (c == EOF || fp->ungot != EOF)
         return EOF;                     /* one byte of push-back is all C promises */
@@ -414,13 +507,21 @@ int ungetc(int c, FILE *fp)
     return (unsigned char)c;
 }
 
-char *fgets(char *restrict s, int n, FILE *restrict fp)
+int ungetc(int c, FILE *fp)
+{
+    __libc_lock(&__stdio_lock);
+    int r = ungetc_unlocked(c, fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
+static char *fgets_unlocked(char *restrict s, int n, FILE *restrict fp)
 {
     int i = 0;
     if (n <= 0)
         return NULL;
     while (i < n - 1) {
-        int c = fgetc(fp);
+        int c = fgetc_unlocked(fp);
         if (c == EOF)
             break;
         s[i++] = (char)c;
@@ -433,7 +534,15 @@ char *fgets(char *restrict s, int n, FILE *restrict fp)
     return s;
 }
 
-size_t fread(void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
+char *fgets(char *restrict s, int n, FILE *restrict fp)
+{
+    __libc_lock(&__stdio_lock);
+    char *r = fgets_unlocked(s, n, fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
+static size_t fread_unlocked(void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
 {
     if (size == 0 || nmemb == 0)
         return 0;
@@ -456,15 +565,23 @@ size_t fread(void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
     return got / size;
 }
 
+size_t fread(void *restrict ptr, size_t size, size_t nmemb, FILE *restrict fp)
+{
+    __libc_lock(&__stdio_lock);
+    size_t r = fread_unlocked(ptr, size, nmemb, fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
+}
+
 /* Read up to and including delim into *linep (grown with realloc as needed);
  * return the length, or -1 at end of file. */
-ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp)
+static ssize_t getdelim_unlocked(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp)
 {
     size_t n = 0;
     int c;
     if (*linep == NULL)
         *capp = 0;
-    while ((c = fgetc(fp)) != EOF) {
+    while ((c = fgetc_unlocked(fp)) != EOF) {
         if (n + 2 > *capp) {
             size_t cap = *capp ? *capp * 2 : 128;
             char *grown = realloc(*linep, cap);
@@ -483,6 +600,14 @@ ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *
         return -1;
     (*linep)[n] = '\0';
     return n;
+}
+
+ssize_t getdelim(char **restrict linep, size_t *restrict capp, int delim, FILE *restrict fp)
+{
+    __libc_lock(&__stdio_lock);
+    ssize_t r = getdelim_unlocked(linep, capp, delim, fp);
+    __libc_unlock(&__stdio_lock);
+    return r;
 }
 
 ssize_t getline(char **restrict linep, size_t *restrict capp, FILE *restrict fp)
@@ -537,7 +662,7 @@ int vdprintf(int fd, const char *restrict fmt, va_list ap)
     return b.err ? -1 : n;
 }
 
-int vfprintf(FILE *restrict fp, const char *restrict fmt, va_list ap)
+static int vfprintf_unlocked(FILE *restrict fp, const char *restrict fmt, va_list ap)
 {
     setup(fp);
     if (fp->mode == _IONBF && (fp->flags & F_WRITE)) {
@@ -550,6 +675,14 @@ int vfprintf(FILE *restrict fp, const char *restrict fmt, va_list ap)
     int before = ferror(fp);
     int n = __vformat(file_sink, fp, fmt, ap);
     return ferror(fp) && !before ? -1 : n;
+}
+
+int vfprintf(FILE *restrict fp, const char *restrict fmt, va_list ap)
+{
+    __libc_lock(&__stdio_lock);
+    int r = vfprintf_unlocked(fp, fmt, ap);
+    __libc_unlock(&__stdio_lock);
+    return r;
 }
 
 int fprintf(FILE *restrict fp, const char *restrict fmt, ...)

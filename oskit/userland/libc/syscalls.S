@@ -41,8 +41,6 @@ __sys_exit:
 /* 2 = fork */
 	.globl	__sys_fork
 	.type	__sys_fork, @function
-	.weak	fork
-	.set	fork, __sys_fork
 __sys_fork:
 	li	t0, 2
 	ecall
@@ -717,6 +715,66 @@ __sys_sigreturn:
 	bnez	t0, cerror
 	ret
 	.size	__sys_sigreturn, . - __sys_sigreturn
+
+/* 431 = thr_exit */
+	.globl	__sys_thr_exit
+	.type	__sys_thr_exit, @function
+	.weak	thr_exit
+	.set	thr_exit, __sys_thr_exit
+__sys_thr_exit:
+	li	t0, 431
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_thr_exit, . - __sys_thr_exit
+
+/* 432 = thr_self */
+	.globl	__sys_thr_self
+	.type	__sys_thr_self, @function
+	.weak	thr_self
+	.set	thr_self, __sys_thr_self
+__sys_thr_self:
+	li	t0, 432
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_thr_self, . - __sys_thr_self
+
+/* 433 = thr_kill */
+	.globl	__sys_thr_kill
+	.type	__sys_thr_kill, @function
+	.weak	thr_kill
+	.set	thr_kill, __sys_thr_kill
+__sys_thr_kill:
+	li	t0, 433
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_thr_kill, . - __sys_thr_kill
+
+/* 454 = _umtx_op */
+	.globl	__sys__umtx_op
+	.type	__sys__umtx_op, @function
+	.weak	_umtx_op
+	.set	_umtx_op, __sys__umtx_op
+__sys__umtx_op:
+	li	t0, 454
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys__umtx_op, . - __sys__umtx_op
+
+/* 455 = thr_new */
+	.globl	__sys_thr_new
+	.type	__sys_thr_new, @function
+	.weak	thr_new
+	.set	thr_new, __sys_thr_new
+__sys_thr_new:
+	li	t0, 455
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_thr_new, . - __sys_thr_new
 
 /* 477 = mmap */
 	.globl	__sys_mmap

@@ -97,7 +97,14 @@
 						/* 344-415 not implemented: freebsd4 sigreturn ... __mac_execve */
 #define	SYS_sigaction         	416 	/* 416 = sigaction */
 #define	SYS_sigreturn         	417 	/* 417 = sigreturn */
-						/* 418-476 not implemented: getcontext ... pwrite */
+						/* 418-430 not implemented: getcontext ... __acl_aclcheck_fd */
+#define	SYS_thr_exit          	431 	/* 431 = thr_exit */
+#define	SYS_thr_self          	432 	/* 432 = thr_self */
+#define	SYS_thr_kill          	433 	/* 433 = thr_kill */
+						/* 434-453 not implemented: _umtx_lock ... auditctl */
+#define	SYS__umtx_op          	454 	/* 454 = _umtx_op */
+#define	SYS_thr_new           	455 	/* 455 = thr_new */
+						/* 456-476 not implemented: sigqueue ... pwrite */
 #define	SYS_mmap              	477 	/* 477 = mmap */
 #define	SYS_lseek             	478 	/* 478 = lseek */
 						/* 479-498 not implemented: truncate ... mknodat */
