@@ -52,8 +52,33 @@ def execute(path: Path) -> float:
         # nbconvert stops at the first failing cell and leaves the file untouched.
         raise SystemExit(f"{path}: executing it failed (nbconvert exit {run.returncode}):\n"
                          f"{run.stderr[-3000:]}")
+    merge_streams(path)
     strip(path)
     return time.monotonic() - start
+
+
+def merge_streams(path: Path) -> None:
+    """Join each cell's consecutive stdout (or stderr) outputs into one, in place.
+
+    The kernel sends printed text in pieces as its buffer fills, so one print can be saved as
+    two outputs. JupyterLab and nbval join them when they show or compare a cell, but a
+    static page shows two blocks, and a tool that pairs saved outputs with the ones on the
+    page (tests/browser/labdriver.py once did) counts wrong.
+    """
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (out.output_type == "stream" and prev is not None and prev.output_type == "stream"
+                    and prev.name == out.name):
+                prev.text += out.text
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell.outputs = merged
+    nbformat.write(nb, path)
 
 
 def strip(path: Path) -> None:
