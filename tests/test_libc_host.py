@@ -21,21 +21,20 @@ ROOT = Path(__file__).resolve().parents[1]
 USERLAND = ROOT / "oskit" / "userland"
 INCLUDE = USERLAND / "include"
 LIBC = USERLAND / "libc"
-PORTABLE = ["string.c", "ctype.c", "printf.c", "strtol.c", "qsort.c", "malloc.c", "strerror.c", "scanf.c",
+PORTABLE = ["string.c", "ctype.c", "printf.c", "dtoa.c", "strtol.c", "strtod.c", "qsort.c", "malloc.c", "strerror.c",
+            "scanf.c",
             "getopt.c"]
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("objcopy") is None,
                                reason="the host gcc and objcopy are needed")
 
 
-@pytest.fixture(scope="module")
-def ours(tmp_path_factory):
-    """Our portable libc objects, one relocatable file with every symbol prefixed oskit_."""
-    out = tmp_path_factory.mktemp("hostlibc")
+def compile_prefixed(out, names):
+    """Compile these libc sources with the host's gcc into one object whose symbols are prefixed oskit_."""
     gcc_include = subprocess.run(["gcc", "-print-file-name=include"], capture_output=True,
                                  text=True, check=True).stdout.strip()
     objs = []
-    for name in PORTABLE:
+    for name in names:
         obj = out / (name + ".o")
         subprocess.run(["gcc", "-std=c11", "-O2", "-Wall", "-Werror", "-ffreestanding", "-fno-builtin",
                         "-fno-stack-protector", "-fno-tree-loop-distribute-patterns", "-fno-pic",
@@ -46,6 +45,12 @@ def ours(tmp_path_factory):
     subprocess.run(["ld", "-r", "-o", str(combined), *objs], check=True)
     subprocess.run(["objcopy", "--prefix-symbols=oskit_", str(combined)], check=True)
     return combined
+
+
+@pytest.fixture(scope="module")
+def ours(tmp_path_factory):
+    """Our portable libc objects, one relocatable file with every symbol prefixed oskit_."""
+    return compile_prefixed(tmp_path_factory.mktemp("hostlibc"), PORTABLE)
 
 
 def run_driver(ours, tmp_path, body, prelude=""):
@@ -99,6 +104,11 @@ void *oskit_mmap(void *a, size_t len, int prot, int flags, int fd, long off) {
     return mmap(a, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 int oskit_munmap(void *a, size_t len) { munmaps++; return munmap(a, len); }
+
+/* malloc's lock (lock.c, for threads): this driver has one thread, so taking it is a no-op. */
+struct oskit___libc_lock { unsigned int word, depth; void *owner; };
+void oskit___libc_lock(struct oskit___libc_lock *l) { l->depth++; }
+void oskit___libc_unlock(struct oskit___libc_lock *l) { l->depth--; }
 
 /* What scanf.c and getopt.c use of stdio, which is not part of this host build. */
 void *oskit___stdinp, *oskit___stderrp;

@@ -33,6 +33,10 @@ long    strtol(const char *restrict s, char **restrict endp, int base);
 unsigned long strtoul(const char *restrict s, char **restrict endp, int base);
 long long strtoll(const char *restrict s, char **restrict endp, int base);
 unsigned long long strtoull(const char *restrict s, char **restrict endp, int base);
+double  atof(const char *s);
+double  strtod(const char *restrict s, char **restrict endp);     /* correctly rounded */
+float   strtof(const char *restrict s, char **restrict endp);
+long double strtold(const char *restrict s, char **restrict endp);  /* the nearest double (strtod.c) */
 
 int     abs(int j);
 long    labs(long j);

@@ -8,13 +8,25 @@
  *      %[flags][width][.precision][length]conversion
  *
  *   flags       '-' left-justify, '+' always a sign, ' ' a space for +,
- *               '0' pad with zeros, '#' alternate form (0x, leading 0)
+ *               '0' pad with zeros, '#' alternate form (0x, leading 0,
+ *               a decimal point even with no digits after it)
  *   width       minimum field width, or '*' (an int argument)
- *   precision   minimum digits for integers, maximum bytes for %s, or '*'
- *   length      hh h l ll z j t
+ *   precision   minimum digits for integers, maximum bytes for %s, digits
+ *               after the point for %f %e %a, significant digits for %g; or '*'
+ *   length      hh h l ll z j t, and L (long double)
  *   conversion  d i u o x X c s p n %   (%n stores how many bytes so far)
+ *               f F e E g G a A         (double; default precision 6)
  *
- * No floating point: the machine has no F/D extension.
+ * Floating point: the machine has no F/D extension, so doubles are
+ * computed by the compiler's soft-float routines; the decimal digits come
+ * exact from __dtoa (dtoa.c), so %.20f or %f of 1e300 print what glibc
+ * prints. %a writes the bits in hexadecimal, as glibc does (0x1.8p+1).
+ *
+ * long double (%Lf): on RISC-V it is a 128-bit IEEE quad. We read the
+ * argument as one (so the arguments after it are right) and print it
+ * rounded to the nearest double: exact for every long double that is a
+ * double, 15-17 correct digits for the others. Printing a quad exactly
+ * would need digit buffers 15 times as large (up to 11,500 digits).
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -22,6 +34,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dtoa.h"
 #include "libc_private.h"
 
 struct spec {
@@ -96,6 +109,187 @@ static int format_int(__sink_fn sink, void *ctx, struct spec *sp, char conv,
     return emit_number(sink, ctx, sp, prefix, buf + n, ndigits);
 }
 
+/* ---------------------------------------------------------------- floating point */
+
+/* Output digits number from .. from+count-1 of a digit string buf[0..n):
+ * positions before 0 or from n on are zeros (the digits __dtoa leaves out). */
+static void put_digits(__sink_fn sink, void *ctx, const char *buf, int n, int from, int count)
+{
+    int end = from + count;
+    if (from < 0) {
+        int z = (end < 0 ? end : 0) - from;
+        pad(sink, ctx, '0', z);
+        from += z;
+    }
+    if (from < n && from < end) {
+        int k = (end < n ? end : n) - from;
+        sink(ctx, buf + from, k);
+        from += k;
+    }
+    pad(sink, ctx, '0', end - from);
+}
+
+/* The padding around a number of len bytes after its prefix (sign, 0x): spaces before
+ * (right-justified), zeros after the prefix ('0' flag, numbers only), or spaces after ('-'). */
+static void pad_before(__sink_fn sink, void *ctx, const struct spec *sp, const char *prefix,
+                       int len, int numeric)
+{
+    int plen = strlen(prefix);
+    int fill = sp->width > plen + len ? sp->width - plen - len : 0;
+    if (!sp->left && !(sp->zero && numeric))
+        pad(sink, ctx, ' ', fill);
+    sink(ctx, prefix, plen);
+    if (!sp->left && sp->zero && numeric)
+        pad(sink, ctx, '0', fill);
+}
+
+static int field_length(const struct spec *sp, const char *prefix, int len)
+{
+    int total = (int)strlen(prefix) + len;
+    return total > sp->width ? total : sp->width;
+}
+
+/* The exponent of %e or %a: a sign and at least min_digits digits ("e+05", "p-1022"). */
+static int exponent_text(char *out, char letter, int x, int min_digits)
+{
+    char digits[8];
+    int n = 0;
+    unsigned ux = x < 0 ? -x : x;
+    do {
+        digits[n++] = (char)('0' + ux % 10);
+        ux /= 10;
+    } while (ux || n < min_digits);
+    int len = 0;
+    out[len++] = letter;
+    out[len++] = x < 0 ? '-' : '+';
+    while (n)
+        out[len++] = digits[--n];
+    return len;
+}
+
+/* %a: the bits of v in hexadecimal, 0x1.hhhhp+e (normal) or 0x0.hhhhp-1022 (subnormal).
+ * With a precision, the hex digits are rounded half to even. */
+static int format_hex_float(__sink_fn sink, void *ctx, const struct spec *sp, int upper,
+                            const char *sign, uint64_t bits)
+{
+    const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    int biased = (int)(bits >> 52) & 0x7ff;
+    uint64_t frac = bits & ((1ull << 52) - 1);  /* 13 hex digits */
+    int lead = biased != 0;                     /* the digit before the point */
+    int exp = biased == 0 ? (frac ? -1022 : 0) : biased - 1023;
+    int prec = sp->prec;
+
+    if (prec < 0) {                             /* no precision: as many digits as needed */
+        prec = 13;
+        while (prec > 0 && (frac >> (4 * (13 - prec)) & 0xf) == 0)
+            prec--;
+    } else if (prec < 13) {                     /* round away 4 * (13 - prec) bits */
+        int drop = 4 * (13 - prec);
+        uint64_t rest = frac & ((1ull << drop) - 1), half = 1ull << (drop - 1);
+        frac >>= drop;
+        int odd = prec > 0 ? frac & 1 : lead & 1;      /* the last digit kept */
+        if (rest > half || (rest == half && odd)) {
+            frac++;
+            if (frac >> (4 * prec)) {           /* carried into the leading digit: 0x1.f -> 0x2.0 */
+                lead++;
+                frac = 0;
+            }
+        }
+        frac <<= drop;
+    }
+    char body[40], exptext[8];
+    int len = 0;
+    body[len++] = hex[lead];
+    if (prec > 0 || sp->alt)
+        body[len++] = '.';
+    for (int i = 0; i < prec && i < 13; i++)
+        body[len++] = hex[frac >> (48 - 4 * i) & 0xf];
+    int explen = exponent_text(exptext, upper ? 'P' : 'p', exp, 1);
+    int zeros = prec > 13 ? prec - 13 : 0;      /* %.20a: zeros after the 13 digits */
+
+    char prefix[4];
+    strcpy(prefix, sign);
+    strcat(prefix, upper ? "0X" : "0x");
+    pad_before(sink, ctx, sp, prefix, len + zeros + explen, 1);
+    sink(ctx, body, len);
+    pad(sink, ctx, '0', zeros);
+    sink(ctx, exptext, explen);
+    if (sp->left)
+        pad(sink, ctx, ' ', sp->width - (int)strlen(prefix) - len - zeros - explen);
+    return field_length(sp, prefix, len + zeros + explen);
+}
+
+/* %f %e %g %a and their capitals: sign, inf/nan, then the digits from __dtoa laid out. */
+static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char conv, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int negative = bits >> 63;
+    int upper = conv == 'F' || conv == 'E' || conv == 'G' || conv == 'A';
+    const char *sign = negative ? "-" : sp->plus ? "+" : sp->space ? " " : "";
+
+    if ((bits >> 52 & 0x7ff) == 0x7ff) {        /* all-ones exponent: infinity or NaN */
+        const char *word = bits << 12 ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
+        pad_before(sink, ctx, sp, sign, 3, 0);  /* no zero padding: "  inf", never "00inf" */
+        sink(ctx, word, 3);
+        if (sp->left)
+            pad(sink, ctx, ' ', sp->width - (int)strlen(sign) - 3);
+        return field_length(sp, sign, 3);
+    }
+    char lower = (char)(conv | 0x20);
+    if (lower == 'a')
+        return format_hex_float(sink, ctx, sp, upper, sign, bits);
+
+    char buf[DTOA_MAX_DIGITS];
+    int decpt, n;
+    int prec = sp->prec < 0 ? 6 : sp->prec;
+    int exponential = lower == 'e';
+    if (lower == 'g') {
+        /* %g: P significant digits; %e style if the exponent X is < -4 or >= P, else %f
+         * style with P - 1 - X decimals (the same digits); no trailing zeros unless '#'. */
+        int p = prec == 0 ? 1 : prec;
+        n = __dtoa(v, 'e', p, buf, &decpt);
+        int x = n ? decpt - 1 : 0;
+        exponential = x < -4 || x >= p;
+        prec = exponential ? p - 1 : p - 1 - x;
+        if (!sp->alt) {
+            int needed = exponential ? n - 1 : n - decpt;
+            if (prec > needed)
+                prec = needed > 0 ? needed : 0;
+        }
+    } else {
+        n = __dtoa(v, exponential ? 'e' : 'f', exponential ? prec + 1 : prec, buf, &decpt);
+    }
+    int point = prec > 0 || sp->alt;
+    char exptext[8];
+    int explen = 0, len;
+    if (exponential) {                          /* d.ddde+XX */
+        explen = exponent_text(exptext, upper ? 'E' : 'e', n ? decpt - 1 : 0, 2);
+        len = 1 + point + prec + explen;
+    } else {                                    /* ddd.ddd */
+        len = (decpt > 0 && n ? decpt : 1) + point + prec;
+    }
+    pad_before(sink, ctx, sp, sign, len, 1);
+    if (exponential) {
+        put_digits(sink, ctx, buf, n, 0, 1);
+        if (point)
+            sink(ctx, ".", 1);
+        put_digits(sink, ctx, buf, n, 1, prec);
+        sink(ctx, exptext, explen);
+    } else {
+        if (decpt > 0 && n)
+            put_digits(sink, ctx, buf, n, 0, decpt);
+        else
+            sink(ctx, "0", 1);
+        if (point)
+            sink(ctx, ".", 1);
+        put_digits(sink, ctx, buf, n, decpt, prec);
+    }
+    if (sp->left)
+        pad(sink, ctx, ' ', sp->width - (int)strlen(sign) - len);
+    return field_length(sp, sign, len);
+}
+
 int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
 {
     int total = 0;
@@ -142,7 +336,7 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
                     sp.prec = sp.prec * 10 + (*fmt++ - '0');
             }
         }
-        int size = 0;                           /* length: -2 hh, -1 h, 0 int, 1 long, 2 long long */
+        int size = 0;                           /* length: -2 hh, -1 h, 0 int, 1 long, 2 long long, 3 L */
         if (*fmt == 'h') {
             size = -1, fmt++;
             if (*fmt == 'h')
@@ -153,6 +347,8 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
                 size = 2, fmt++;
         } else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't') {
             size = 1, fmt++;                    /* size_t, intmax_t, ptrdiff_t: all 64 bits */
+        } else if (*fmt == 'L') {
+            size = 3, fmt++;                    /* long double */
         }
 
         char conv = *fmt;
@@ -179,6 +375,11 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
         case 'p':
             total += format_int(sink, ctx, &sp, 'p', (uintptr_t)va_arg(ap, void *), 0);
             break;
+        case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
+            double v = size == 3 ? (double)va_arg(ap, long double) : va_arg(ap, double);
+            total += format_float(sink, ctx, &sp, conv, v);
+            break;
+        }
         case 'c': {
             char c = (char)va_arg(ap, int);
             int fill = sp.width > 1 ? sp.width - 1 : 0;
@@ -213,7 +414,7 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
             sink(ctx, "%", 1);
             total++;
             break;
-        default:                                /* unknown (or %f): print it as written */
+        default:                                /* unknown: print it as written */
             sink(ctx, start, fmt - start);
             total += fmt - start;
             break;

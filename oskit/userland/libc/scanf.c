@@ -8,14 +8,21 @@
  *
  *   *           read and discard (nothing is assigned)
  *   width       at most this many characters
- *   length      hh h l ll z j t
+ *   length      hh h l ll z j t; for floating point: none float, l double,
+ *               L long double
  *   conversion  d i u o x X (integers, as strtol would read them),
+ *               f e g a F E G A (all alike: a float as strtod reads it),
  *               c (width characters, default 1, no skipping of blanks),
  *               s (a word), n (characters read so far), % (a '%')
  *
  * White space in the format matches any white space (even none) in the
  * input; other characters must match exactly. The result is the number of
  * items assigned, or EOF if the input ended before the first conversion.
+ *
+ * A floating-point number is read as the longest text that can begin one,
+ * so that one character of push-back is always enough; its value is what
+ * strtod makes of that text. Like glibc's, then: "100ergs" gives 100 and
+ * leaves "rgs" (the 'e' is read in case an exponent follows), "1e+x" gives 1.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -117,6 +124,74 @@ static int scan_int(struct source *src, int base, int width, char *buf, size_t s
     return (n == 0 || (n == 1 && (buf[0] == '+' || buf[0] == '-'))) ? 0 : base;
 }
 
+/* Take c into buf and read the next character. */
+#define TAKE() (buf[n++] = (char)c, width--, c = next(src))
+
+/* Does the input go on with the letters of word (any case)? Take them while it does. */
+static int take_word(struct source *src, const char *word, int *cp, char *buf, size_t *np,
+                     int *widthp, size_t size)
+{
+    int c = *cp, width = *widthp;
+    size_t n = *np;
+    for (; *word && width > 0 && n + 1 < size && tolower(c) == *word; word++)
+        TAKE();
+    *cp = c, *np = n, *widthp = width;
+    return *word == '\0';
+}
+
+/* Read the longest prefix of a floating-point number (as strtod accepts one:
+ * sign, digits, point, exponent, hex with 0x and p, inf, infinity, nan) in at
+ * most width characters into buf (size bytes, so at most size - 1 of them);
+ * return its length, or 0 for text that cannot be one ("0x" alone, "infin"). */
+static size_t scan_float(struct source *src, int width, char *buf, size_t size)
+{
+    size_t n = 0;
+    int c = next(src);
+    if ((c == '+' || c == '-') && width > 0)
+        TAKE();
+    if (tolower(c) == 'i') {
+        if (take_word(src, "inf", &c, buf, &n, &width, size) && tolower(c) == 'i'
+            && !take_word(src, "inity", &c, buf, &n, &width, size))
+            n = 0;                                      /* "infin": neither inf nor infinity */
+    } else if (tolower(c) == 'n') {
+        take_word(src, "nan", &c, buf, &n, &width, size);
+    } else {
+        int hex = 0, point = 0, digits = 0;
+        size_t start;
+        if (c == '0' && width > 0 && n + 1 < size) {
+            TAKE();
+            digits = 1;
+            if ((c == 'x' || c == 'X') && width > 0 && n + 1 < size) {
+                TAKE();
+                hex = 1;
+                digits = 0;                             /* the 0 of 0x is not a digit of the number */
+            }
+        }
+        for (start = n; width > 0 && n + 1 < size; TAKE()) {
+            if (c == '.' && !point)
+                point = 1;
+            else if (hex ? isxdigit(c) : isdigit(c))
+                digits = 1;
+            else
+                break;
+        }
+        if (digits && width > 0 && n + 1 < size && tolower(c) == (hex ? 'p' : 'e')) {
+            TAKE();
+            if ((c == '+' || c == '-') && width > 0 && n + 1 < size)
+                TAKE();
+            while (isdigit(c) && width > 0 && n + 1 < size)
+                TAKE();
+        }
+        if (hex && n == start)
+            n = 0;                                      /* "0x" and nothing after it */
+    }
+    back(src, c);
+    buf[n] = '\0';
+    return n;
+}
+
+#undef TAKE
+
 static void store_int(void *p, int size, uintmax_t v)
 {
     switch (size) {
@@ -174,6 +249,8 @@ static int vscan(struct source *src, const char *fmt, va_list ap)
                 size = 2, fmt++;
         } else if (*fmt == 'z' || *fmt == 'j' || *fmt == 't') {
             size = 1, fmt++;
+        } else if (*fmt == 'L') {
+            size = 3, fmt++;                            /* long double */
         }
         char conv = *fmt++;
         if (conv == '\0')
@@ -203,6 +280,25 @@ static int vscan(struct source *src, const char *fmt, va_list ap)
                                                      : (uintmax_t)strtoull(buf, NULL, used);
             if (!suppress) {
                 store_int(va_arg(ap, void *), size, v);
+                assigned++;
+            }
+            converted++;
+            break;
+        }
+        case 'f': case 'e': case 'g': case 'a': case 'F': case 'E': case 'G': case 'A': {
+            char buf[512], *end;
+            size_t n = scan_float(src, width ? width : (int)sizeof buf, buf, sizeof buf);
+            double v = strtod(buf, &end);
+            if (n == 0 || end == buf)
+                return assigned;                        /* "", "-", ".", "0x": not a number */
+            if (!suppress) {
+                void *p = va_arg(ap, void *);
+                if (size == 3)
+                    *(long double *)p = v;
+                else if (size == 1)
+                    *(double *)p = v;
+                else
+                    *(float *)p = strtof(buf, NULL);    /* rounded once, straight to float */
                 assigned++;
             }
             converted++;
