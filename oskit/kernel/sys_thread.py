@@ -95,7 +95,7 @@ def sys_thr_new(td, param, param_size):
         ntd.state = ThreadState.DEAD
         kernel.free_thread(ntd)
         raise
-    kernel.probes.fire("thread", pid=p.pid, tid=ntd.tid, creator=td.tid)
+    kernel.probes.fire("thread_new", pid=p.pid, tid=ntd.tid, creator=td.tid)
     kernel.sched.setrunnable(ntd)
     return 0
 

@@ -15,6 +15,8 @@ Probe kinds (payload fields in parentheses):
     sigdeliver      (pid, signo, handler)       a handler frame was pushed
     psig            (record)                    a signal was taken (SignalRecord: its action)
     fork / exec / exit   (pid, ...)             process life cycle
+    thread_new      (pid, tid, creator)         thr_new made a thread (sys_thread.py)
+    thread_exit     (pid, tid)                  one thread ended with thr_exit (not the last)
 
 A probe with no subscriber costs one dictionary look-up.
 """
@@ -51,7 +53,7 @@ class Probes:
     """Python callbacks on kernel events (see the module docstring for the kinds)."""
 
     KINDS = ("syscall_entry", "syscall_return", "trap", "switch", "fault", "signal",
-             "sigdeliver", "psig", "fork", "exec", "exit")
+             "sigdeliver", "psig", "fork", "exec", "exit", "thread_new", "thread_exit")
 
     def __init__(self):
         self.subscribers: dict[str, list[Callable]] = {}

@@ -23,23 +23,10 @@ void    __stdio_flush_all(void);        /* exit() calls it after the atexit hand
  * others' (start.c copies the program's __thread image into it). */
 void    __libc_init_tls(void *block);
 
-/* Locks for libc's own shared state (lock.c), so that threads may call
- * malloc and stdio at the same time. A lock word is 0 (free), 1 (held) or 2
- * (held, and a thread may sleep on it in _umtx_op); the same word protocol
- * makes pthread_mutex_t. A __libc_lock is recursive: vfprintf holds the stdio
- * lock and calls put(), which takes it again. */
-void    __umtx_lock_word(volatile unsigned int *word);
-int     __umtx_trylock_word(volatile unsigned int *word);
-void    __umtx_unlock_word(volatile unsigned int *word);
-
-struct __libc_lock {
-    volatile unsigned int word;
-    int depth;                          /* how many times the owner holds it */
-    void *owner;                        /* a per-thread address (see lock.c), NULL if free */
-};
-#define __LIBC_LOCK_INITIALIZER { 0, 0, 0 }
-void    __libc_lock(struct __libc_lock *lock);
-void    __libc_unlock(struct __libc_lock *lock);
+/* Locks for libc's own shared state, so that threads may call malloc and
+ * stdio at the same time (lock.h): __umtx_lock_word / __umtx_unlock_word on
+ * a 0/1/2 word (pthread_mutex_t is one too), and the recursive __libc_lock. */
+#include "lock.h"
 
 extern struct __libc_lock __stdio_lock, __malloc_lock;
 
