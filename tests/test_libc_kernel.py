@@ -700,3 +700,50 @@ def test_a_handler_can_move_the_pc_through_ucontext():
     assert lines == [f"signal 4 at pc {bad}, info == &uc->uc_info: 1",
                      "survived 1 fault(s); the fault was at bad: yes", f"bad = {bad}"]
     assert p.exit_status == 0
+
+
+FLOATS = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static const double values[] = {
+    0.0, -0.0, 1.0, -1.5, 0.1, 2.5, 1e-5, 123456.789, 9.995, 1e22, 1e23, -1e300, 2.2250738585072014e-308,
+    4.9406564584124654e-324, 1.7976931348623157e308, 0.3333333333333333, 6.02214076e23, 299792458.0,
+    -273.15, 1e-310, 0x1.fffffffffffffp-1, 999999.5, 0.05,
+};
+static const char *formats[] = { "%f", "%.3e", "%g", "%a", "%.17g", "%+12.4f|", "%-#10.0e|", "%.40f", "%G" };
+static const char *texts[] = { "3.14159", "1e-320", "2.4703282292062328e-324", "1e309", "0x1.8p-3", "-inf",
+                               "123456789012345678901234567890", "0.1e-2x", "  +7.", "nan" };
+int main(void) {
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+            printf(formats[f], values[i]);
+            putchar(' ');
+        }
+        char text[40];
+        snprintf(text, sizeof text, "%.17g", values[i]);
+        double back = strtod(text, NULL);
+        printf("round trip %s\n", memcmp(&back, &values[i], sizeof back) ? "CHANGED" : "exact");
+    }
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char *end;
+        double d = strtod(texts[i], &end);
+        float f = strtof(texts[i], NULL);
+        printf("strtod(%s) = %.17g %a, strtof = %.9g, %td characters\n", texts[i], d, d, f, end - texts[i]);
+    }
+    long double q = 0.375L;
+    printf("long double: %Lf %Le %d %Lg %s\n", q, -q, 42, (long double)1e100, "end");
+    double a, b; float c; long double e;
+    int n = sscanf("1.5 -2e3 0.25 7", "%lf %lf %f %Lf", &a, &b, &c, &e);
+    printf("sscanf %d: %g %g %g %Lg\n", n, a, b, c, e);
+    return 0;
+}
+"""
+
+
+def test_floating_point_prints_what_glibc_prints(tmp_path):
+    """On RISC-V (soft-float, long double a 128-bit quad): printf %f %e %g %a, strtod, strtof and sscanf print what glibc does."""
+    p, _ = run(FLOATS)
+    expected = _host_output(tmp_path, FLOATS)
+    assert p.stdout == expected
+    assert "round trip CHANGED" not in p.stdout and p.stdout.count("round trip exact") == 23
