@@ -747,3 +747,30 @@ def test_floating_point_prints_what_glibc_prints(tmp_path):
     expected = _host_output(tmp_path, FLOATS)
     assert p.stdout == expected
     assert "round trip CHANGED" not in p.stdout and p.stdout.count("round trip exact") == 23
+
+
+MEAN = r"""
+#include <stdio.h>
+int main(void) {
+    double x, sum = 0, min = 0, max = 0;
+    int n = 0;
+    while (scanf("%lf", &x) == 1) {            /* stops at "end" (a matching failure) or EOF */
+        if (n == 0 || x < min) min = x;
+        if (n == 0 || x > max) max = x;
+        sum += x;
+        n++;
+    }
+    char rest[16] = "";
+    scanf("%15s", rest);
+    printf("%d numbers, mean %.4f, min %g, max %g, then \"%s\"\n", n, n ? sum / n : 0.0, min, max, rest);
+    return 0;
+}
+"""
+
+
+def test_scanf_reads_doubles_from_the_terminal(tmp_path):
+    """scanf("%lf") reads numbers typed on stdin until a word stops it; the mean prints as on the host."""
+    stdin = "3.5 -2e1\n0.25  1e-3\n 7 .5\n100ergs end\n"
+    p, _ = run(MEAN, stdin=stdin)
+    assert p.stdout == _host_output(tmp_path, MEAN, stdin=stdin)
+    assert p.stdout.startswith("7 numbers, mean")
