@@ -6,7 +6,11 @@ Prints a table:
 
 - getpid round trip: guest instructions per call (user stub + trampoline +
   loop) and host microseconds per call (the Python kernel included);
-- fork + _exit + wait4: guest instructions and host milliseconds per iteration.
+- fork + _exit + wait4: guest instructions and host milliseconds per iteration;
+- pthread_create + pthread_join (a thread that returns at once): the same,
+  to compare a thread with a process (thr_new + mmap of its stack and TLS,
+  thr_exit, _umtx_op wait/wake, munmap, against fork's copy of the address
+  space and exit's teardown).
 
 Each figure is the difference between two runs of the same program with a
 different iteration count, divided by the difference in iterations, so boot,
@@ -47,6 +51,20 @@ int main(int argc, char **argv) {
 }
 """
 
+THREAD = r"""
+#include <pthread.h>
+#include <stdlib.h>
+static void *nothing(void *arg) { return arg; }
+int main(int argc, char **argv) {
+    long n = atol(argv[1]);
+    for (long i = 0; i < n; i++) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, nothing, NULL) != 0 || pthread_join(t, NULL) != 0) return 1;
+    }
+    return 0;
+}
+"""
+
 
 def measure(k, name: str, n: int) -> tuple[int, float]:
     """Guest instructions and host seconds for one run of /bin/NAME with argument n."""
@@ -77,8 +95,10 @@ def main(argv: list[str]) -> int:
     f_lo, f_hi = (5, 25) if quick else (10, 110)
     gi, gt = per_iteration(GETPID, "getpid_loop", g_lo, g_hi)
     fi, ft = per_iteration(FORK, "fork_loop", f_lo, f_hi)
+    ti, tt = per_iteration(THREAD, "thread_loop", f_lo, f_hi)
     rows = [("getpid() round trip", f"{gi:,.0f}", f"{gt * 1e6:,.1f} us"),
-            ("fork + _exit + wait4", f"{fi:,.0f}", f"{ft * 1e3:,.2f} ms")]
+            ("fork + _exit + wait4", f"{fi:,.0f}", f"{ft * 1e3:,.2f} ms"),
+            ("pthread_create + join", f"{ti:,.0f}", f"{tt * 1e3:,.2f} ms")]
     print(f"{'benchmark':<24} {'guest instr/iter':>18} {'host time/iter':>16}")
     for name, instr, host in rows:
         print(f"{name:<24} {instr:>18} {host:>16}")

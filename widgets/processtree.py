@@ -24,6 +24,8 @@ def wchan_text(chan) -> str:
     """What a sleeping thread waits for, in words."""
     if chan is None:
         return "?"
+    if isinstance(chan, tuple) and chan and chan[0] == "umtx":
+        return f"umtx {chan[-1]:#x}"            # (umtx, address space, user address): umtx.py
     if isinstance(chan, tuple):
         return " ".join(wchan_text(c) if not isinstance(c, (str, int)) else str(c) for c in chan)
     if hasattr(chan, "tid"):
@@ -34,15 +36,8 @@ def wchan_text(chan) -> str:
     return {"Console": "console input"}.get(name, name)
 
 
-def state_text(proc) -> tuple[str, str]:
-    """(state in words, badge kind) of a process: its main thread's state, or zombie."""
-    if proc.xstat is not None:
-        sig = proc.signaled
-        how = f"killed by signal {sig}" if sig else f"exited {proc.exit_status}"
-        return f"zombie: {how}", "dim"
-    if not proc.threads:
-        return proc.state.value, "dim"
-    td = proc.threads[0]
+def thread_state_text(td) -> tuple[str, str]:
+    """(state in words, badge kind) of one thread."""
     state = td.state.value
     if state == "running":
         hart = td.hart.hartid if td.hart is not None else "?"
@@ -50,6 +45,23 @@ def state_text(proc) -> tuple[str, str]:
     if state == "sleeping":
         return f"sleeping on {wchan_text(td.wchan)}", ""
     return state, "ok" if state == "runnable" else ""
+
+
+def state_text(proc) -> tuple[str, str]:
+    """(state in words, badge kind) of a process: its thread's state (each one's if several), or zombie."""
+    if proc.xstat is not None:
+        sig = proc.signaled
+        how = f"killed by signal {sig}" if sig else f"exited {proc.exit_status}"
+        return f"zombie: {how}", "dim"
+    threads = [td for td in proc.threads if td.state.value != "dead"]
+    if not threads:
+        return proc.state.value, "dim"
+    states = [thread_state_text(td) for td in threads]
+    if len(states) == 1:
+        return states[0]
+    kind = "cur" if any(k == "cur" for _, k in states) else states[0][1]
+    return f"{len(states)} threads: " + "; ".join(f"tid {td.tid} {text}" for td, (text, _) in
+                                                 zip(threads, states)), kind
 
 
 class ProcessTree(View):
@@ -72,7 +84,8 @@ class ProcessTree(View):
 
     def _subscriptions(self):
         p = self.kernel.probes
-        return [(p, kind, self._on_change) for kind in ("fork", "exec", "exit", "switch")] + [
+        return [(p, kind, self._on_change) for kind in ("fork", "exec", "exit", "switch",
+                                                                   "thread_new", "thread_exit")] + [
             (p, "syscall_return", self._on_return)]
 
     def _on_change(self, _event) -> None:

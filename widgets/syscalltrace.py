@@ -79,11 +79,16 @@ class SyscallTrace(View):
         found = self.matching()
         self.rows = found[-MAX_ROWS:]
         hz = self.kernel.timebase_hz
+        tids: dict[int, set] = {}
+        for r in self.rows:
+            tids.setdefault(r.pid, set()).add(r.tid)
         rows, classes = [], []
         for r in self.rows:
             result = r.result_text()
             res_html = f'<span class="oskit-err">{esc(result)}</span>' if r.errno > 0 else esc(result)
-            rows.append([f"{r.start * 1_000_000 / hz:.1f}", str(r.pid), esc(r.comm),
+            # A process with several threads: say which thread made the call.
+            who = f"{r.pid} (tid {r.tid})" if len(tids[r.pid]) > 1 else str(r.pid)
+            rows.append([f"{r.start * 1_000_000 / hz:.1f}", who, esc(r.comm),
                          f'<span class="oskit-mono">{esc(r.call)}</span>', res_html])
             classes.append("" if r.done else "oskit-cur")
         total = len(self.kernel.trace.records)
