@@ -111,8 +111,9 @@ static int format_int(__sink_fn sink, void *ctx, struct spec *sp, char conv,
 
 /* ---------------------------------------------------------------- floating point */
 
-/* Output digits number from .. from+count-1 of a digit string buf[0..n):
- * positions before 0 or from n on are zeros (the digits __dtoa leaves out). */
+/* Output count digits of the digit string buf[0..n), starting at position from
+ * (which may be negative): positions outside 0..n-1 are zeros, the ones __dtoa
+ * leaves out ("0.00123" is buf "123" from position -2). */
 static void put_digits(__sink_fn sink, void *ctx, const char *buf, int n, int from, int count)
 {
     int end = from + count;
@@ -129,10 +130,12 @@ static void put_digits(__sink_fn sink, void *ctx, const char *buf, int n, int fr
     pad(sink, ctx, '0', end - from);
 }
 
-/* The padding around a number of len bytes after its prefix (sign, 0x): spaces before
- * (right-justified), zeros after the prefix ('0' flag, numbers only), or spaces after ('-'). */
-static void pad_before(__sink_fn sink, void *ctx, const struct spec *sp, const char *prefix,
-                       int len, int numeric)
+/* A field holding prefix (sign, 0x) and len more bytes. field_start writes the padding
+ * in front and the prefix: spaces (right-justified) or, with the '0' flag, zeros after the
+ * prefix (numeric only: never "00inf"). field_end pads after ('-' flag) and returns the
+ * field's length. */
+static void field_start(__sink_fn sink, void *ctx, const struct spec *sp, const char *prefix,
+                        int len, int numeric)
 {
     int plen = strlen(prefix);
     int fill = sp->width > plen + len ? sp->width - plen - len : 0;
@@ -143,9 +146,11 @@ static void pad_before(__sink_fn sink, void *ctx, const struct spec *sp, const c
         pad(sink, ctx, '0', fill);
 }
 
-static int field_length(const struct spec *sp, const char *prefix, int len)
+static int field_end(__sink_fn sink, void *ctx, const struct spec *sp, const char *prefix, int len)
 {
     int total = (int)strlen(prefix) + len;
+    if (sp->left)
+        pad(sink, ctx, ' ', sp->width - total);
     return total > sp->width ? total : sp->width;
 }
 
@@ -210,13 +215,11 @@ static int format_hex_float(__sink_fn sink, void *ctx, const struct spec *sp, in
     char prefix[4];
     strcpy(prefix, sign);
     strcat(prefix, upper ? "0X" : "0x");
-    pad_before(sink, ctx, sp, prefix, len + zeros + explen, 1);
+    field_start(sink, ctx, sp, prefix, len + zeros + explen, 1);
     sink(ctx, body, len);
     pad(sink, ctx, '0', zeros);
     sink(ctx, exptext, explen);
-    if (sp->left)
-        pad(sink, ctx, ' ', sp->width - (int)strlen(prefix) - len - zeros - explen);
-    return field_length(sp, prefix, len + zeros + explen);
+    return field_end(sink, ctx, sp, prefix, len + zeros + explen);
 }
 
 /* %f %e %g %a and their capitals: sign, inf/nan, then the digits from __dtoa laid out. */
@@ -230,11 +233,9 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
 
     if ((bits >> 52 & 0x7ff) == 0x7ff) {        /* all-ones exponent: infinity or NaN */
         const char *word = bits << 12 ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
-        pad_before(sink, ctx, sp, sign, 3, 0);  /* no zero padding: "  inf", never "00inf" */
+        field_start(sink, ctx, sp, sign, 3, 0);
         sink(ctx, word, 3);
-        if (sp->left)
-            pad(sink, ctx, ' ', sp->width - (int)strlen(sign) - 3);
-        return field_length(sp, sign, 3);
+        return field_end(sink, ctx, sp, sign, 3);
     }
     char lower = (char)(conv | 0x20);
     if (lower == 'a')
@@ -252,7 +253,7 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
         int x = n ? decpt - 1 : 0;
         exponential = x < -4 || x >= p;
         prec = exponential ? p - 1 : p - 1 - x;
-        if (!sp->alt) {
+        if (!sp->alt) {                         /* buf has no trailing zeros: n digits matter */
             int needed = exponential ? n - 1 : n - decpt;
             if (prec > needed)
                 prec = needed > 0 ? needed : 0;
@@ -269,7 +270,7 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
     } else {                                    /* ddd.ddd */
         len = (decpt > 0 && n ? decpt : 1) + point + prec;
     }
-    pad_before(sink, ctx, sp, sign, len, 1);
+    field_start(sink, ctx, sp, sign, len, 1);
     if (exponential) {
         put_digits(sink, ctx, buf, n, 0, 1);
         if (point)
@@ -285,9 +286,7 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
             sink(ctx, ".", 1);
         put_digits(sink, ctx, buf, n, decpt, prec);
     }
-    if (sp->left)
-        pad(sink, ctx, ' ', sp->width - (int)strlen(sign) - len);
-    return field_length(sp, sign, len);
+    return field_end(sink, ctx, sp, sign, len);
 }
 
 int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
