@@ -13,6 +13,8 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     signal.py       actions, masks, delivery; sigaction, sigprocmask, kill, ...
     exec.py         execve and the ELF loader
     sys_proc.py     fork, exit, wait4, the id getters, break, getrusage
+    sys_thread.py   thr_new, thr_self, thr_exit, thr_kill: threads (libc's pthreads sits on them)
+    umtx.py         _umtx_op: sleep until a word of user memory changes, wake its sleepers (a futex)
     sys_time.py     clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
     vm.py           Sv39 page tables, address-space maps, backing objects, page faults, COW, shootdowns
     pmem.py         page frames and kmalloc, in guest RAM

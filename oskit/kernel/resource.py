@@ -9,7 +9,9 @@ inherited by fork and kept across exec) and where each one is enforced:
     RLIMIT_DATA    2  bytes of heap     break()                                (sys_proc)
     RLIMIT_STACK   3  bytes of stack    the page-fault handler: no stack page below it (vm.py)
     RLIMIT_NPROC   7  processes per     fork(): EAGAIN once the real uid has that many
-                      real uid          processes (root is exempt, as in FreeBSD)  (fork_check)
+                      real uid          processes (root is exempt, as in FreeBSD)  (fork_check);
+                                        threads are not counted: a process has at most
+                                        sys_thread.MAX_THREADS of them (thr_new: EAGAIN)
     RLIMIT_NOFILE  8  descriptors       the file table's size: EMFILE past it  (apply_limits)
     RLIMIT_AS     10  bytes of address  mmap()/break(): ENOMEM past it (= RLIMIT_VMEM)  (check_as)
                       space             (counted over every map entry, the 8 MiB stack included)
@@ -29,7 +31,9 @@ notebook, so a chapter may shorten the second (``k.cpu_second = 100_000``: a
 Accounting (``p.rusage``, read by getrusage and by the widgets): user time is
 the emulated time between returning to user mode and the next trap (trap.py);
 memory is the resident set (vm.py keeps maxrss); kernel heap bytes held are
-``p.kmem``. Each is billed to the process that caused it. System time stays 0:
+``p.kmem``. Each is billed to the process that caused it, and user time, system
+calls, faults and context switches also to the thread (``td.rusage``:
+getrusage(RUSAGE_THREAD)); a process's figures are the sum over its threads. System time stays 0:
 the kernel is Python code that runs between two instructions of the machine,
 so no emulated time passes inside it (the trampoline's few dozen S-mode
 instructions per trap are counted as the thread's user time).

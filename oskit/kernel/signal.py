@@ -221,8 +221,12 @@ def stop_process(kernel, p, signo: int) -> None:
     p.stop_reported = False
     for td in p.threads:
         if td.state in (ThreadState.RUNNING, ThreadState.RUNNABLE):
+            running_elsewhere = td.state is ThreadState.RUNNING and td.hart is not None \
+                and not td.in_syscall
             kernel.sched.remove(td)
             td.state = ThreadState.STOPPED
+            if running_elsewhere:
+                kernel.sched.kick(td.hart)      # a thread in user mode on another hart: stop it now
     kernel.probes.fire("signal", pid=p.pid, signo=signo)
     parent = p.parent
     if parent is not None:

@@ -1089,8 +1089,10 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
     major = how in ("file", "swap")
     if major:
         p.rusage.majflt += 1
+        td.rusage.majflt += 1
     else:
         p.rusage.minflt += 1
+        td.rusage.minflt += 1
     probe(how, "major" if major else "minor", pa=vs.resident.get(page_floor(va)))
     return True
 

@@ -402,3 +402,47 @@ int main(void)
     assert r.reason == "until"
     assert p.vmspace.pmap.active >= {0, 1}             # both harts cache this ASID: shootdowns go to both
     assert run_to_end(k, p) == "done\n"
+
+
+def test_stop_and_continue_a_process_whose_threads_run_on_both_harts():
+    """SIGSTOP takes every thread off both harts at once; SIGCONT runs them again; SIGKILL ends all."""
+    from oskit.kernel import signal
+    k = boot_with(r"""
+static void *spin(void *arg) { for (volatile long i = 0; ; i++) ; return arg; }
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, spin, NULL);
+    spin(NULL);
+    return 0;
+}
+""", harts=2)
+    p = k.spawn("/bin/prog")
+
+    def both_harts_in_p():
+        return all(hs.curthread.proc is p for hs in k.percpu)
+
+    assert k.run(until=both_harts_in_p, max_instructions=20_000_000).reason == "until"
+    k.psignal(p, signal.SIGSTOP)
+    k.run(max_instructions=1_000_000)
+    assert [td.state for td in p.threads] == [ThreadState.STOPPED] * 2
+    assert not any(hs.curthread.proc is p for hs in k.percpu)
+    k.psignal(p, signal.SIGCONT)
+    assert k.run(until=both_harts_in_p, max_instructions=20_000_000).reason == "until"
+    k.psignal(p, signal.SIGKILL)
+    k.run(until=p.exited, max_instructions=5_000_000)
+    assert p.signaled == signal.SIGKILL
+    assert k.panic_report is None
+
+
+def test_an_unlocked_counter_on_two_harts_never_gains():
+    """Without the mutex, 4 x 10,000 increments give at most 40,000 (fewer when updates are lost)."""
+    from pathlib import Path
+    src = Path(__file__).resolve().parents[1] / "programs" / "threads" / "mutex_counter.c"
+    k = oskit.boot(programs=False, harts=2)
+    k.install_program("/bin/counter", build([src], mode="user", name="mutex_counter").read_bytes())
+    p = k.spawn("/bin/counter", ["counter", "-v"])
+    out = run_to_end(k, p, 200_000_000)
+    assert "with the mutex: 40000 (expected 40000)\n" in out
+    unlocked = int(out.rsplit("without the mutex: ", 1)[1])
+    assert 0 < unlocked <= 40_000
