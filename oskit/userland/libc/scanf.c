@@ -23,6 +23,9 @@
  * so that one character of push-back is always enough; its value is what
  * strtod makes of that text. Like glibc's, then: "100ergs" gives 100 and
  * leaves "rgs" (the 'e' is read in case an exponent follows), "1e+x" gives 1.
+ * A number's text is kept in a 512-byte buffer: one longer than 511
+ * characters is cut there, as if the conversion had that width (glibc's
+ * has no limit).
  */
 #include <ctype.h>
 #include <stdarg.h>
