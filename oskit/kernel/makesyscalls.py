@@ -108,6 +108,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "rusage": ("sys/resource.h", r"RUSAGE_[A-Z]+", "enum"),
     "rlimit": ("sys/resource.h", r"RLIMIT_[A-Z]+", "enum"),
     "ioctl": ("sys/ioctl.h", r"TIOC[A-Z]+", "enum"),
+    "umtxop": ("sys/umtx.h", r"UMTX_OP_[A-Z_]+", "enum"),
 }
 #: (call, argument) -> style
 ARG_STYLES: dict[tuple[str, str], str] = {
@@ -120,6 +121,7 @@ ARG_STYLES: dict[tuple[str, str], str] = {
     ("kill", "signum"): "signal", ("sigaction", "sig"): "signal", ("sigprocmask", "how"): "sighow",
     ("wait4", "options"): "waitopts", ("clock_gettime", "clock_id"): "clock",
     ("getrusage", "who"): "rusage", ("getrlimit", "which"): "rlimit", ("setrlimit", "which"): "rlimit",
+    ("thr_kill", "sig"): "signal", ("_umtx_op", "op"): "umtxop",
 }
 INCLUDE = ROOT / "oskit" / "userland" / "include"
 

@@ -164,6 +164,8 @@ ENUMS = {
         8: 'RLIMIT_NOFILE', 9: 'RLIMIT_SBSIZE', 10: 'RLIMIT_VMEM', 11: 'RLIMIT_NPTS',
         12: 'RLIMIT_SWAP', 13: 'RLIMIT_KQUEUES', 14: 'RLIMIT_UMTXP',},
     'ioctl': {0x402c7413: 'TIOCGETA', 0x802c7414: 'TIOCSETA',},
+    'umtxop': {2: 'UMTX_OP_WAIT', 3: 'UMTX_OP_WAKE', 11: 'UMTX_OP_WAIT_UINT',
+        15: 'UMTX_OP_WAIT_UINT_PRIVATE', 16: 'UMTX_OP_WAKE_PRIVATE',},
 }
 
 SYSCALLS = {
@@ -227,8 +229,8 @@ SYSCALLS = {
     417: SyscallInfo(417, 'sigreturn', 'AUE_SIGRETURN', 'int', (_a('sigcntxp', 'const struct __ucontext *', False, 64),)),  # 417 = sigreturn
     431: SyscallInfo(431, 'thr_exit', 'AUE_THR_EXIT', 'void', (_a('state', 'long *', False, 64),)),  # 431 = thr_exit
     432: SyscallInfo(432, 'thr_self', 'AUE_NULL', 'int', (_a('id', 'long *', False, 64),)),  # 432 = thr_self
-    433: SyscallInfo(433, 'thr_kill', 'AUE_THR_KILL', 'int', (_a('id', 'long', True, 64), _a('sig', 'int', True, 32),)),  # 433 = thr_kill
-    454: SyscallInfo(454, '_umtx_op', 'AUE_NULL', 'int', (_a('obj', 'void *', False, 64), _a('op', 'int', True, 32), _a('val', 'u_long', False, 64), _a('uaddr1', 'void *', False, 64), _a('uaddr2', 'void *', False, 64),)),  # 454 = _umtx_op
+    433: SyscallInfo(433, 'thr_kill', 'AUE_THR_KILL', 'int', (_a('id', 'long', True, 64), _a('sig', 'int', True, 32, 'signal'),)),  # 433 = thr_kill
+    454: SyscallInfo(454, '_umtx_op', 'AUE_NULL', 'int', (_a('obj', 'void *', False, 64), _a('op', 'int', True, 32, 'umtxop'), _a('val', 'u_long', False, 64), _a('uaddr1', 'void *', False, 64), _a('uaddr2', 'void *', False, 64),)),  # 454 = _umtx_op
     455: SyscallInfo(455, 'thr_new', 'AUE_THR_NEW', 'int', (_a('param', 'struct thr_param *', False, 64), _a('param_size', 'int', True, 32),)),  # 455 = thr_new
     477: SyscallInfo(477, 'mmap', 'AUE_MMAP', 'void *', (_a('addr', 'void *', False, 64), _a('len', 'size_t', False, 64), _a('prot', 'int', True, 32, 'prot'), _a('flags', 'int', True, 32, 'mapflags'), _a('fd', 'int', True, 32), _a('pos', 'off_t', True, 64),)),  # 477 = mmap
     478: SyscallInfo(478, 'lseek', 'AUE_LSEEK', 'off_t', (_a('fd', 'int', True, 32), _a('offset', 'off_t', True, 64), _a('whence', 'int', True, 32, 'whence'),)),  # 478 = lseek

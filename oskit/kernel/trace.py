@@ -117,7 +117,12 @@ class SyscallRecord:
         return str(self.result)
 
     def __str__(self) -> str:
-        return f"{self.pid:5d} {self.comm:<10.10} {self.call} = {self.result_text()}"
+        return self.line()
+
+    def line(self, show_tid: bool = False) -> str:
+        """One kdump-like line; ``show_tid``: "pid/tid" (for a process with several threads)."""
+        who = f"{self.pid}/{self.tid}" if show_tid else f"{self.pid:5d}"
+        return f"{who} {self.comm:<10.10} {self.call} = {self.result_text()}"
 
 
 @dataclass
@@ -199,9 +204,17 @@ class Trace:
         return [r for r in self.psigs if pid is None or r.pid == pid]
 
     def render(self, pid: int | None = None) -> str:
-        """ktrace/kdump-like text: one line per call, and a PSIG line per signal taken."""
-        both = sorted([*self.syscalls(pid), *self.signals(pid)], key=lambda r: r.seq)
-        return "\n".join(str(r) for r in both)
+        """ktrace/kdump-like text: one line per call, and a PSIG line per signal taken.
+
+        A process that made calls from several threads shows "pid/tid" on each line.
+        """
+        calls = self.syscalls(pid)
+        tids: dict[int, set] = {}
+        for r in calls:
+            tids.setdefault(r.pid, set()).add(r.tid)
+        both = sorted([*calls, *self.signals(pid)], key=lambda r: r.seq)
+        return "\n".join(r.line(len(tids[r.pid]) > 1) if isinstance(r, SyscallRecord) else str(r)
+                         for r in both)
 
     def clear(self) -> None:
         self.records.clear()

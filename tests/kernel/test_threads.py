@@ -446,3 +446,37 @@ def test_an_unlocked_counter_on_two_harts_never_gains():
     assert "with the mutex: 40000 (expected 40000)\n" in out
     unlocked = int(out.rsplit("without the mutex: ", 1)[1])
     assert 0 < unlocked <= 40_000
+
+
+def test_the_trace_names_the_thread_of_each_call():
+    """In a threaded process each trace line says pid/tid; _umtx_op's op and thr_kill's signal by name."""
+    k = boot_with(r"""
+static unsigned int word;
+static void *wake(void *arg)
+{
+    long me;
+    thr_self(&me);
+    _umtx_op(&word, UMTX_OP_WAKE_PRIVATE, 1, NULL, NULL);
+    thr_kill(me, SIGCHLD);
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, wake, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+""")
+    p = k.spawn("/bin/prog")
+    run_to_end(k, p)
+    main_tid = k.trace.syscalls(pid=p.pid)[0].tid
+    worker_tid = k.trace.syscalls(pid=p.pid, name="thr_kill")[0].tid
+    assert worker_tid != main_tid
+    lines = k.trace.render(pid=p.pid).splitlines()
+    assert lines[0].startswith(f"{p.pid}/{main_tid} prog ")
+    woken = [r for r in k.trace.syscalls(pid=p.pid, name="_umtx_op") if r.tid == worker_tid][0]
+    assert f"{p.pid}/{worker_tid} prog       _umtx_op({woken.args[0]:#x}, UMTX_OP_WAKE_PRIVATE, 1, NULL, NULL) = 0" \
+        in lines
+    assert f"{p.pid}/{worker_tid} prog       thr_kill({worker_tid}, SIGCHLD) = 0" in lines
+    assert [r.tid for r in k.trace.syscalls(pid=p.pid, name="thr_exit")] == [worker_tid]
