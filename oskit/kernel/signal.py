@@ -122,16 +122,29 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
     proc.siginfo[signo] = (SI_USER, sender.pid, sender.cred.uid) if sender is not None else (0, 0, 0)
     kernel.probes.fire("signal", pid=proc.pid, signo=signo)
     stop = signo in STOP and proc.sigacts.handler[signo] == SIG_DFL
-    for td in proc.threads:
-        if stop:
-            if td.hart is not None and td.state is ThreadState.RUNNING and not td.in_syscall:
-                kernel.sched.kick(td.hart)      # stop it at its next trap; a sleeper stops when it wakes
-            break
-        if signo == SIGKILL or not td.sigmask & sigbit(signo):
-            if not kernel.sched.interrupt_sleep(td) and td.hart is not None and not td.in_syscall:
-                # Running in user mode on some hart: interrupt it so it takes the signal soon.
+    live = [td for td in proc.threads if td.state is not ThreadState.DEAD]
+    if stop:
+        # Any running thread takes it at its next trap and stops them all; a sleeper when it wakes.
+        for td in live:
+            if td.state is ThreadState.RUNNING and td.hart is not None and not td.in_syscall:
                 kernel.sched.kick(td.hart)
-            break
+                break
+        return
+    # One thread that does not block the signal takes it (FreeBSD's sigtd + tdsigwakeup):
+    # a thread that runs or is about to run (interrupt it if it is in user mode on a hart),
+    # else an interruptible sleeper, woken. It stays pending for the process: whichever thread
+    # that does not block it returns to user mode first takes it, once.
+    takers = [td for td in live if signo == SIGKILL or not td.sigmask & sigbit(signo)]
+    for td in takers:
+        if td.state is ThreadState.RUNNING:
+            if td.hart is not None and not td.in_syscall:
+                kernel.sched.kick(td.hart)
+            return
+        if td.state is ThreadState.RUNNABLE:
+            return
+    for td in takers:
+        if kernel.sched.interrupt_sleep(td):
+            return
 
 
 def tdsignal(kernel, td, signo: int, sender=None) -> None:

@@ -3,7 +3,8 @@
  *
  * errno is a __thread variable: each thread has its own copy in its TLS
  * block, at a fixed offset from the tp register. crt0 made the main thread's
- * block; __libc_init_tls fills it from the TLS image the linker laid out.
+ * block; __libc_init_tls fills it from the TLS image the linker laid out
+ * (pthread_create calls it too, for each new thread's block: pthread.c).
  */
 #include <errno.h>
 #include <stdlib.h>
