@@ -79,6 +79,7 @@ FORMATS = ["%f", "%e", "%g", "%a", "%F", "%E", "%G", "%A", "%.0f", "%.1f", "%.2f
 
 PRELUDE = r"""
 void *oskit_malloc(size_t n) { return malloc(n); }
+void oskit_free(void *p) { free(p); }
 static char out_a[1800], out_b[1800];
 /* One conversion of one double by both libcs; print the first failures. */
 static void check1(const char *fmt, double v) {
@@ -175,7 +176,7 @@ def test_star_width_precision_long_double_and_truncation(ours, tmp_path):
     }
     printf("checks %d\n", checks);
     """
-    out = run_driver(ours, tmp_path, body, "void *oskit_malloc(size_t n) { return malloc(n); }")
+    out = run_driver(ours, tmp_path, body, "void *oskit_malloc(size_t n) { return malloc(n); } void oskit_free(void *p) { free(p); }")
     assert out[-1] == f"checks {len(lines) + 16}"
 
 
@@ -268,6 +269,7 @@ def test_strtod_and_strtof_match_glibc_bit_for_bit(ours, tmp_path):
     inputs = strtod_inputs()
     prelude = r"""
 void *oskit_malloc(size_t n) { return malloc(n); }
+void oskit_free(void *p) { free(p); }
 double oskit_strtod(const char *, char **); float oskit_strtof(const char *, char **); double oskit_atof(const char *);
 """ + _table("inputs", "char *", map(c_str, inputs))
     body = r"""
@@ -348,5 +350,45 @@ def test_sscanf_reads_floats_like_glibc(ours, tmp_path):
         body.append("{ " + " ".join(decls) + f" int ra = oskit_sscanf({fa}); int rb = sscanf({fb}); checks++;"
                     f' if ({diff}) {{ failures++; printf("FAIL sscanf(%s, %s): %d vs %d\\n", {c_str(text)}, {c_str(fmt)}, ra, rb); }} }}')
     body.append('printf("checks %d\\n", checks);')
-    lines = run_driver(ours, tmp_path, "\n".join(body), "void *oskit_malloc(size_t n) { return malloc(n); }")
+    lines = run_driver(ours, tmp_path, "\n".join(body), "void *oskit_malloc(size_t n) { return malloc(n); } void oskit_free(void *p) { free(p); }")
     assert lines[-1] == f"checks {len(SCANF_FLOAT_CASES)}"
+
+
+def c_x87(rng: random.Random) -> str:
+    """A random x87 80-bit long double (the host's), as an expression building it from its bits."""
+    biased = rng.choice((rng.randint(1, 0x7ffe), rng.randint(16383 - 80, 16383 + 80), 0))
+    mant = rng.getrandbits(63) | (1 << 63 if biased else 0)      # the explicit 1: set iff normal
+    return f"x87({rng.getrandbits(1)}, {biased}, 0x{mant:016x}ull)"
+
+
+@needs_gcc
+def test_long_double_prints_exactly_like_glibc(ours, tmp_path):
+    """%Lf %Le %Lg of long doubles that are not doubles (the host's 80-bit ones): every digit as glibc prints it."""
+    rng = random.Random(SEED + 2)
+    values = ["1.0L / 3", "0.1L", "-2.5L", "1e4000L", "1e-4000L", "x87(0, 0, 1)", "x87(1, 0x7ffe, ~0ull)"]
+    values += [c_x87(rng) for _ in range(300)]
+    formats = ["%Lf", "%Le", "%Lg", "%.30Le", "%.0Lf", "%.25Lg", "%#.3Lg", "%+-30.20Le|", "%.70Lf", "%LG"]
+    prelude = r"""
+void *oskit_malloc(size_t n) { return malloc(n); }
+void oskit_free(void *p) { free(p); }
+static long double x87(int sign, int biased, unsigned long long mant) {
+    long double v = 0;
+    unsigned short se = (unsigned short)(sign << 15 | biased);
+    memcpy(&v, &mant, 8); memcpy((char *)&v + 8, &se, 2);
+    return v;
+}
+static char out_a[12000], out_b[12000];
+""" + _table("formats", "char *", map(c_str, formats))
+    body = "long double values[] = {\n" + ",\n".join(values) + "\n};\n" + r"""
+    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++)
+        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+            int na = oskit_snprintf(out_a, sizeof out_a, formats[f], values[i]);
+            int nb = snprintf(out_b, sizeof out_b, formats[f], values[i]);
+            checks++;
+            if (na != nb || strcmp(out_a, out_b)) { failures++;
+                printf("FAIL printf(\"%s\", value %zu): ours [%.100s] %d, host [%.100s] %d\n", formats[f], i, out_a, na, out_b, nb); }
+        }
+    printf("checks %d\n", checks);
+    """
+    lines = run_driver(ours, tmp_path, body, prelude)
+    assert lines[-1] == f"checks {len(values) * len(formats)}"

@@ -774,3 +774,67 @@ def test_scanf_reads_doubles_from_the_terminal(tmp_path):
     p, _ = run(MEAN, stdin=stdin)
     assert p.stdout == _host_output(tmp_path, MEAN, stdin=stdin)
     assert p.stdout.startswith("7 numbers, mean")
+
+
+def _quad_values():
+    """Hex literals of IEEE quads (RISC-V's long double): random ones, and the extremes."""
+    import random
+    rng = random.Random(20261125)
+    values = ["0x1p0", "-0x0p0", "0x1.999999999999999999999999999ap-4", "0x1.5555555555555555555555555555p-2",
+              "0x1.8p0", "0x1.00000000000000000000000000008p0", "0x1.0000000000000000000000000001p-1000"]
+    for _ in range(30):
+        values.append(f"{rng.choice(('', '-'))}0x1.{rng.getrandbits(112):028x}p{rng.randint(-400, 400)}")
+    return values
+
+
+# One conversion each, nothing around it: quadmath_snprintf (the reference) allows no more.
+QUAD_FORMATS = ["%Le", "%.40Le", "%Lg", "%.36Lg", "%.0Lf", "%La", "%.5La", "%#LA", "%+.3Le", "%-12.4Lf"]
+# LDBL_MAX and the smallest subnormal, in %Le only: their exact expansions (4,933 and 11,563
+# digits) take 2 and 9 million instructions.
+QUAD_EXTREMES = ["0x1.ffffffffffffffffffffffffffffp16383", "0x0.0000000000000000000000000001p-16382"]
+
+
+def test_long_double_is_printed_exactly_as_a_quad(tmp_path):
+    """%Le %Lf %Lg %La of 128-bit quads on RISC-V: every digit as libquadmath (GCC's quad printf) prints them."""
+    values = _quad_values()
+    program = ("#include <stdio.h>\nstatic const long double values[] = {\n"
+               + ",\n".join(v + "L" for v in values) + ", __builtin_infl(), -__builtin_infl() };\n"
+               + "static const long double extremes[] = {" + ", ".join(v + "L" for v in QUAD_EXTREMES) + "};\n"
+               + "static const char *formats[] = {" + ", ".join(f'"{f}"' for f in QUAD_FORMATS) + "};\n"
+               + r"""int main(void) {
+    for (unsigned f = 0; f < sizeof formats / sizeof formats[0]; f++)
+        for (unsigned i = 0; i < sizeof values / sizeof values[0]; i++) {
+            printf(formats[f], values[i]);
+            putchar('\n');
+        }
+    for (unsigned i = 0; i < sizeof extremes / sizeof extremes[0]; i++)
+        printf("%Le\n", extremes[i]);
+    return 0;
+}
+""")
+    host = ("#include <quadmath.h>\n#include <stdio.h>\nstatic const __float128 values[] = {\n"
+            + ",\n".join(v + "Q" for v in values) + ", __builtin_infq(), -__builtin_infq() };\n"
+            + "static const __float128 extremes[] = {" + ", ".join(v + "Q" for v in QUAD_EXTREMES) + "};\n"
+            + "static const char *formats[] = {" + ", ".join(f'"{f.replace("L", "Q")}"' for f in QUAD_FORMATS) + "};\n"
+            + r"""int main(void) {
+    static char text[12000];
+    for (unsigned f = 0; f < sizeof formats / sizeof formats[0]; f++)
+        for (unsigned i = 0; i < sizeof values / sizeof values[0]; i++) {
+            quadmath_snprintf(text, sizeof text, formats[f], values[i]);
+            puts(text);
+        }
+    for (unsigned i = 0; i < sizeof extremes / sizeof extremes[0]; i++) {
+        quadmath_snprintf(text, sizeof text, "%Qe", extremes[i]);
+        puts(text);
+    }
+    return 0;
+}
+""")
+    if shutil.which("gcc") is None:
+        pytest.fail("the host gcc (with libquadmath) is needed for the reference output: apt-get install gcc")
+    (tmp_path / "quad.c").write_text(host)
+    subprocess.run(["gcc", "-O1", "-o", str(tmp_path / "quad"), str(tmp_path / "quad.c"), "-lquadmath"], check=True)
+    expected = subprocess.run([str(tmp_path / "quad")], capture_output=True, text=True, timeout=30).stdout
+    p, _ = run(program)
+    assert p.stdout.splitlines() == expected.splitlines()
+    assert len(expected.splitlines()) == len(QUAD_FORMATS) * (len(values) + 2) + len(QUAD_EXTREMES)

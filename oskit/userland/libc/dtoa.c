@@ -1,5 +1,6 @@
 /*
- * dtoa.c: the exact decimal digits of a double, for printf's %f %e %g.
+ * dtoa.c: the exact decimal digits of a double (or long double), for
+ * printf's %f %e %g.
  *
  * How: a finite double is m * 2^e with an integer m < 2^53. Its decimal
  * value is an integer D followed by k decimal places:
@@ -15,6 +16,9 @@
  * for then looks at those digits: round half to even on the exact value,
  * as glibc does. Repeatedly multiplying the double by 10 instead would
  * round at every step and go wrong after 15 or so digits.
+ *
+ * A long double is the same with a longer m (113 bits for RISC-V's quad)
+ * and a wider exponent: up to 11,563 digits, so its buffers come from malloc.
  */
 #include <stdint.h>
 #include <string.h>
@@ -23,10 +27,10 @@
 
 #define BILLION 1000000000u
 
-/* A big integer in base 10^9, least significant word first. */
+/* A big integer in base 10^9, least significant word first, in the caller's array. */
 struct bigdec {
     int len;
-    uint32_t w[DTOA_MAX_DIGITS / 9 + 2];
+    uint32_t *w;
 };
 
 /* b = b * f, for a factor f < 2^32 / 2 (so that w * f + carry fits in 64 bits). */
@@ -63,28 +67,28 @@ static int bigdec_digits(const struct bigdec *b, char *out)
     return n;
 }
 
-int __dtoa(double v, char mode, int ndigits, char *buf, int *decpt)
+int __dtoa_exact(unsigned __int128 m, int e, char mode, int ndigits, char *buf, uint32_t *words,
+                 int *decpt)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    int biased = (int)(bits >> 52) & 0x7ff;
-    uint64_t m = bits & ((1ull << 52) - 1);
-    int e;
-    if (biased == 0)
-        e = -1074;                              /* subnormal: m * 2^-1074 */
-    else
-        m |= 1ull << 52, e = biased - 1075;     /* normal: 1.fraction * 2^(biased-1023) */
-
     *decpt = 1;
     if (m == 0)
         return 0;                               /* zero: no digits */
     while ((m & 1) == 0)
         m >>= 1, e++;                           /* fewer factors of 5 to multiply by */
 
-    struct bigdec d = { 0, { 0 } };
-    while (m) {
-        d.w[d.len++] = (uint32_t)(m % BILLION);
-        m /= BILLION;
+    /* m in base 10^9: divide its four 32-bit pieces by 10^9 (long division, as by hand). */
+    struct bigdec d = { 0, words };
+    uint32_t piece[4] = { (uint32_t)m, (uint32_t)(m >> 32), (uint32_t)(m >> 64), (uint32_t)(m >> 96) };
+    for (int top = 4; top > 0;) {
+        uint64_t rem = 0;
+        for (int i = top - 1; i >= 0; i--) {
+            uint64_t t = rem << 32 | piece[i];
+            piece[i] = (uint32_t)(t / BILLION);
+            rem = t % BILLION;
+        }
+        d.w[d.len++] = (uint32_t)rem;
+        while (top > 0 && piece[top - 1] == 0)
+            top--;
     }
     int k = 0;                                  /* decimal places */
     if (e >= 0) {
@@ -106,28 +110,29 @@ int __dtoa(double v, char mode, int ndigits, char *buf, int *decpt)
 
     /* Keep the first `cut` digits; round half to even on the exact rest. */
     int cut = mode == 'e' ? ndigits : *decpt + ndigits;
-    if (cut >= nd)
-        return nd;                              /* nothing to round: exact */
     if (cut < 0)
         return 0;                               /* below half a unit of the last place: 0 */
-    int round_digit = buf[cut] - '0';
-    int more = 0;                               /* any nonzero digit after the rounding digit? */
-    for (int i = cut + 1; i < nd && !more; i++)
-        more = buf[i] != '0';
-    int odd = cut > 0 && (buf[cut - 1] - '0') % 2;
-    if (round_digit > 5 || (round_digit == 5 && (more || odd))) {
-        int i = cut - 1;
-        while (i >= 0 && buf[i] == '9')
-            buf[i--] = '0';                     /* 0.1999 -> 0.2000: carry */
-        if (i >= 0) {
-            buf[i]++;
-        } else {                                /* 999 -> 1000: one more integer digit */
-            buf[0] = '1';
-            (*decpt)++;
-            return 1;                           /* a 1, then zeros */
+    if (cut < nd) {
+        int round_digit = buf[cut] - '0';
+        int more = 0;                           /* any nonzero digit after the rounding digit? */
+        for (int i = cut + 1; i < nd && !more; i++)
+            more = buf[i] != '0';
+        int odd = cut > 0 && (buf[cut - 1] - '0') % 2;
+        if (round_digit > 5 || (round_digit == 5 && (more || odd))) {
+            int i = cut - 1;
+            while (i >= 0 && buf[i] == '9')
+                buf[i--] = '0';                 /* 0.1999 -> 0.2000: carry */
+            if (i >= 0) {
+                buf[i]++;
+            } else {                            /* 999 -> 1000: one more integer digit */
+                buf[0] = '1';
+                (*decpt)++;
+                return 1;                       /* a 1, then zeros */
+            }
         }
+        nd = cut;
     }
-    while (cut > 0 && buf[cut - 1] == '0')
-        cut--;                                  /* the digits after the last are zeros anyway */
-    return cut;
+    while (nd > 0 && buf[nd - 1] == '0')
+        nd--;                                   /* the digits after the last are zeros anyway */
+    return nd;
 }

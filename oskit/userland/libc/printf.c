@@ -19,19 +19,19 @@
  *
  * Floating point: the machine has no F/D extension, so doubles are
  * computed by the compiler's soft-float routines; the decimal digits come
- * exact from __dtoa (dtoa.c), so %.20f or %f of 1e300 print what glibc
+ * exact from __dtoa_exact (dtoa.c), so %.20f or %f of 1e300 print what glibc
  * prints. %a writes the bits in hexadecimal, as glibc does (0x1.8p+1).
  *
- * long double (%Lf): on RISC-V it is a 128-bit IEEE quad. We read the
- * argument as one (so the arguments after it are right) and print it
- * rounded to the nearest double: exact for every long double that is a
- * double, 15-17 correct digits for the others. Printing a quad exactly
- * would need digit buffers 15 times as large (up to 11,500 digits).
+ * long double (%Lf): on RISC-V a 128-bit IEEE quad, printed exactly too
+ * (113 bits of mantissa; up to 11,563 digits, so their buffers come from
+ * malloc: if it fails, the value is printed as the nearest double).
  */
+#include <float.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dtoa.h"
@@ -111,6 +111,64 @@ static int format_int(__sink_fn sink, void *ctx, struct spec *sp, char conv,
 
 /* ---------------------------------------------------------------- floating point */
 
+/* A double or long double taken apart: sign, kind, and a finite value as m * 2^e. */
+struct fpnum {
+    int negative;
+    char kind;                  /* 'f' finite, 'i' infinity, 'n' NaN */
+    unsigned __int128 m;        /* the mantissa, with its leading 1 for a normal number */
+    int e;
+    int frac_bits;              /* bits after the binary point: 52 (double), 112 (quad) */
+    int is_long;                /* a long double: needs the big digit buffers */
+    long double ld;             /* the long double itself (when malloc fails) */
+};
+
+/* double: sign (1 bit) | exponent (11 bits, biased by 1023) | fraction (52 bits) */
+static void take_apart(double v, struct fpnum *x)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 52) & 0x7ff;
+    uint64_t frac = bits & ((1ull << 52) - 1);
+    x->negative = bits >> 63;
+    x->kind = biased == 0x7ff ? (frac ? 'n' : 'i') : 'f';
+    x->m = biased ? frac | 1ull << 52 : frac;   /* a subnormal has no leading 1 */
+    x->e = (biased ? biased : 1) - 1023 - 52;
+    x->frac_bits = 52;
+    x->is_long = 0;
+}
+
+static void take_apart_long(long double v, struct fpnum *x)
+{
+#if LDBL_MANT_DIG == 113
+    /* IEEE quad (RISC-V): sign (1) | exponent (15 bits, biased by 16383) | fraction (112) */
+    unsigned __int128 bits, one = 1;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)(bits >> 112) & 0x7fff;
+    unsigned __int128 frac = bits & ((one << 112) - 1);
+    x->negative = (int)(bits >> 127);
+    x->kind = biased == 0x7fff ? (frac ? 'n' : 'i') : 'f';
+    x->m = biased ? frac | one << 112 : frac;
+    x->e = (biased ? biased : 1) - 16383 - 112;
+    x->frac_bits = 112;
+#elif LDBL_MANT_DIG == 64
+    /* x87's 80 bits (a PC host, where the tests run): a 64-bit mantissa with its 1 in it */
+    uint64_t m;
+    uint16_t sign_exp;
+    memcpy(&m, &v, sizeof m);
+    memcpy(&sign_exp, (const char *)&v + 8, sizeof sign_exp);
+    int biased = sign_exp & 0x7fff;
+    x->negative = sign_exp >> 15;
+    x->kind = biased == 0x7fff ? (m << 1 ? 'n' : 'i') : 'f';
+    x->m = m;
+    x->e = (biased ? biased : 1) - 16383 - 63;
+    x->frac_bits = 63;
+#else
+    take_apart((double)v, x);                   /* long double is double */
+#endif
+    x->is_long = LDBL_MANT_DIG > 53;
+    x->ld = v;
+}
+
 /* Output count digits of the digit string buf[0..n), starting at position from
  * (which may be negative): positions outside 0..n-1 are zeros, the ones __dtoa
  * leaves out ("0.00123" is buf "123" from position -2). */
@@ -172,27 +230,29 @@ static int exponent_text(char *out, char letter, int x, int min_digits)
     return len;
 }
 
-/* %a: the bits of v in hexadecimal, 0x1.hhhhp+e (normal) or 0x0.hhhhp-1022 (subnormal).
- * With a precision, the hex digits are rounded half to even. */
+/* %a: the bits in hexadecimal, 0x1.hhhhp+e (normal) or 0x0.hhhhp-1022 (subnormal): the
+ * digit before the point is the leading bit, the fraction bits follow in hex digits (13 for
+ * a double, 28 for a quad). With a precision, the hex digits are rounded half to even. */
 static int format_hex_float(__sink_fn sink, void *ctx, const struct spec *sp, int upper,
-                            const char *sign, uint64_t bits)
+                            const char *sign, const struct fpnum *x)
 {
     const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    int biased = (int)(bits >> 52) & 0x7ff;
-    uint64_t frac = bits & ((1ull << 52) - 1);  /* 13 hex digits */
-    int lead = biased != 0;                     /* the digit before the point */
-    int exp = biased == 0 ? (frac ? -1022 : 0) : biased - 1023;
+    unsigned __int128 one = 1;
+    int ndig = (x->frac_bits + 3) / 4;          /* hex digits of the fraction */
+    unsigned __int128 frac = (x->m & ((one << x->frac_bits) - 1)) << (4 * ndig - x->frac_bits);
+    int lead = (int)(x->m >> x->frac_bits);     /* 1, or 0 for a subnormal or zero */
+    int exp = x->m ? x->e + x->frac_bits : 0;
     int prec = sp->prec;
 
     if (prec < 0) {                             /* no precision: as many digits as needed */
-        prec = 13;
-        while (prec > 0 && (frac >> (4 * (13 - prec)) & 0xf) == 0)
+        prec = ndig;
+        while (prec > 0 && (frac >> (4 * (ndig - prec)) & 0xf) == 0)
             prec--;
-    } else if (prec < 13) {                     /* round away 4 * (13 - prec) bits */
-        int drop = 4 * (13 - prec);
-        uint64_t rest = frac & ((1ull << drop) - 1), half = 1ull << (drop - 1);
+    } else if (prec < ndig) {                   /* round away 4 * (ndig - prec) bits */
+        int drop = 4 * (ndig - prec);
+        unsigned __int128 rest = frac & ((one << drop) - 1), half = one << (drop - 1);
         frac >>= drop;
-        int odd = prec > 0 ? frac & 1 : lead & 1;      /* the last digit kept */
+        int odd = prec > 0 ? (int)(frac & 1) : lead & 1;   /* the last digit kept */
         if (rest > half || (rest == half && odd)) {
             frac++;
             if (frac >> (4 * prec)) {           /* carried into the leading digit: 0x1.f -> 0x2.0 */
@@ -207,10 +267,10 @@ static int format_hex_float(__sink_fn sink, void *ctx, const struct spec *sp, in
     body[len++] = hex[lead];
     if (prec > 0 || sp->alt)
         body[len++] = '.';
-    for (int i = 0; i < prec && i < 13; i++)
-        body[len++] = hex[frac >> (48 - 4 * i) & 0xf];
+    for (int i = 0; i < prec && i < ndig; i++)
+        body[len++] = hex[(int)(frac >> (4 * (ndig - 1 - i))) & 0xf];
     int explen = exponent_text(exptext, upper ? 'P' : 'p', exp, 1);
-    int zeros = prec > 13 ? prec - 13 : 0;      /* %.20a: zeros after the 13 digits */
+    int zeros = prec > ndig ? prec - ndig : 0;  /* %.20a of a double: zeros after its 13 digits */
 
     char prefix[4];
     strcpy(prefix, sign);
@@ -222,26 +282,37 @@ static int format_hex_float(__sink_fn sink, void *ctx, const struct spec *sp, in
     return field_end(sink, ctx, sp, prefix, len + zeros + explen);
 }
 
-/* %f %e %g %a and their capitals: sign, inf/nan, then the digits from __dtoa laid out. */
-static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char conv, double v)
+/* %f %e %g %a and their capitals: sign, inf/nan, then the digits from __dtoa_exact laid out. */
+static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char conv, const struct fpnum *x)
 {
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    int negative = bits >> 63;
     int upper = conv == 'F' || conv == 'E' || conv == 'G' || conv == 'A';
-    const char *sign = negative ? "-" : sp->plus ? "+" : sp->space ? " " : "";
+    const char *sign = x->negative ? "-" : sp->plus ? "+" : sp->space ? " " : "";
 
-    if ((bits >> 52 & 0x7ff) == 0x7ff) {        /* all-ones exponent: infinity or NaN */
-        const char *word = bits << 12 ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
+    if (x->kind != 'f') {                       /* infinity or NaN */
+        const char *word = x->kind == 'n' ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
         field_start(sink, ctx, sp, sign, 3, 0);
         sink(ctx, word, 3);
         return field_end(sink, ctx, sp, sign, 3);
     }
     char lower = (char)(conv | 0x20);
     if (lower == 'a')
-        return format_hex_float(sink, ctx, sp, upper, sign, bits);
+        return format_hex_float(sink, ctx, sp, upper, sign, x);
 
-    char buf[DTOA_MAX_DIGITS];
+    /* The digits: a double's fit on the stack; a long double's (up to 11,563) come from malloc. */
+    char small_buf[DTOA_MAX_DIGITS];
+    uint32_t small_words[DTOA_MAX_DIGITS / 9 + 2];
+    char *buf = small_buf, *big = NULL;
+    uint32_t *words = small_words;
+    if (x->is_long) {
+        big = malloc(LDTOA_MAX_DIGITS + (LDTOA_MAX_DIGITS / 9 + 2) * sizeof(uint32_t));
+        if (big == NULL) {
+            struct fpnum d;
+            take_apart((double)x->ld, &d);      /* no memory: the nearest double */
+            return format_float(sink, ctx, sp, conv, &d);
+        }
+        words = (uint32_t *)big;
+        buf = big + (LDTOA_MAX_DIGITS / 9 + 2) * sizeof(uint32_t);
+    }
     int decpt, n;
     int prec = sp->prec < 0 ? 6 : sp->prec;
     int exponential = lower == 'e';
@@ -249,7 +320,7 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
         /* %g: P significant digits; %e style if the exponent X is < -4 or >= P, else %f
          * style with P - 1 - X decimals (the same digits); no trailing zeros unless '#'. */
         int p = prec == 0 ? 1 : prec;
-        n = __dtoa(v, 'e', p, buf, &decpt);
+        n = __dtoa_exact(x->m, x->e, 'e', p, buf, words, &decpt);
         int x = n ? decpt - 1 : 0;
         exponential = x < -4 || x >= p;
         prec = exponential ? p - 1 : p - 1 - x;
@@ -259,7 +330,8 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
                 prec = needed > 0 ? needed : 0;
         }
     } else {
-        n = __dtoa(v, exponential ? 'e' : 'f', exponential ? prec + 1 : prec, buf, &decpt);
+        n = __dtoa_exact(x->m, x->e, exponential ? 'e' : 'f', exponential ? prec + 1 : prec, buf, words,
+                         &decpt);
     }
     int point = prec > 0 || sp->alt;
     char exptext[8];
@@ -286,6 +358,7 @@ static int format_float(__sink_fn sink, void *ctx, const struct spec *sp, char c
             sink(ctx, ".", 1);
         put_digits(sink, ctx, buf, n, decpt, prec);
     }
+    free(big);
     return field_end(sink, ctx, sp, sign, len);
 }
 
@@ -375,8 +448,12 @@ int __vformat(__sink_fn sink, void *ctx, const char *fmt, va_list ap)
             total += format_int(sink, ctx, &sp, 'p', (uintptr_t)va_arg(ap, void *), 0);
             break;
         case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case 'a': case 'A': {
-            double v = size == 3 ? (double)va_arg(ap, long double) : va_arg(ap, double);
-            total += format_float(sink, ctx, &sp, conv, v);
+            struct fpnum x;
+            if (size == 3)
+                take_apart_long(va_arg(ap, long double), &x);
+            else
+                take_apart(va_arg(ap, double), &x);
+            total += format_float(sink, ctx, &sp, conv, &x);
             break;
         }
         case 'c': {
