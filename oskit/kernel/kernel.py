@@ -64,6 +64,7 @@ MENVCFG_STCE = 1 << 63
 COUNTEREN = 0b111                               # cycle, time, instret readable below M
 HEAP_SIZE = 4 << 20                             # kmalloc arena
 IMAGE_PAGES = 2                                 # trampoline, sigcode
+EXTRA_TID_BASE = 1_000_000                      # thread ids of the threads thr_new makes (alloc_tid)
 DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time, 50k instructions)
 
 
@@ -150,7 +151,7 @@ class Kernel:
         k.procs = {}
         k.next_pid = 1
         k.next_asid = 1
-        k.next_tid = 100000
+        k.next_tid = EXTRA_TID_BASE
         k.dead_threads = []              # exited threads whose frame a hart may still use (free_thread)
         k.log: list[str] = []
         k.probes = Probes()
@@ -306,13 +307,21 @@ class Kernel:
         p.start_time = self.machine.clint.mtime
         return p
 
-    def alloc_tid(self) -> int:
-        """A thread id no live thread has. They start at 100000 as on FreeBSD, so they never look like pids."""
-        live = {t.tid for p in list(self.procs.values()) + [self.proc0] if p is not None for t in p.threads}
+    def alloc_tid(self, p: Proc) -> int:
+        """A thread id no live thread has; as on FreeBSD they start at 100000, so they never look like pids.
+
+        A process's first thread gets 100000 + 16 * pid (the chapters show these);
+        the threads thr_new adds get the next free id from EXTRA_TID_BASE up.
+        """
+        live = {t.tid for q in [self.proc0, *self.procs.values()] if q is not None for t in q.threads}
+        if not p.threads or p.pid == 0:            # (proc0's threads are the harts' idle threads)
+            tid = 100000 + 16 * p.pid + len(p.threads)
+            if tid not in live:
+                return tid
         tid = self.next_tid
         while tid in live:
             tid += 1
-        self.next_tid = tid + 1 if tid < 999_999 else 100000
+        self.next_tid = tid + 1 if tid < 2**31 - 2 else EXTRA_TID_BASE   # lwpid_t is an int
         return tid
 
     def new_thread(self, p: Proc) -> Thread:
@@ -323,7 +332,7 @@ class Kernel:
         except Exception:
             self.pmem.kfree(frame)            # all or nothing: no half-made thread
             raise
-        td = Thread(p, self.alloc_tid(), frame, dmap(kstack) + PAGE_SIZE)
+        td = Thread(p, self.alloc_tid(p), frame, dmap(kstack) + PAGE_SIZE)
         td.kstack_pa = kstack
         td.frame.kernel_sp = td.kstack_top
         td.frame.kernel_trap = self.trap_addr

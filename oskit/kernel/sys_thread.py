@@ -37,7 +37,9 @@ How threads meet the rest of the process:
   holds at most MAX_THREADS of them, so a thread bomb stops with EAGAIN after
   MAX_THREADS kernel stacks (4 KiB each) and trap frames;
 - an exited thread's trap frame and kernel stack go back to the kernel at
-  once (kernel.free_thread); a process's last ones when its parent reaps it.
+  once (kernel.free_thread); a process's last ones when its parent reaps it;
+- thread ids: a process's first thread has 100000 + 16 * pid, the ones
+  thr_new makes the next free id from 1,000,000 (kernel.alloc_tid).
 """
 
 from __future__ import annotations
