@@ -838,3 +838,61 @@ def test_long_double_is_printed_exactly_as_a_quad(tmp_path):
     p, _ = run(program)
     assert p.stdout.splitlines() == expected.splitlines()
     assert len(expected.splitlines()) == len(QUAD_FORMATS) * (len(values) + 2) + len(QUAD_EXTREMES)
+
+
+def _quad_texts():
+    """Text for strtold: random decimals and hex floats, the exact midpoints between neighbouring quads, edges."""
+    import random
+    from decimal import Decimal, getcontext
+    from fractions import Fraction
+    rng = random.Random(20261126)
+    texts = ["0.1", "-1e4933", "1e4932", "1.18973149535723176508575932662800702e4932", "1e-4967", "-1e-4950",
+             "3.36210314311209350626267781732175260e-4932", "0x1p-16494", "0x1.8p-16495", "0x1p16384",
+             "0x1.ffffffffffffffffffffffffffff8p16383", "nan", "-inf", "0x", "1e+", ".", "123456789" * 5,
+             "0x1.00000000000000000000000000008p0", "0x1.000000000000000000000000000080001p0"]
+    for _ in range(25):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 40)))
+        texts.append(f"{digits[:3]}.{digits[3:]}e{rng.randint(-400, 400)}")
+    for _ in range(8):
+        texts.append(f"0x{rng.getrandbits(rng.randint(1, 130)):x}p{rng.randint(-300, 300)}")
+    getcontext().prec = 1000
+    for _ in range(8):                                # exact midpoints: only exact rounding gets them
+        m, e = rng.getrandbits(112) | 1 << 112, rng.randint(-300, 300)
+        mid = Fraction(2 * m + 1) * Fraction(2) ** (e - 1)
+        text = format(Decimal(mid.numerator) / Decimal(mid.denominator), "e")
+        texts += [text, text.replace("e", "000001e")]
+    return texts
+
+
+def test_strtold_rounds_to_the_nearest_quad(tmp_path):
+    """strtold on RISC-V gives the quad libquadmath's strtoflt128 gives: the same 128 bits, end and ERANGE."""
+    texts = _quad_texts()
+    table = "static const char *texts[] = {" + ", ".join(f'"{t}"' for t in texts) + "};\n"
+    body = r"""
+int main(void) {
+    for (unsigned i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        char *end;
+        errno = 0;
+        QUAD v = STRTO(texts[i], &end);
+        unsigned long long half[2];
+        memcpy(half, &v, sizeof half);
+        printf("%016llx%016llx %d %s\n", half[1], half[0], (int)(end - texts[i]), errno == ERANGE ? "ERANGE" : "-");
+    }
+    return 0;
+}
+"""
+    head = "#include <errno.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+    ours = head + "#define QUAD long double\n#define STRTO strtold\n" + table + body
+    host = head + "#include <quadmath.h>\n#define QUAD __float128\n#define STRTO strtoflt128\n" + table + body
+    (tmp_path / "quad.c").write_text(host)
+    subprocess.run(["gcc", "-O1", "-o", str(tmp_path / "quad"), str(tmp_path / "quad.c"), "-lquadmath"], check=True)
+    expected = subprocess.run([str(tmp_path / "quad")], capture_output=True, text=True, timeout=30).stdout
+    p, _ = run(ours)
+    # Text just below 2^16384 that rounds up to infinity overflows (C11 7.22.1.3: ERANGE), as glibc's
+    # strtod says for the double case ("0x1.fffffffffffff8p1023"); libquadmath 12 leaves errno alone there.
+    overflow = texts.index("0x1.ffffffffffffffffffffffffffff8p16383")
+    expected = expected.splitlines()
+    assert expected[overflow].endswith(" -")
+    expected[overflow] = expected[overflow][:-1] + "ERANGE"
+    assert p.stdout.splitlines() == expected
+    assert len(expected) == len(texts) and "ERANGE" in expected[1]

@@ -36,7 +36,7 @@ unsigned long long strtoull(const char *restrict s, char **restrict endp, int ba
 double  atof(const char *s);
 double  strtod(const char *restrict s, char **restrict endp);     /* correctly rounded */
 float   strtof(const char *restrict s, char **restrict endp);
-long double strtold(const char *restrict s, char **restrict endp);  /* the nearest double (strtod.c) */
+long double strtold(const char *restrict s, char **restrict endp);  /* a quad on RISC-V */
 
 int     abs(int j);
 long    labs(long j);

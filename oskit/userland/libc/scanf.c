@@ -297,7 +297,7 @@ static int vscan(struct source *src, const char *fmt, va_list ap)
             if (!suppress) {
                 void *p = va_arg(ap, void *);
                 if (size == 3)
-                    *(long double *)p = v;
+                    *(long double *)p = strtold(buf, NULL);     /* all of a quad's 113 bits */
                 else if (size == 1)
                     *(double *)p = v;
                 else

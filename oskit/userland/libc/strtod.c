@@ -18,20 +18,24 @@
  *
  *      Q = floor(D * 10^E * 2^s)      and      sticky = "was anything cut off?"
  *
- * for a scale 2^s chosen so that Q has at least 66 bits (E < 0: multiply D by
- * 2^s, then divide by 10 nine digits at a time, remembering any nonzero
- * remainder). value = (Q + a fraction) * 2^-s, so Q's top 53 bits are the
- * double's mantissa, the next bit says "at least half an ulp more", and that
- * bit with the rest of Q and sticky decides the rounding, half to even.
+ * for a scale 2^s chosen so that Q has at least 66 bits, 13 more than a
+ * double's mantissa (E < 0: multiply D by 2^s, then divide by 10 nine
+ * digits at a time, remembering any nonzero remainder). Then
+ * value = (Q + a fraction) * 2^-s, so Q's top 53 bits are the double's
+ * mantissa, the next bit says "at least half an ulp more", and that bit
+ * with the rest of Q and sticky decides the rounding, half to even.
  * Only the first 800 significant digits go into D (the rest can only set
  * sticky): the exact halfway point between two doubles never has more than
  * 769 significant digits, so the digits dropped can only break a tie.
  *
- * long double (strtold) is a 128-bit quad on RISC-V: it gets the nearest
- * double, widened (exact when the text is a double; otherwise ~17 digits).
+ * strtold does the same for RISC-V's long double, a 128-bit IEEE quad
+ * (113 bits of mantissa). There the 800 digits are a limit: a quad's
+ * halfway points can have up to 11,500 digits, so text with more than 800
+ * significant digits may, very close to a tie, round the wrong way.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +43,13 @@
 #define MAX_DIGITS 800          /* significant decimal digits kept (see above) */
 #define EXP_LIMIT 100000        /* exponents are clamped here: way past overflow and underflow */
 
-/* A big binary integer, least significant 32-bit word first: D * 2^s < 10^800 * 2^1150. */
+typedef unsigned __int128 u128;
+
+/* A big binary integer, least significant 32-bit word first. The largest is D * 2^s for a
+ * long double: D < 10^800 (2,658 bits) times 2^s, s <= 16,683 (see parse): 605 words. */
 struct bigbin {
     int len;
-    uint32_t w[136];
+    uint32_t w[620];
 };
 
 /* b = b * f + add, for f, add < 2^32. */
@@ -128,19 +135,20 @@ static int any_below(const struct bigbin *b, int i)
 
 /* A binary floating-point format: mantissa bits (with the leading 1) and exponents. */
 struct fmt {
-    int mant_bits;              /* 53 for double, 24 for float */
-    int emin;                   /* smallest normal exponent: -1022, -126 */
-    int emax;                   /* largest: 1023, 127 */
+    int mant_bits;              /* 53 for double, 24 for float, 113 for a quad */
+    int emin;                   /* smallest normal exponent: -1022, -126, -16382 */
+    int emax;                   /* largest: 1023, 127, 16383 */
+    int max_d10, min_d10;       /* text >= 10^max_d10 is infinity, < 10^min_d10 rounds to 0 */
 };
 
-static const struct fmt DOUBLE = { 53, -1022, 1023 }, FLOAT = { 24, -126, 127 };
+static const struct fmt FLOAT = { 24, -126, 127, 39, -46 }, DOUBLE = { 53, -1022, 1023, 309, -324 };
 
 /*
  * Round (Q + sticky) * 2^-s to the format, half to even. Returns the bits of
  * the result without its sign (the format's own encoding), sets ERANGE on
  * overflow, and on underflow (a result that is subnormal or 0, and inexact).
  */
-static uint64_t round_binary(const struct bigbin *q, int s, int sticky, const struct fmt *f)
+static u128 round_binary(const struct bigbin *q, int s, int sticky, const struct fmt *f)
 {
     int len = bit_length(q);
     int lowest = -f->emin + f->mant_bits - 1;   /* 2^-lowest is the smallest subnormal */
@@ -148,7 +156,7 @@ static uint64_t round_binary(const struct bigbin *q, int s, int sticky, const st
     int shift = len - f->mant_bits;
     if (shift < s - lowest)
         shift = s - lowest;
-    uint64_t mant = 0;
+    u128 mant = 0;
     for (int i = len - 1; i >= shift && i >= 0; i--)
         mant = mant << 1 | bit(q, i);
     if (shift < 0)
@@ -172,17 +180,17 @@ static uint64_t round_binary(const struct bigbin *q, int s, int sticky, const st
         shift++;
     }
     int exp = shift - s + f->mant_bits - 1;     /* the exponent of mant's leading bit */
-    uint64_t top = 1ull << (f->mant_bits - 1);
+    u128 top = (u128)1 << (f->mant_bits - 1);
     if (mant >= top && exp > f->emax) {
         errno = ERANGE;
-        return (uint64_t)(2 * f->emax + 1) << (f->mant_bits - 1);    /* infinity */
+        return (u128)(2 * f->emax + 1) << (f->mant_bits - 1);        /* infinity */
     }
     if (tiny && (half || sticky))
         errno = ERANGE;                         /* underflow: tiny and inexact */
     if (mant < top)
         return mant;                            /* subnormal: the exponent field is 0 */
     /* Normal: the exponent field is exp - emin + 1; mant's leading 1 lands on its lowest bit and adds that 1. */
-    return ((uint64_t)(exp - f->emin) << (f->mant_bits - 1)) + mant;
+    return ((u128)(exp - f->emin) << (f->mant_bits - 1)) + mant;
 }
 
 static int lower_is(const char *p, const char *word)
@@ -222,10 +230,10 @@ static const char *parse_exponent(const char *p, long *out)
  * The parser shared by strtod and strtof: returns the result's bits in format f,
  * with its sign in *negative; *endp as strtod's.
  */
-static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *negative)
+static u128 parse(const char *s, char **endp, const struct fmt *f, int *negative)
 {
     const char *p = s;
-    uint64_t exp_all_ones = (uint64_t)(2 * f->emax + 1) << (f->mant_bits - 1);
+    u128 exp_all_ones = (u128)(2 * f->emax + 1) << (f->mant_bits - 1);
     struct bigbin q = { 0, { 0 } };
     int sticky = 0;
 
@@ -244,7 +252,7 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
         return exp_all_ones;
     }
     if (lower_is(p, "nan")) {
-        uint64_t quiet = exp_all_ones | 1ull << (f->mant_bits - 2);
+        u128 quiet = exp_all_ones | (u128)1 << (f->mant_bits - 2);
         p += 3;
         if (*p == '(') {                        /* nan(chars): glibc puts a number there in the payload */
             const char *c = p + 1;
@@ -254,7 +262,7 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
                 char *num_end;
                 unsigned long long payload = strtoull(p + 1, &num_end, 0);
                 if (num_end == c)
-                    quiet |= payload & ((1ull << (f->mant_bits - 2)) - 1);
+                    quiet |= payload & (((u128)1 << (f->mant_bits - 2)) - 1);
                 p = c + 1;
             }
         }
@@ -265,8 +273,8 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
 
     if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')
         && (hex_value((unsigned char)p[2]) >= 0 || (p[2] == '.' && hex_value((unsigned char)p[3]) >= 0))) {
-        /* Hex: the first 16 significant hex digits (64 bits) are exact; later ones set sticky. */
-        uint64_t mant = 0;
+        /* Hex: the first 32 significant hex digits (128 bits) are exact; later ones set sticky. */
+        u128 mant = 0;
         int digits = 0;
         long exp2 = 0, px = 0;
         p += 2;
@@ -278,7 +286,7 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
             }
             if (d < 0)
                 break;
-            if (digits < 16) {
+            if (digits < 32) {
                 mant = mant << 4 | d;
                 if (mant)
                     digits++;                   /* leading zeros do not count */
@@ -297,9 +305,8 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
         exp2 += px;
         if (exp2 > EXP_LIMIT) exp2 = EXP_LIMIT;
         if (exp2 < -EXP_LIMIT) exp2 = -EXP_LIMIT;
-        q.w[0] = (uint32_t)mant;
-        q.w[1] = (uint32_t)(mant >> 32);
-        q.len = q.w[1] ? 2 : 1;
+        for (q.len = 0; mant; mant >>= 32)
+            q.w[q.len++] = (uint32_t)mant;
         return round_binary(&q, (int)-exp2, sticky, f);
     }
 
@@ -342,13 +349,13 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
         return 0;                               /* zero, exactly */
 
     long d10 = nd + exp10;                      /* 10^(d10-1) <= value < 10^d10 */
-    if (d10 > 310) {
+    if (d10 > f->max_d10) {
         errno = ERANGE;
-        return exp_all_ones;                    /* > 10^309 > DBL_MAX: infinity */
+        return exp_all_ones;                    /* >= 10^max_d10 > DBL_MAX: infinity */
     }
-    if (d10 < -324) {
+    if (d10 < f->min_d10) {
         errno = ERANGE;
-        return 0;                               /* < 10^-325: less than half the smallest subnormal */
+        return 0;                               /* < 10^(min_d10 - 1): below half the smallest subnormal */
     }
     for (int i = 0; i < nd;) {                  /* q = D, nine digits at a time */
         uint32_t chunk = 0, scale = 1;
@@ -364,7 +371,8 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
         for (long k = exp10; k > 0; k -= 9)
             mul_add(&q, power_of_ten(k < 9 ? (int)k : 9), 0);
     } else {                                    /* q = floor(D * 2^s / 10^-E), sticky = remainder? */
-        scale2 = 66 + (d10 < 1 ? (1 - d10) * 10 / 3 + 1 : 0);    /* 10/3 > log2(10): Q >= 2^66 */
+        /* Q >= 2^(mant_bits + 13), comfortably more bits than the format keeps (10/3 > log2(10)). */
+        scale2 = f->mant_bits + 13 + (d10 < 1 ? (int)((1 - d10) * 10 / 3) + 1 : 0);
         shift_left(&q, scale2);
         for (long k = -exp10; k > 0; k -= 9) {
             sticky |= div_small(&q, power_of_ten(k < 9 ? (int)k : 9)) != 0;
@@ -376,7 +384,7 @@ static uint64_t parse(const char *s, char **endp, const struct fmt *f, int *nega
 double strtod(const char *restrict s, char **restrict endp)
 {
     int negative;
-    uint64_t bits = parse(s, endp, &DOUBLE, &negative) | (uint64_t)negative << 63;
+    uint64_t bits = (uint64_t)parse(s, endp, &DOUBLE, &negative) | (uint64_t)negative << 63;
     double d;
     memcpy(&d, &bits, sizeof d);
     return d;
@@ -393,7 +401,16 @@ float strtof(const char *restrict s, char **restrict endp)
 
 long double strtold(const char *restrict s, char **restrict endp)
 {
-    return strtod(s, endp);     /* the nearest double (see the top of this file) */
+#if LDBL_MANT_DIG == 113                        /* an IEEE quad: RISC-V */
+    static const struct fmt QUAD = { 113, -16382, 16383, 4933, -4966 };
+    int negative;
+    u128 bits = parse(s, endp, &QUAD, &negative) | (u128)negative << 127;
+    long double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+#else
+    return strtod(s, endp);     /* another long double (x86's 80 bits, on a host): the nearest double */
+#endif
 }
 
 double atof(const char *s)
