@@ -189,7 +189,8 @@ static u128 round_binary(const struct bigbin *q, int s, int sticky, const struct
         errno = ERANGE;                         /* underflow: tiny and inexact */
     if (mant < top)
         return mant;                            /* subnormal: the exponent field is 0 */
-    /* Normal: the exponent field is exp - emin + 1; mant's leading 1 lands on its lowest bit and adds that 1. */
+    /* Normal: the exponent field is exp - emin + 1; mant's leading 1 lands on the
+     * field's lowest bit and adds that 1. */
     return ((u128)(exp - f->emin) << (f->mant_bits - 1)) + mant;
 }
 
@@ -234,7 +235,8 @@ static u128 parse(const char *s, char **endp, const struct fmt *f, int *negative
 {
     const char *p = s;
     u128 exp_all_ones = (u128)(2 * f->emax + 1) << (f->mant_bits - 1);
-    struct bigbin q = { 0, { 0 } };
+    struct bigbin q;                            /* 2.5 KB, not cleared: words are written before read */
+    q.len = 0;
     int sticky = 0;
 
     while (isspace((unsigned char)*p))
