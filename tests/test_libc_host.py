@@ -105,11 +105,6 @@ void *oskit_mmap(void *a, size_t len, int prot, int flags, int fd, long off) {
 }
 int oskit_munmap(void *a, size_t len) { munmaps++; return munmap(a, len); }
 
-/* malloc's lock (lock.c, for threads): this driver has one thread, so taking it is a no-op. */
-struct oskit___libc_lock { unsigned int word, depth; void *owner; };
-void oskit___libc_lock(struct oskit___libc_lock *l) { l->depth++; }
-void oskit___libc_unlock(struct oskit___libc_lock *l) { l->depth--; }
-
 /* What scanf.c and getopt.c use of stdio, which is not part of this host build. */
 void *oskit___stdinp, *oskit___stderrp;
 const char *oskit___progname = "prog";
