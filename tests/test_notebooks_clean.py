@@ -70,6 +70,16 @@ def test_notebook_has_no_error_output(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS)
+def test_printed_text_is_saved_in_one_piece(path):
+    """No cell saves one stream as several outputs (tools/execute_notebooks.py joins them)."""
+    nb = json.loads((REPO / path).read_text())
+    split = [i for i, cell in enumerate(nb["cells"])
+             for a, b in zip(cell.get("outputs", []), cell.get("outputs", [])[1:])
+             if a["output_type"] == b["output_type"] == "stream" and a["name"] == b["name"]]
+    assert not split, f"cells {split} save their printed text in pieces: run tools/execute_notebooks.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_runs_under_the_python3_kernel(path):
     """The kernelspec is python3, so JupyterLab, Binder and nbval start it without asking."""
     spec = load(path)["metadata"].get("kernelspec", {})
