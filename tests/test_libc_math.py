@@ -19,7 +19,7 @@ import math
 import random
 import struct
 import subprocess
-from decimal import Decimal, getcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -35,7 +35,7 @@ def ours(tmp_path_factory):
     return compile_prefixed(tmp_path_factory.mktemp("hostmath"), MATH_SOURCES)
 
 
-MATH_SOURCES = ["math_exact.c", "math_float.c"]
+MATH_SOURCES = ["math_exact.c", "math_exp.c", "math_float.c"]
 
 DRIVER = r"""
 #include <errno.h>
@@ -81,8 +81,7 @@ static double ulps(double a, double b) {
     int64_t ia = (int64_t)tobits(a), ib = (int64_t)tobits(b);
     if (ia < 0) ia = INT64_MIN - ia;
     if (ib < 0) ib = INT64_MIN - ib;
-    double d = (double)ia - (double)ib;
-    return d < 0 ? -d : d;
+    return ia > ib ? (double)(ia - ib) : (double)(ib - ia);
 }
 
 static const char *name;
@@ -92,7 +91,7 @@ static long n, differ, errno_bad;
 static void result(double x, double y, double a, double b, int ea, int eb) {
     double d = ulps(a, b);
     n++;
-    if (d > 0) differ++;
+    if (d > 0 && ++differ <= MAXDIFF) printf("DIFF %s %a %a %a\n", name, x, y, a);
     if (d > maxerr) {
         maxerr = d;
         if (d > MAXULP) printf("FAIL %s(%a, %a): ours %a, glibc %a (%g ulps)\n", name, x, y, a, b, d);
@@ -129,31 +128,34 @@ static const double special[] = {
 #define NSPECIAL (sizeof special / sizeof special[0])
 
 /* Every special value, then N_RANDOM inputs of each kind given. */
-static void run1(const char *fname, f1 o, f1 g, const int *kinds, double range) {
+/* kinds: pairs (kind, range) of sample(), ended by kind -1. */
+static void run1(const char *fname, f1 o, f1 g, const double *kinds) {
     name = fname; maxerr = 0; n = differ = errno_bad = 0;
     for (size_t i = 0; i < NSPECIAL; i++) one1(o, g, special[i]);
-    for (const int *k = kinds; *k >= 0; k++)
-        for (int i = 0; i < N_RANDOM; i++) one1(o, g, sample(*k, range));
+    for (const double *k = kinds; *k >= 0; k += 2)
+        for (int i = 0; i < N_RANDOM; i++) one1(o, g, sample((int)k[0], k[1]));
     printf("RESULT %s %g %ld %ld %ld\n", name, maxerr, differ, n, errno_bad);
 }
 
-static void run2(const char *fname, f2 o, f2 g, const int *kinds, double range) {
+static void run2(const char *fname, f2 o, f2 g, const double *kinds) {
     name = fname; maxerr = 0; n = differ = errno_bad = 0;
     for (size_t i = 0; i < NSPECIAL; i++)
         for (size_t j = 0; j < NSPECIAL; j++) one2(o, g, special[i], special[j]);
-    for (const int *k = kinds; *k >= 0; k++)
-        for (const int *l = kinds; *l >= 0; l++)
-            for (int i = 0; i < N_RANDOM / 4; i++) one2(o, g, sample(*k, range), sample(*l, range));
+    for (const double *k = kinds; *k >= 0; k += 2)
+        for (const double *l = kinds; *l >= 0; l += 2)
+            for (int i = 0; i < N_RANDOM / 4; i++) one2(o, g, sample((int)k[0], k[1]), sample((int)l[0], l[1]));
     printf("RESULT %s %g %ld %ld %ld\n", name, maxerr, differ, n, errno_bad);
 }
 """
 
 
-def run_math_driver(ours, tmp_path, decls, body, maxulp):
+def run_math_driver(ours, tmp_path, decls, body, maxulp, diffs=None):
     """Compile the driver with these calls against our objects and glibc's libm; return
-    {function: (max ulps, how many differ, how many inputs, errno differences)}."""
+    {function: (max ulps, how many differ, how many inputs, errno differences)}, and
+    put the inputs where we differ from glibc in diffs: (function, x, y, ours)."""
     src = tmp_path / "mathdriver.c"
     src.write_text(f"#define SEED {SEED}ull\n#define N_RANDOM {N_RANDOM}\n#define MAXULP {maxulp}\n"
+                   f"#define MAXDIFF 400\n"
                    + DRIVER + decls + "\nint main(void) {\n" + body + "\nreturn 0;\n}\n")
     exe = tmp_path / "mathdriver"
     subprocess.run(["gcc", "-O1", "-w", "-fno-builtin", "-fno-pic", "-no-pie", "-o", str(exe), str(src),
@@ -165,6 +167,9 @@ def run_math_driver(ours, tmp_path, decls, body, maxulp):
     assert not fails, "\n".join(fails[:20]) + f"\n({len(fails)} failures)"
     results = {}
     for line in lines:
+        if line.startswith("DIFF ") and diffs is not None:
+            _, fname, x, y, a = line.split()
+            diffs.append((fname, float.fromhex(x), float.fromhex(y), float.fromhex(a)))
         if line.startswith("RESULT "):
             _, fname, err, differ, count, errno_bad = line.split()
             results[fname] = (float(err), int(differ), int(count), int(errno_bad))
@@ -172,20 +177,24 @@ def run_math_driver(ours, tmp_path, decls, body, maxulp):
 
 
 def calls(functions, arity):
-    """Declarations and calls for these (name, kinds, range) entries."""
+    """Declarations and calls for these (name, [(kind, range), ...]) entries (kinds: see sample())."""
     decls, body = [], []
-    for fname, kinds, rng in functions:
+    for fname, kinds in functions:
         decls.append(f"double oskit_{fname}({', '.join(['double'] * arity)});")
-        kind_list = "{" + ", ".join(map(str, kinds)) + ", -1}"
-        body.append(f"{{ static const int k[] = {kind_list}; run{arity}(\"{fname}\", oskit_{fname}, {fname}, k, {rng!r}); }}")
+        kind_list = "{" + ", ".join(f"{k}, {r!r}" for k, r in kinds) + ", -1}"
+        body.append(f"{{ static const double k[] = {kind_list}; run{arity}(\"{fname}\", oskit_{fname}, {fname}, k); }}")
     return "\n".join(decls), "\n".join(body)
 
 
-ALL_KINDS = (0, 1, 2, 3, 4, 5)
+ANY, SUBNORMAL, UNIFORM, LOG_SCALE, INTEGER, HALF = range(6)
 
-EXACT_1 = [(f, ALL_KINDS, 1e6) for f in
+def every_kind(rng):
+    return [(ANY, 0), (SUBNORMAL, 0), (UNIFORM, rng), (LOG_SCALE, 60), (INTEGER, 0), (HALF, 0)]
+
+
+EXACT_1 = [(f, every_kind(1e6)) for f in
            ("fabs", "floor", "ceil", "trunc", "round", "rint", "nearbyint", "logb", "sqrt")]
-EXACT_2 = [(f, ALL_KINDS, 100.0) for f in
+EXACT_2 = [(f, every_kind(100.0)) for f in
            ("copysign", "fmod", "remainder", "fmin", "fmax", "fdim", "nextafter")]
 
 
@@ -195,7 +204,94 @@ def test_exact_functions_are_bit_identical_to_glibc(ours, tmp_path):
     d1, b1 = calls(EXACT_1, 1)
     d2, b2 = calls(EXACT_2, 2)
     results = run_math_driver(ours, tmp_path, d1 + "\n" + d2, b1 + "\n" + b2, 0)
-    assert set(results) == {f for f, _, _ in EXACT_1 + EXACT_2}
+    assert set(results) == {f for f, _ in EXACT_1 + EXACT_2}
     for fname, (err, differ, count, errno_bad) in results.items():
         assert (err, differ, errno_bad) == (0, 0, 0), fname
         assert count > 40000, fname
+
+
+# Where each function's inputs come from, besides the special values.
+TRANSCENDENTAL_1 = [
+    ("exp", [(ANY, 0), (UNIFORM, 750), (UNIFORM, 1), (LOG_SCALE, 40), (INTEGER, 0)]),
+    ("exp2", [(ANY, 0), (UNIFORM, 1080), (UNIFORM, 1), (LOG_SCALE, 40), (INTEGER, 0), (HALF, 0)]),
+    ("expm1", [(ANY, 0), (UNIFORM, 750), (UNIFORM, 1), (LOG_SCALE, 60), (SUBNORMAL, 0)]),
+    ("log", [(ANY, 0), (UNIFORM, 2), (LOG_SCALE, 1000), (SUBNORMAL, 0), (INTEGER, 0)]),
+    ("log2", [(ANY, 0), (UNIFORM, 2), (LOG_SCALE, 1000), (SUBNORMAL, 0), (INTEGER, 0)]),
+    ("log10", [(ANY, 0), (UNIFORM, 2), (LOG_SCALE, 1000), (SUBNORMAL, 0), (INTEGER, 0)]),
+    ("log1p", [(ANY, 0), (UNIFORM, 1), (LOG_SCALE, 60), (SUBNORMAL, 0), (INTEGER, 0)]),
+    ("sinh", [(ANY, 0), (UNIFORM, 30), (UNIFORM, 720), (LOG_SCALE, 40), (SUBNORMAL, 0)]),
+    ("cosh", [(ANY, 0), (UNIFORM, 30), (UNIFORM, 720), (LOG_SCALE, 40), (SUBNORMAL, 0)]),
+    ("tanh", [(ANY, 0), (UNIFORM, 30), (UNIFORM, 2), (LOG_SCALE, 40), (SUBNORMAL, 0)]),
+]
+TRANSCENDENTAL_2 = [
+    ("pow", [(ANY, 0), (UNIFORM, 3), (LOG_SCALE, 12), (INTEGER, 0), (HALF, 0)]),
+]
+
+
+def digits_lost(x: float) -> int:
+    """How many more decimal digits a difference like e^x - 1 needs for small x."""
+    return max(0, -Decimal(x).adjusted()) + 10
+
+
+def reference(fname: str, x: float, y: float) -> Decimal:
+    """fname(x, y) to at least 40 significant digits (Python's decimal: exp, ln, log10 and
+    ** are correctly rounded at any precision; cancellation is paid for with more digits)."""
+    dx, dy = Decimal(x), Decimal(y)
+    with localcontext() as ctx:
+        ctx.prec = 50 + digits_lost(x)
+        ctx.Emax, ctx.Emin = 999999, -999999
+        if fname == "exp": return dx.exp()
+        if fname == "exp2": return Decimal(2) ** dx
+        if fname == "expm1": return dx.exp() - 1
+        if fname == "log": return dx.ln()
+        if fname == "log2": return dx.ln() / Decimal(2).ln()
+        if fname == "log10": return dx.log10()
+        if fname == "log1p": ctx.prec += 800; return (1 + dx).ln()
+        if fname == "pow": ctx.prec = 60; return dx ** dy
+        e = dx.exp()
+        if fname == "sinh": return (e - 1 / e) / 2
+        if fname == "cosh": return (e + 1 / e) / 2
+        if fname == "tanh": return (e - 1 / e) / (e + 1 / e)
+    raise ValueError(fname)
+
+
+def ulp_error(ours: float, exact: Decimal) -> float:
+    """|ours - exact| in units of the last place of exact (subnormal ulps below 2^-1022)."""
+    t = Fraction(exact)
+    if t == 0:
+        return 0.0 if ours == 0 else math.inf
+    e = math.frexp(float(abs(t)))[1] - 53
+    return float(abs(Fraction(ours) - t) / Fraction(2) ** max(e, -1074))
+
+
+def check_differences(diffs, maxulp_seen):
+    """Where we differ from glibc, which is right? Our error against the exact value, per function."""
+    for fname, x, y, a in diffs:
+        if math.isinf(a) or math.isnan(a):
+            raise AssertionError(f"{fname}({x!r}, {y!r}): we say {a}, glibc not")
+        err = ulp_error(a, reference(fname, x, y))
+        maxulp_seen[fname] = max(maxulp_seen.get(fname, 0.0), err)
+    return maxulp_seen
+
+
+# glibc 2.36's own worst errors (its libm-test-ulps): where it is not correctly rounded.
+GLIBC_ULPS = {"log10": 2, "tanh": 2, "sinh": 2, "cosh": 2, "expm1": 1, "log1p": 1, "pow": 1}
+
+
+@needs_gcc
+def test_transcendental_functions_are_within_one_ulp(ours, tmp_path):
+    """exp ... pow: the same errno as glibc on every input, at most glibc's own error bound away
+    from it, and where we differ, within 1 ulp of the exact value (decimal, 50+ digits)."""
+    d1, b1 = calls(TRANSCENDENTAL_1, 1)
+    d2, b2 = calls(TRANSCENDENTAL_2, 2)
+    diffs = []
+    results = run_math_driver(ours, tmp_path, d1 + "\n" + d2, b1 + "\n" + b2, 3, diffs)
+    ours_max = check_differences(diffs, {})
+    for fname, (err, differ, count, errno_bad) in sorted(results.items()):
+        print(f"{fname}: {count} inputs, {differ} differ from glibc (by at most {err:g} ulp); "
+              f"our largest error where we differ: {ours_max.get(fname, 0):.3f} ulp")
+        assert errno_bad == 0, fname
+        assert err <= max(1, GLIBC_ULPS.get(fname, 1)), fname
+        assert ours_max.get(fname, 0) < 1, fname
+        if fname not in GLIBC_ULPS:               # glibc is nearly correctly rounded there: so are we
+            assert differ < count / 1000, fname

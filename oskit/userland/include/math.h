@@ -79,7 +79,19 @@ double  cbrt(double x);
 #define FP_ILOGB0       (-2147483647 - 1)
 #define FP_ILOGBNAN     (-2147483647 - 1)
 
-/* MATH_TRANSCENDENTAL */
+/* Transcendental: error below 1 ulp (correctly rounded but in rare cases). */
+double  exp(double x);
+double  exp2(double x);
+double  expm1(double x);                /* e^x - 1, exact for small x */
+double  log(double x);
+double  log2(double x);
+double  log10(double x);
+double  log1p(double x);                /* ln(1 + x), exact for small x */
+double  pow(double x, double y);
+double  sinh(double x);
+double  cosh(double x);
+double  tanh(double x);
+/* MATH_TRIG */
 
 float   fabsf(float x);
 float   copysignf(float x, float y);
