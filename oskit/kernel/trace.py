@@ -121,7 +121,7 @@ class SyscallRecord:
 
     def line(self, show_tid: bool = False) -> str:
         """One kdump-like line; ``show_tid``: "pid/tid" (for a process with several threads)."""
-        who = f"{self.pid}/{self.tid}" if show_tid else f"{self.pid:5d}"
+        who = f"{f'{self.pid}/{self.tid}':>13}" if show_tid else f"{self.pid:5d}"   # pid/tid up to 5/7 digits
         return f"{who} {self.comm:<10.10} {self.call} = {self.result_text()}"
 
 

@@ -474,8 +474,10 @@ int main(void)
     worker_tid = k.trace.syscalls(pid=p.pid, name="thr_kill")[0].tid
     assert worker_tid != main_tid
     lines = k.trace.render(pid=p.pid).splitlines()
-    assert lines[0].startswith(f"{p.pid}/{main_tid} prog ")
+    assert lines[0].lstrip().startswith(f"{p.pid}/{main_tid} prog ")
+    assert len({line.index(" prog ") for line in lines}) == 1, "the columns line up"
     woken = [r for r in k.trace.syscalls(pid=p.pid, name="_umtx_op") if r.tid == worker_tid][0]
+    lines = [line.lstrip() for line in lines]
     assert f"{p.pid}/{worker_tid} prog       _umtx_op({woken.args[0]:#x}, UMTX_OP_WAKE_PRIVATE, 1, NULL, NULL) = 0" \
         in lines
     assert f"{p.pid}/{worker_tid} prog       thr_kill({worker_tid}, SIGCHLD) = 0" in lines
