@@ -17,7 +17,7 @@ from decimal import Decimal, getcontext
 from fractions import Fraction
 
 import pytest
-from test_libc_host import c_str, compile_prefixed, needs_gcc, run_driver
+from test_libc_host import c_str, compile_prefixed, needs_gcc, run_driver, sscanf_case
 
 # What floating point touches, and what those files call (string.c's strdup wants malloc: the
 # driver lends it the host's).
@@ -330,25 +330,15 @@ def test_sscanf_reads_floats_like_glibc(ours, tmp_path):
     body = []
     for fmt, text in SCANF_FLOAT_CASES:
         convs = re.findall(r"%(\*?)\d*(L|l)?([dsnfeEgGaA])", fmt)
-        decls, args_a, args_b, cmps = [], [], [], []
-        for i, (star, length, conv) in enumerate(convs):
+        targets = []
+        for star, length, conv in convs:
             if star:
                 continue
-            if conv == "s":
-                decls.append(f"char a{i}[32] = {{0}}, b{i}[32] = {{0}};")
-                args_a.append(f"a{i}"), args_b.append(f"b{i}")
-                cmps.append(f"memcmp(a{i}, b{i}, 32)")
-                continue
             ctype = "int" if conv in "dn" else {"L": "long double", "l": "double"}.get(length, "float")
-            decls.append(f"{ctype} a{i} = -99, b{i} = -99;")
-            args_a.append(f"&a{i}"), args_b.append(f"&b{i}")
             # compare as doubles (the host's long double is 80 bits, ours holds the nearest double); NaN == NaN
-            cmps.append(f"!((double)a{i} == (double)b{i} || (a{i} != a{i} && b{i} != b{i}))")
-        fa = ", ".join([c_str(text), c_str(fmt)] + args_a)
-        fb = ", ".join([c_str(text), c_str(fmt)] + args_b)
-        diff = " || ".join(["ra != rb"] + cmps)
-        body.append("{ " + " ".join(decls) + f" int ra = oskit_sscanf({fa}); int rb = sscanf({fb}); checks++;"
-                    f' if ({diff}) {{ failures++; printf("FAIL sscanf(%s, %s): %d vs %d\\n", {c_str(text)}, {c_str(fmt)}, ra, rb); }} }}')
+            targets.append(("char[32]" if conv == "s" else ctype,
+                            "!((double)a == (double)b || (a != a && b != b))"))
+        body.append(sscanf_case(fmt, text, targets))
     body.append('printf("checks %d\\n", checks);')
     lines = run_driver(ours, tmp_path, "\n".join(body), "void *oskit_malloc(size_t n) { return malloc(n); } void oskit_free(void *p) { free(p); }")
     assert lines[-1] == f"checks {len(SCANF_FLOAT_CASES)}"

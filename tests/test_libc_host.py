@@ -445,30 +445,42 @@ SCANF_CASES = [
 ]
 
 
+def sscanf_case(fmt: str, text: str, targets) -> str:
+    """C code for one case: sscanf(text, fmt, ...) by ours and by the host's, a failure if they differ.
+
+    ``targets``: for each conversion that assigns, (C type, "a != b"-style C expression that is
+    true when the two values differ, written with a and b); "char[32]" is a buffer compared whole.
+    """
+    decls, args_a, args_b, cmps = [], [], [], []
+    for i, (ctype, differ) in enumerate(targets):
+        if ctype == "char[32]":
+            decls.append(f"char a{i}[32] = {{0}}, b{i}[32] = {{0}};")
+            args_a.append(f"a{i}"), args_b.append(f"b{i}")
+            cmps.append(f"memcmp(a{i}, b{i}, 32)")
+        else:
+            decls.append(f"{ctype} a{i} = -99, b{i} = -99;")
+            args_a.append(f"&a{i}"), args_b.append(f"&b{i}")
+            cmps.append("(" + re.sub(r"\b([ab])\b", rf"\g<1>{i}", differ) + ")")
+    fa = ", ".join([c_str(text), c_str(fmt)] + args_a)
+    fb = ", ".join([c_str(text), c_str(fmt)] + args_b)
+    diff = " || ".join(["ra != rb"] + cmps)
+    return ("{ " + " ".join(decls) + f" int ra = oskit_sscanf({fa}); int rb = sscanf({fb}); checks++;"
+            f' if ({diff}) {{ failures++; printf("FAIL sscanf(%s, %s): %d vs %d\\n", {c_str(text)}, {c_str(fmt)}, ra, rb); }} }}')
+
+
 @needs_gcc
 def test_sscanf_matches_the_host(ours, tmp_path):
     """sscanf assigns the same values and returns the same count as the host's, for integers, words, chars and %n."""
     body = []
     for fmt, text in SCANF_CASES:
         convs = re.findall(r"%(\*?)\d*(hh|h|ll|l)?([dioxusc n%])".replace(" ", ""), fmt)
-        decls, args_a, args_b, cmps = [], [], [], []
-        for i, (star, length, conv) in enumerate(convs):
+        targets = []
+        for star, length, conv in convs:
             if star or conv == "%":
                 continue
             ctype = {"hh": "signed char", "h": "short", "l": "long", "ll": "long long"}.get(length, "int")
-            if conv in "sc":
-                decls.append(f"char a{i}[32] = {{0}}, b{i}[32] = {{0}};")
-                args_a.append(f"a{i}"), args_b.append(f"b{i}")
-                cmps.append(f"memcmp(a{i}, b{i}, 32)")
-            else:
-                decls.append(f"{ctype} a{i} = -99, b{i} = -99;")
-                args_a.append(f"&a{i}"), args_b.append(f"&b{i}")
-                cmps.append(f"a{i} != b{i}")
-        fa = ", ".join([c_str(text), c_str(fmt)] + args_a)
-        fb = ", ".join([c_str(text), c_str(fmt)] + args_b)
-        diff = " || ".join(["ra != rb"] + cmps)
-        body.append("{ " + " ".join(decls) + f" int ra = oskit_sscanf({fa}); int rb = sscanf({fb}); checks++;"
-                    f' if ({diff}) {{ failures++; printf("FAIL sscanf(%s, %s): %d vs %d\\n", {c_str(text)}, {c_str(fmt)}, ra, rb); }} }}')
+            targets.append(("char[32]" if conv in "sc" else ctype, "a != b"))
+        body.append(sscanf_case(fmt, text, targets))
     body.append('printf("checks %d\\n", checks);')
     lines = run_driver(ours, tmp_path, "\n".join(body))
     assert lines[-1] == f"checks {len(SCANF_CASES)}"
