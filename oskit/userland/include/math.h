@@ -91,7 +91,13 @@ double  pow(double x, double y);
 double  sinh(double x);
 double  cosh(double x);
 double  tanh(double x);
-/* MATH_TRIG */
+double  sin(double x);                   /* any x: exact argument reduction */
+double  cos(double x);
+double  tan(double x);
+double  asin(double x);
+double  acos(double x);
+double  atan(double x);
+double  atan2(double y, double x);
 
 float   fabsf(float x);
 float   copysignf(float x, float y);
