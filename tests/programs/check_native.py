@@ -44,7 +44,8 @@ def run_native(src: Path) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o755)
         exe = Path(tmp) / src.stem
-        subprocess.run(["gcc", "-O1", "-Wall", "-Wno-unused-result", "-pthread", "-o", str(exe), str(src)], check=True)
+        subprocess.run(["gcc", "-O1", "-Wall", "-Wno-unused-result", "-pthread", "-o", str(exe), str(src), "-lm"],
+                       check=True)                    # -lm: on Linux, <math.h> is a separate libm
         work = Path(tmp) / "work"
         work.mkdir()
         cmd = [str(exe)]
