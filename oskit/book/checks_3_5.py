@@ -11,6 +11,7 @@ answer.
     chapter 4   check_fork_lines(answer, k)        how many lines fork(); fork(); printf() prints
                 check_wait_status(answer, k)       the raw wait4 status of a child that exits with 3
                 check_copy_semantics(answer, k)    what a reader of a pipe gets after the writer reused its buffer
+                check_atomic_counter(k, path)      the reader's lock-free counter: right total on two harts
     chapter 5   check_fault_count(answer, k)       page faults when every other page of a mapping is touched
                 check_cow_copies(answer, k)        pages copied when a child writes after fork
                 check_sweep_order(answer)          in order or at random: which thrashes more (4 MiB RAM)
@@ -358,6 +359,48 @@ def check_copy_semantics(answer, kernel) -> Verdict:
     if answer == truth:
         return Verdict(True, f"the reader got {truth!r}.", [why])
     return Verdict(False, f"you said {answer!r}; the reader printed {truth!r}", [why])
+
+
+ATOMIC_THREADS, ATOMIC_ROUNDS = 4, 10_000
+
+
+def check_atomic_counter(kernel, path: str = "/bin/atomic") -> Verdict:
+    """Exercise 4.4: the reader's program counts to 40,000 with 4 threads and no mutex, on two harts.
+
+    The program at ``path`` on ``kernel`` is copied to a fresh two-hart kernel and run there;
+    right when it prints "counter = 40000", made 4 threads (thr_new) and slept on no lock
+    (at most one _umtx_op per pthread_join).
+    """
+    import re
+    from collections import Counter
+
+    import oskit
+    try:
+        elf = kernel.vfs.read_file(path)
+    except Exception as e:                   # no such file, a directory, ...
+        return Verdict(False, f"no program at {path}: run your %%c cell first", [str(e)])
+    smp = oskit.boot(harts=2, programs=False)
+    smp.install_program("/bin/atomic", elf)
+    p, why = _run(smp, "/bin/atomic")
+    if p is None:
+        return Verdict(False, "your program did not run to its end on two harts", [why])
+    calls = Counter(r.name for r in smp.trace.syscalls(pid=p.pid))
+    m = re.search(r"counter = (-?\d+)", p.stdout)
+    if m is None:
+        return Verdict(False, "the program must print \"counter = N\"", [f"it printed {p.stdout!r}"])
+    total, want = int(m.group(1)), ATOMIC_THREADS * ATOMIC_ROUNDS
+    facts = [f"{calls['thr_new']} threads made, {calls['_umtx_op']} _umtx_op calls, exit status {p.exit_status}"]
+    if calls["thr_new"] != ATOMIC_THREADS:
+        return Verdict(False, f"expected {ATOMIC_THREADS} threads (pthread_create), found {calls['thr_new']}", facts)
+    if total != want:
+        return Verdict(False, f"counter = {total}, not {want}: updates were lost", facts +
+                       ["counter++ is a load, an add and a store; another hart can store between them. "
+                        "__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED) does all three as one instruction"])
+    if calls["_umtx_op"] > ATOMIC_THREADS:
+        return Verdict(False, "the total is right, but threads slept on a lock: this is the mutex version", facts)
+    return Verdict(True, f"counter = {total} on two harts, without a lock.", facts +
+                   ["the compiler turned __atomic_fetch_add into amoadd.d: the memory system does the "
+                    "load, add and store as one indivisible step, so no other hart can come between them"])
 
 
 # -- chapter 5 -----------------------------------------------------------------------------------

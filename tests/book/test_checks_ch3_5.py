@@ -5,6 +5,7 @@ import pytest
 import oskit
 from oskit.book import checks_3_5 as c
 from oskit.kernel import makesyscalls
+from oskit.kernel.magic import compile_into
 from oskit.kernel.syscall import HANDLERS, SyscallError, syscall
 
 RIGHT_ABI = {"number": "t0", "first_arg": "a0", "third_arg": "a2", "error_flag": "t0", "errno": "a0"}
@@ -121,3 +122,47 @@ def test_sweep_order_random_thrashes_less():
     assert v.ok and f"in order: {n['order']}" in repr(v)
     assert "you said more" in repr(c.check_sweep_order("more"))
     assert "expected one of" in repr(c.check_sweep_order("less"))
+
+
+ATOMIC = r"""
+#include <pthread.h>
+#include <stdio.h>
+static long counter;
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static void *work(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 10000; i++) {
+        LOCK;
+        INCREMENT;
+        UNLOCK;
+    }
+    return NULL;
+}
+int main(void) {
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, work, NULL);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    printf("counter = %ld\n", counter);
+    return 0;
+}
+"""
+
+
+def atomic_program(increment, lock=False):
+    defs = {"INCREMENT": increment, "LOCK": "pthread_mutex_lock(&m)" if lock else "(void)0",
+            "UNLOCK": "pthread_mutex_unlock(&m)" if lock else "(void)0"}
+    return "".join(f"#define {k} {v}\n" for k, v in defs.items()) + ATOMIC
+
+
+def test_atomic_counter_is_run_on_two_harts():
+    """amoadd passes; a plain ++ loses updates on two harts; the mutex version is right but sleeps."""
+    k = oskit.boot(programs=False)
+    assert "run your %%c cell first" in repr(c.check_atomic_counter(k))
+    compile_into(k, "atomic", atomic_program("__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED)"))
+    assert c.check_atomic_counter(k).ok
+    compile_into(k, "atomic", atomic_program("*(volatile long *)&counter += 1"))
+    v = c.check_atomic_counter(k)
+    assert not v.ok and "updates were lost" in repr(v)
+    compile_into(k, "atomic", atomic_program("counter++", lock=True))
+    v = c.check_atomic_counter(k)
+    assert not v.ok and "slept on a lock" in repr(v)
