@@ -99,15 +99,39 @@ double  acos(double x);
 double  atan(double x);
 double  atan2(double y, double x);
 
+/* float versions: the double function, rounded to float (libc/math_float.c). */
 float   fabsf(float x);
 float   copysignf(float x, float y);
 float   floorf(float x);
 float   ceilf(float x);
 float   truncf(float x);
 float   roundf(float x);
+float   rintf(float x);
 float   fmodf(float x, float y);
+float   fminf(float x, float y);
+float   fmaxf(float x, float y);
+float   ldexpf(float x, int exp);
+float   frexpf(float x, int *exp);
 float   sqrtf(float x);
 float   hypotf(float x, float y);
 float   cbrtf(float x);
+float   expf(float x);
+float   exp2f(float x);
+float   expm1f(float x);
+float   logf(float x);
+float   log2f(float x);
+float   log10f(float x);
+float   log1pf(float x);
+float   powf(float x, float y);
+float   sinhf(float x);
+float   coshf(float x);
+float   tanhf(float x);
+float   sinf(float x);
+float   cosf(float x);
+float   tanf(float x);
+float   asinf(float x);
+float   acosf(float x);
+float   atanf(float x);
+float   atan2f(float y, float x);
 
 #endif

@@ -312,10 +312,29 @@ dd __sqrt_dd(dd a)
     return fast_two_sum(s, r.hi / (2 * s));
 }
 
+/* v * 2^k rounded once, also when the result is subnormal (where rounding
+   v to a double first and then scaling would round twice). In units of the
+   smallest subnormal 2^-1074, v.hi is h (below 2^52) and v.lo is l; h is
+   rounded to the integer n (halves to even), and the rest h - n, exact and
+   at most 1/2, is a tie only if it is exactly 1/2: then l's sign decides. */
+double __scale_dd(dd v, int k)
+{
+    if (v.hi == 0 || !isfinite(v.hi) || ilogb(v.hi) + k >= -1022)
+        return scalbn(dd_value(v), k);
+    double h = scalbn(v.hi, 1074 + k), l = scalbn(v.lo, 1074 + k);     /* both exact */
+    double n = rint(h), r = h - n;
+    if (r == 0.5 && l > 0)
+        n += 1;
+    else if (r == -0.5 && l < 0)
+        n -= 1;
+    return scalbn(n, -1074);                    /* exact */
+}
+
 /* sqrt(x^2 + y^2) without overflow or underflow in between: both scaled by
    a power of two that brings the larger near 1, the sum of squares kept
-   exactly as a double-double, its square root to about 2^-100, rounded once:
-   error under 0.5 ulp + 2^-90 relative (correctly rounded but in the rarest cases). */
+   exactly as a double-double, its square root to about 2^-100, rounded once
+   (__scale_dd): error under 0.5 ulp + 2^-90 relative (correctly rounded but
+   in the rarest cases). */
 double hypot(double x, double y)
 {
     if (isinf(x) || isinf(y)) return INFINITY;
@@ -329,7 +348,7 @@ double hypot(double x, double y)
     x = scalbn(x, -k); y = scalbn(y, -k);       /* exact: y stays above 2^-62 */
     dd s = dd_add(two_prod(x, x), two_prod(y, y));
     dd h = __sqrt_dd(s);
-    double r = scalbn(dd_value(h), k);
+    double r = __scale_dd(h, k);
     if (isinf(r)) errno = ERANGE;
     return r;
 }

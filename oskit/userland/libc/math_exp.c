@@ -102,12 +102,11 @@ static double underflow(double sign) { errno = ERANGE; return sign * 0x1p-1022 *
 static double domain_error(void) { errno = EDOM; double z = 0.0; return z / z; }
 static double pole(double sign) { errno = ERANGE; return sign / 0.0; }
 
-/* (1 + u) * 2^k rounded once, with ERANGE when that overflows or underflows to
-   zero (glibc leaves errno alone for a subnormal result; it is rounded twice
-   here, still under 1 ulp). */
+/* (1 + u) * 2^k rounded once, with ERANGE when that overflows or underflows
+   to zero (glibc leaves errno alone for a subnormal result). */
 static double scale_result(dd v, int k)
 {
-    double r = scalbn(dd_value(v), k);
+    double r = __scale_dd(v, k);
     if (isinf(r) || r == 0)
         errno = ERANGE;
     return r;
@@ -176,19 +175,23 @@ double log10(double x)
     return dd_value(dd_mul(__log_dd(x), INV_LN10));
 }
 
-/* ln(1 + x): 1 + x = hi + lo exactly (two_sum), ln(hi) + lo/hi (the next
-   term, (lo/hi)^2 / 2, is below 2^-106). */
+/* ln(1 + x): 1 + x = hi + lo exactly (two_sum), and
+   ln(hi + lo) = ln(hi) + ln(1 + c), c = lo/hi, |c| <= 2^-53, ln(1 + c) = c - c^2/2
+   (the next term is below 2^-106 of the result, however small it is). */
 double log1p(double x)
 {
     if (isnan(x)) return x + x;
     if (x < -1) return domain_error();
     if (x == -1) return pole(-1);
     if (isinf(x)) return x;
-    if (fabs(x) < 0x1p-60) {
-        return x;
-    }
+    if (fabs(x) < 0x1p-60)
+        return x;                               /* x^2/2 is below half an ulp */
+    if (x > 0x1p100)
+        return log(x);                          /* ln(1 + x) - ln x < 1/x: far below half an ulp */
     dd u = two_sum(1.0, x);
-    return dd_value(dd_add_d(__log_dd(u.hi), u.lo / u.hi));
+    dd c = dd_div(dd_make(u.lo, 0), dd_make(u.hi, 0));
+    dd ln_1c = dd_add_d(c, -0.5 * c.hi * c.hi);
+    return dd_value(dd_add(__log_dd(u.hi), ln_1c));
 }
 
 /* y is an integer (0), an odd integer (1), or not an integer (-1). */

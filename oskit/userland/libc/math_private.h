@@ -104,5 +104,6 @@ static inline double dd_value(dd a) { return a.hi + a.lo; }
 dd __exp_dd(dd x, int *k);              /* e^x = (result) * 2^k, for |x| < 1100 */
 dd __log_dd(double x);                  /* ln x for finite x > 0 */
 dd __sqrt_dd(dd a);                     /* sqrt of a > 0 */
+double __scale_dd(dd v, int k);         /* v * 2^k rounded once, even when subnormal */
 
 #endif
