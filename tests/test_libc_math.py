@@ -523,3 +523,31 @@ def float_ulp_error(ours: float, exact: Decimal) -> float:
         return 0.0 if ours == 0 else math.inf
     e = math.frexp(float(abs(t)))[1] - 24
     return float(abs(Fraction(ours) - t) / Fraction(2) ** max(e, -149))
+
+
+@needs_gcc
+def test_pow_is_exact_when_the_power_is_a_double(ours, tmp_path):
+    """pow(b, n) for integers b in [-20, 20] and n in [-40, 80]: wherever b^n is a double exactly
+    (Python's fractions say so), pow returns it exactly, as glibc does: pow(2, 10) == 1024."""
+    cases = []
+    for b in range(-20, 21):
+        for n in range(-40, 81):
+            if b == 0 and n < 0:
+                continue
+            exact = Fraction(b) ** n
+            if abs(exact) < 2.0 ** 1000 and Fraction(float(exact)) == exact:
+                cases.append(f"{{{b}.0, {n}.0, {float(exact).hex()}}}")
+    decls = "double oskit_pow(double, double);\nstatic const double cases[][3] = {\n" + ",\n".join(cases) + "\n};"
+    body = r"""
+    long bad = 0, count = sizeof cases / sizeof cases[0];
+    for (long i = 0; i < count; i++) {
+        double ours = oskit_pow(cases[i][0], cases[i][1]);
+        if (ours != cases[i][2] || pow(cases[i][0], cases[i][1]) != cases[i][2]) {
+            bad++;
+            printf("FAIL pow(%g, %g) = %a, exactly %a\n", cases[i][0], cases[i][1], ours, cases[i][2]);
+        }
+    }
+    printf("RESULT pow_exact 0 %ld %ld 0\n", bad, count);
+    """
+    results = run_math_driver(ours, tmp_path, decls, body, 0)
+    assert results["pow_exact"][1] == 0 and results["pow_exact"][2] == len(cases) > 1000
