@@ -551,3 +551,65 @@ def test_pow_is_exact_when_the_power_is_a_double(ours, tmp_path):
     """
     results = run_math_driver(ours, tmp_path, decls, body, 0)
     assert results["pow_exact"][1] == 0 and results["pow_exact"][2] == len(cases) > 1000
+
+
+# ------------------------------------------------------- the same bits on RISC-V ---
+
+RISCV_1 = ["sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sinh", "cosh", "tanh",
+           "sin", "cos", "tan", "asin", "acos", "atan", "floor", "rint"]
+RISCV_2 = ["pow", "atan2", "hypot", "fmod", "remainder"]
+RISCV_INPUTS = [0.5, -0.75, 1.5, 3.0, 10.5, -100.25, 0.1, 1e-300, 5e-324, 700.0, 1e22, -2.5e15,
+                6381956970095103.0 * 2.0 ** 797, math.inf, -0.0]
+
+RISCV_PROGRAM = r"""
+#include <stdio.h>
+#include <string.h>
+#ifdef HOST
+#define M(f) oskit_##f
+#define ERRNO our_errno
+static int our_errno;
+int *oskit___error(void) { return &our_errno; }
+DECLS
+#else
+#include <errno.h>
+#include <math.h>
+#define M(f) f
+#define ERRNO errno
+#endif
+static const double in[] = { INPUTS };
+#define N (int)(sizeof in / sizeof in[0])
+/* Bits, but a NaN as "nan": its sign differs by machine (x86 makes -nan, RISC-V +nan). */
+static void show(const char *name, double x, double y, double r) {
+    unsigned long long u; memcpy(&u, &r, 8);
+    if (r != r) printf("%s(%a, %a) = nan, errno %d\n", name, x, y, ERRNO);
+    else printf("%s(%a, %a) = %016llx, errno %d\n", name, x, y, u, ERRNO);
+    ERRNO = 0;
+}
+int main(void) {
+CALLS
+    return 0;
+}
+"""
+
+
+@needs_gcc
+def test_riscv_build_gives_the_same_bits_as_the_host_build(ours, tmp_path):
+    """The libc built for RISC-V (clang, soft-float through compiler-rt), run on the kernel,
+    gives bit for bit (and errno for errno) what the host build tested above gives."""
+    from golden import run_golden
+    calls_c = [f'    for (int i = 0; i < N; i++) {{ double r = M({f})(in[i]); show("{f}", in[i], 0, r); }}' for f in RISCV_1]
+    calls_c += [f'    for (int i = 0; i < N; i++) for (int j = 0; j < N; j += 3) '
+                f'{{ double r = M({f})(in[i], in[j]); show("{f}", in[i], in[j], r); }}' for f in RISCV_2]
+    decls = "\n".join([f"double oskit_{f}(double);" for f in RISCV_1] +
+                      [f"double oskit_{f}(double, double);" for f in RISCV_2])
+    inputs = ", ".join("__builtin_inf()" if v == math.inf else v.hex() for v in RISCV_INPUTS)
+    text = RISCV_PROGRAM.replace("DECLS", decls).replace("INPUTS", inputs).replace("CALLS", "\n".join(calls_c))
+    src = tmp_path / "mathbits.c"
+    src.write_text(text)
+    exe = tmp_path / "mathbits_host"
+    subprocess.run(["gcc", "-O1", "-w", "-DHOST", "-fno-builtin", "-fno-pic", "-no-pie", "-o", str(exe), str(src),
+                    str(ours)], check=True)
+    host = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout
+    riscv, _, _ = run_golden(src, max_instructions=400_000_000)
+    assert riscv.splitlines() == host.splitlines()
+    assert len(host.splitlines()) == len(RISCV_INPUTS) * (len(RISCV_1) + 5 * len(RISCV_2))
