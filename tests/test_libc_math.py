@@ -92,6 +92,7 @@ static void result(double x, double y, double a, double b, int ea, int eb) {
     double d = ulps(a, b);
     n++;
     if (d > 0 && ++differ <= MAXDIFF) printf("DIFF %s %a %a %a\n", name, x, y, a);
+    else if (n % 211 == 0 && isfinite(a)) printf("DIFF %s %a %a %a\n", name, x, y, a);   /* a sample */
     if (d > maxerr) {
         maxerr = d;
         if (d > MAXULP) printf("FAIL %s(%a, %a): ours %a, glibc %a (%g ulps)\n", name, x, y, a, b, d);
@@ -152,7 +153,7 @@ static void run2(const char *fname, f2 o, f2 g, const double *kinds) {
 def run_math_driver(ours, tmp_path, decls, body, maxulp, diffs=None):
     """Compile the driver with these calls against our objects and glibc's libm; return
     {function: (max ulps, how many differ, how many inputs, errno differences)}, and
-    put the inputs where we differ from glibc in diffs: (function, x, y, ours)."""
+    put the inputs where we differ from glibc, and every 211th other one, in diffs: (function, x, y, ours)."""
     src = tmp_path / "mathdriver.c"
     src.write_text(f"#define SEED {SEED}ull\n#define N_RANDOM {N_RANDOM}\n#define MAXULP {maxulp}\n"
                    f"#define MAXDIFF 400\n"
@@ -257,6 +258,8 @@ def reference(fname: str, x: float, y: float) -> Decimal:
         if fname == "log10": return dx.log10()
         if fname == "log1p": ctx.prec += 800; return (1 + dx).ln()
         if fname == "pow": ctx.prec = 60; return dx ** dy
+        if fname == "tanh" and abs(x) > 50:
+            return Decimal(1).copy_sign(dx)          # 1 - tanh|x| < 2e-43: far below an ulp
         e = dx.exp()
         if fname == "sinh": return (e - 1 / e) / 2
         if fname == "cosh": return (e + 1 / e) / 2
@@ -302,7 +305,7 @@ def _sin_cos(x: Decimal):
             else: s -= term
             k += 1
             term = term * y / k
-            if term == 0 or abs(term) < Decimal(10) ** -90:
+            if term == 0 or (k > 3 and abs(term) < Decimal(10) ** -80 * abs(y)):
                 break
         quadrant = int(n) % 4
         return [(s, c), (c, -s), (-s, -c), (-c, s)][quadrant]
@@ -329,7 +332,7 @@ def trig_reference(fname, dx, dy):
         ctx.prec = 70
         if fname in ("sin", "cos", "tan"):
             s, c = _sin_cos(dx)
-            return {"sin": s, "cos": c}.get(fname) or s / c
+            return s if fname == "sin" else c if fname == "cos" else s / c
         if fname == "atan": return _atan(dx)
         if fname == "asin": return _atan(dx / (1 - dx * dx).sqrt()) if abs(dx) < 1 else (PI / 2).copy_sign(dx)
         if fname == "acos": return PI / 2 - (_atan(dx / (1 - dx * dx).sqrt()) if abs(dx) < 1 else (PI / 2).copy_sign(dx))
@@ -350,7 +353,8 @@ def ulp_error(ours: float, exact: Decimal) -> float:
 
 
 def check_differences(diffs, maxulp_seen):
-    """Where we differ from glibc, which is right? Our error against the exact value, per function."""
+    """Our error against the exact value, per function: where we differ from glibc (which is
+    right?), and on a sample of the other inputs."""
     for fname, x, y, a in diffs:
         if math.isinf(a) or math.isnan(a):
             raise AssertionError(f"{fname}({x!r}, {y!r}): we say {a}, glibc not")
@@ -366,7 +370,7 @@ GLIBC_ULPS = {"cbrt": 4, "log10": 2, "tanh": 2, "sinh": 2, "cosh": 2, "expm1": 1
 @needs_gcc
 def test_transcendental_functions_are_within_one_ulp(ours, tmp_path):
     """exp ... pow: the same errno as glibc on every input, at most glibc's own error bound away
-    from it, and where we differ, within 1 ulp of the exact value (decimal, 50+ digits)."""
+    from it, and where we differ (and on a sample) within 0.501 ulp of the exact value (decimal, 50+ digits)."""
     d1, b1 = calls(TRANSCENDENTAL_1, 1)
     d2, b2 = calls(TRANSCENDENTAL_2, 2)
     diffs = []
@@ -374,10 +378,11 @@ def test_transcendental_functions_are_within_one_ulp(ours, tmp_path):
     ours_max = check_differences(diffs, {})
     for fname, (err, differ, count, errno_bad) in sorted(results.items()):
         print(f"{fname}: {count} inputs, {differ} differ from glibc (by at most {err:g} ulp); "
-              f"our largest error where we differ: {ours_max.get(fname, 0):.3f} ulp")
+              f"our largest error (where we differ, and on a sample): {ours_max.get(fname, 0):.3f} ulp")
         assert errno_bad == 0, fname
         assert err <= max(1, GLIBC_ULPS.get(fname, 1)), fname
-        assert ours_max.get(fname, 0) < 1, fname
+        # Rounded once from about 64 good bits: 0.5 ulp + 2^-11 at most (so: under 1 ulp).
+        assert ours_max.get(fname, 0) < 0.501, fname
         if fname not in GLIBC_ULPS:               # glibc is nearly correctly rounded there: so are we
             assert differ < count / 500, fname
 
@@ -407,7 +412,7 @@ def test_hypot_and_cbrt_are_within_one_ulp(ours, tmp_path):
         worst[fname] = max(worst.get(fname, 0), ulp_error(a, exact_reference(fname, x, y)))
     for fname, (err, differ, count, errno_bad) in sorted(results.items()):
         print(f"{fname}: {count} inputs, {differ} differ from glibc (by at most {err:g} ulp); "
-              f"our largest error where we differ: {worst.get(fname, 0):.3f} ulp")
+              f"our largest error (where we differ, and on a sample): {worst.get(fname, 0):.3f} ulp")
         assert err <= GLIBC_ULPS.get(fname, 1) and errno_bad == 0, fname
         assert worst.get(fname, 0) <= 0.5 + 1e-9, fname   # correctly rounded where glibc is not
 
