@@ -49,7 +49,7 @@
 #define M_SQRT2         1.41421356237309504880  /* sqrt(2) */
 #define M_SQRT1_2       0.70710678118654752440  /* 1/sqrt(2) */
 
-/* Exact: the result is the input's value rounded once (or exactly representable). */
+/* Exact: the true result, rounded once (most are exactly representable). */
 double  fabs(double x);
 double  copysign(double x, double y);
 double  floor(double x);
@@ -73,9 +73,10 @@ double  fmax(double x, double y);
 double  fdim(double x, double y);
 double  nextafter(double x, double y);
 double  sqrt(double x);                 /* correctly rounded */
-double  hypot(double x, double y);
-double  cbrt(double x);
+double  hypot(double x, double y);      /* no overflow in between; these two rounded once from */
+double  cbrt(double x);                 /* ~100 bits: correctly rounded but in the rarest cases */
 
+/* What ilogb returns for 0 and NaN (glibc's values; FP_ILOGB0 is also INT_MIN there). */
 #define FP_ILOGB0       (-2147483647 - 1)
 #define FP_ILOGBNAN     (-2147483647 - 1)
 
