@@ -22,7 +22,8 @@ $(VENV)/.installed: pyproject.toml
 lab: setup
 	@# A fresh clone's notebooks are untrusted: trust them so saved widgets draw.
 	$(BIN)/jupyter trust notebooks/*.ipynb
-	$(BIN)/jupyter lab notebooks/
+	@# Jupyter refuses to run as root unless told (containers, CI machines often are root).
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 test: setup
 	$(BIN)/python -m pytest
