@@ -113,19 +113,21 @@ def _table(name, ctype, items):
     return f"static const {ctype} {name}[] = {{\n" + ",\n".join(items) + "\n};\n"
 
 
+# The driver's body for a table `formats` x a table `values`: check1() each pair, then count.
+EVERY_FORMAT_OF_EVERY_VALUE = r"""
+    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++)
+        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+            check1(formats[f], values[i]);
+    printf("checks %d\n", checks);
+"""
+
 @needs_gcc
 def test_printf_floats_match_glibc_byte_for_byte(ours, tmp_path):
     """%f %e %g %a (and capitals, %Lf) of ~800 doubles in 40 formats: the same bytes and length as glibc."""
     values = float_values(random.Random(SEED))
     prelude = PRELUDE + _table("values", "double", map(c_double, values)) + \
         _table("formats", "char *", (c_str(f) for f in FORMATS))
-    body = r"""
-    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++)
-        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-            check1(formats[f], values[i]);
-    printf("checks %d\n", checks);
-    """
-    lines = run_driver(ours, tmp_path, body, prelude)
+    lines = run_driver(ours, tmp_path, EVERY_FORMAT_OF_EVERY_VALUE, prelude)
     assert lines[-1] == f"checks {len(values) * len(FORMATS)}"
     assert check_sharp_g_against_c(lines) < 10
     assert len(values) * len(FORMATS) > 30000
@@ -141,13 +143,7 @@ def test_every_flag_width_and_precision_matches_glibc(ours, tmp_path):
                for conv in "fFeEgGaA"]
     prelude = PRELUDE + _table("values", "double", map(c_double, sample)) + \
         _table("formats", "char *", map(c_str, formats))
-    body = r"""
-    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++)
-        for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-            check1(formats[f], values[i]);
-    printf("checks %d\n", checks);
-    """
-    lines = run_driver(ours, tmp_path, body, prelude)
+    lines = run_driver(ours, tmp_path, EVERY_FORMAT_OF_EVERY_VALUE, prelude)
     assert check_sharp_g_against_c(lines) < 100
     assert len(formats) == 32 * 4 * 6 * 8
     assert lines[-1] == f"checks {len(formats) * len(sample)}"
