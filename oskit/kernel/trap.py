@@ -89,13 +89,16 @@ def trap(kernel, hart) -> None:
             kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={csr.read('sepc'):#x} "
                          f"stval={stval:#x} (current: {td})", hart)
             return
-    preempt = False
+    # A thread whose time slice has run out gives up the hart at this trap, whatever its cause:
+    # a thread that makes system calls all the time often traps with an ecall before the timer
+    # interrupt that was due, and must not get a fresh slice for it (FreeBSD checks the same on
+    # every return to user mode, in ast()).
+    preempt = from_user and now >= td.slice_end
 
     if scause & INTERRUPT:
         code = scause & ~INTERRUPT
         if code == IRQ_STI:
             kernel.sched.expire(now)
-            preempt = from_user and now >= td.slice_end
         elif code == IRQ_SEI:
             kernel.console.interrupt()
         elif code == IRQ_SSI:

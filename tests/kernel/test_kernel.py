@@ -501,3 +501,28 @@ def test_setitimer_interval_rings_again_until_exit():
     k.run(until=p.exited)
     assert p.stdout == "rang 3\n"
     assert k.sched.callouts == {} and p.itimer is None
+
+
+def test_a_process_that_calls_the_kernel_all_the_time_still_gets_only_its_slice():
+    """Eight processes looping on getppid() and one that only computes share one hart round-robin:
+    no slice lasts longer than the quantum, though the busy ones trap with an ecall before most
+    timer interrupts (their slice must end at that trap)."""
+    k = oskit.boot()
+    k.install_program("/bin/busy", build({"busy.c": "#include <unistd.h>\nint main(void) { for (;;) getppid(); }"},
+                                         mode="user").read_bytes())
+    k.install_program("/bin/calc", build({"calc.c": "int main(void) { volatile unsigned long s = 0; "
+                                                    "for (unsigned long i = 0; i < 40000; i++) s += i; return 0; }"},
+                                         mode="user").read_bytes())
+    busy = [k.spawn("/bin/busy", ["busy"]) for _ in range(8)]
+    calc = k.spawn("/bin/calc", ["calc"])
+    switches = []
+    k.probes.subscribe("switch", lambda ev: switches.append(ev.mtime))
+    start = k.machine.clint.mtime
+    r = k.run(until=calc.exited, max_instructions=30_000_000)
+    assert r.reason == "until" and calc.exit_status == 0
+    slices = [b - a for a, b in zip(switches, switches[1:])]
+    assert max(slices) <= k.sched.quantum + 200          # the clock moves in steps of at most 100 ticks
+    # calc gets one slice in nine: it needs calc.rusage.utime_ticks of CPU, so it ends after about 9x that
+    assert k.machine.clint.mtime - start < 9 * calc.rusage.utime_ticks + 9 * k.sched.quantum
+    for q in busy:
+        k.psignal(q, 9)
