@@ -50,6 +50,7 @@ extern long __pagesize;         /* start.c, from the auxiliary vector */
 static struct __pthread main_thread;
 static __thread struct __pthread *self;        /* NULL in the main thread until asked */
 static volatile int live_threads = 1;           /* threads that have not called pthread_exit */
+static int threaded;                            /* set by the first pthread_create, for fork */
 static struct __pthread *detached_list;         /* detached threads, unmapped once they end */
 static struct __libc_lock list_lock = __LIBC_LOCK_INITIALIZER;
 
@@ -139,6 +140,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     param.child_tid = &t->tid;
     param.parent_tid = &t->tid;
 
+    threaded = 1;
     __atomic_add_fetch(&live_threads, 1, __ATOMIC_SEQ_CST);
     if (thr_new(&param, sizeof param) != 0) {
         int error = errno;                      /* EAGAIN: too many threads in this process */
@@ -259,7 +261,7 @@ int __sys_fork(void);
 /* fork holds libc's locks across the call: the child has only the calling
  * thread, so a lock another thread held at that moment would stay held in
  * the child for ever. Held by the caller, both copies can release it. */
-int fork(void)
+static __attribute__((noinline)) int fork_holding_locks(void)
 {
     __libc_lock(&list_lock);
     __libc_lock(&__stdio_lock);
@@ -273,4 +275,13 @@ int fork(void)
     __libc_unlock(&__stdio_lock);
     __libc_unlock(&list_lock);
     return pid;
+}
+
+/* A process that never made a thread has nobody to race with: its fork is
+ * the bare system call. (Releasing the locks would write to a page of libc's
+ * data that fork has just made copy-on-write: a page copy in the parent and
+ * one in the child, for every fork.) */
+int fork(void)
+{
+    return threaded ? fork_holding_locks() : __sys_fork();
 }
