@@ -523,7 +523,11 @@ class SyscallInfo:
 
     def format_call(self, args, fetch_string: Optional[Callable[[int], Optional[str]]] = None) -> str:
         """``name(arg, ...)`` with decoded argument values."""
-        shown = ", ".join(arg.format(v, fetch_string) for arg, v in zip(self.args, args))
+        pairs = list(zip(self.args, args))
+        if len(pairs) >= 2 and pairs[-1][0].ctype == "mode_t" and pairs[-2][0].style == "oflags" \
+                and not pairs[-2][1] & dict(FLAGS["oflags"])["O_CREAT"]:
+            pairs.pop()     # open's mode is a variadic argument, read only with O_CREAT: kdump hides it too
+        shown = ", ".join(arg.format(v, fetch_string) for arg, v in pairs)
         return f"{self.name}({shown})"
 
     def format_return(self, value: int) -> str:
