@@ -344,13 +344,14 @@ def trig_reference(fname, dx, dy):
     raise ValueError(fname)
 
 
-def ulp_error(ours: float, exact: Decimal) -> float:
-    """|ours - exact| in units of the last place of exact (subnormal ulps below 2^-1022)."""
+def ulp_error(ours: float, exact: Decimal, bits: int = 53, tiniest: int = -1074) -> float:
+    """|ours - exact| in units of the last place of exact, for a format of ``bits`` significant
+    bits whose smallest subnormal is 2**tiniest (double: 53, -1074; float: 24, -149)."""
     t = Fraction(exact)
     if t == 0:
         return 0.0 if ours == 0 else math.inf
-    e = math.frexp(float(abs(t)))[1] - 53
-    return float(abs(Fraction(ours) - t) / Fraction(2) ** max(e, -1074))
+    e = math.frexp(float(abs(t)))[1] - bits
+    return float(abs(Fraction(ours) - t) / Fraction(2) ** max(e, tiniest))
 
 
 def check_differences(diffs, maxulp_seen):
@@ -510,7 +511,7 @@ static float fsample(void) {
             worst[fname] = math.inf                 # an exact function must never differ
         else:
             exact = (exact_reference if fname in ("cbrtf", "hypotf") else reference)(fname[:-1], x, y)
-            worst[fname] = max(worst.get(fname, 0), float_ulp_error(a, exact))
+            worst[fname] = max(worst.get(fname, 0), ulp_error(a, exact, bits=24, tiniest=-149))
     for fname, (err, differ, count, _) in sorted(results.items()):
         print(f"{fname}: {count} inputs, {differ} differ from glibc by at most {err:g} float ulp; "
               f"our largest error where we differ: {worst.get(fname, 0):.3f} float ulp")
@@ -521,15 +522,6 @@ static float fsample(void) {
 # glibc 2.36's float functions written anew (under 1 ulp); its others are older (up to 2 ulps).
 GLIBC_NEW_FLOAT = ["expf", "exp2f", "logf", "log2f", "powf", "sinf", "cosf"]
 EXACT_NAMES = {"floor", "ceil", "trunc", "round", "rint", "sqrt", "fmod", "fmin", "fmax", "copysign"}
-
-
-def float_ulp_error(ours: float, exact: Decimal) -> float:
-    """|ours - exact| in float ulps (24 bits; 2^-149 below the normal range)."""
-    t = Fraction(exact)
-    if t == 0:
-        return 0.0 if ours == 0 else math.inf
-    e = math.frexp(float(abs(t)))[1] - 24
-    return float(abs(Fraction(ours) - t) / Fraction(2) ** max(e, -149))
 
 
 @needs_gcc

@@ -73,45 +73,44 @@ def scratch_server(tmp_path_factory):
     server.stop()
 
 
-def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(scratch_server, browser, tmp_path):
+@pytest.fixture
+def lab(scratch_server, browser, tmp_path):
+    """A fresh page on the scratch server; its kernels are shut down afterwards."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        yield Lab(scratch_server, page, tmp_path, timeout=15)
+    finally:
+        page.close()
+        scratch_server.shutdown_sessions()
+
+
+def test_checks_catch_errors_unrendered_widgets_and_skipped_cells(lab):
     """Run All on a broken notebook: errors, the undrawable widget and the skipped cell are named."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    lab = Lab(scratch_server, page, tmp_path, timeout=15)
-    try:
-        lab.open_notebook("broken.ipynb")
-        with pytest.raises(LabError, match="widgets did not render"):
-            lab.run_all()
-        problems = lab.widget_problems()
-        assert len(problems) == 1 and problems[0].startswith("cell 0 output 0:"), problems
-        assert "Error displaying widget" in problems[0] or "Loading widget" in problems[0]
-        errors = lab.errors()
-        assert any(e.startswith("cell 3: ZeroDivisionError") for e in errors), errors
-        assert any("a library complained" in e for e in errors), errors
-        assert not any("only a warning" in e for e in errors), errors
-        # On the page, the exception shows as a traceback too: the DOM check sees it as well.
-        assert sum("ZeroDivisionError" in e for e in errors) == 2 and len(errors) == 3, errors
-        assert lab.unexecuted_cells() == [4]
-    finally:
-        page.close()
-        scratch_server.shutdown_sessions()
+    lab.open_notebook("broken.ipynb")
+    with pytest.raises(LabError, match="widgets did not render"):
+        lab.run_all()
+    problems = lab.widget_problems()
+    assert len(problems) == 1 and problems[0].startswith("cell 0 output 0:"), problems
+    assert "Error displaying widget" in problems[0] or "Loading widget" in problems[0]
+    errors = lab.errors()
+    assert any(e.startswith("cell 3: ZeroDivisionError") for e in errors), errors
+    assert any("a library complained" in e for e in errors), errors
+    assert not any("only a warning" in e for e in errors), errors
+    # On the page, the exception shows as a traceback too: the DOM check sees it as well.
+    assert sum("ZeroDivisionError" in e for e in errors) == 2 and len(errors) == 3, errors
+    assert lab.unexecuted_cells() == [4]
 
 
-def test_widget_after_a_split_stream_is_found_drawn(scratch_server, browser, tmp_path):
+def test_widget_after_a_split_stream_is_found_drawn(lab):
     """A saved widget after two stdout outputs (shown merged as one) is checked as drawn."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    lab = Lab(scratch_server, page, tmp_path, timeout=15)
-    try:
-        lab.open_notebook("split.ipynb")
-        lab.wait_for_widgets()
-        assert lab.widget_count() == 1 and lab.widget_problems() == []
-        assert lab.text(".split-widget") == "drawn from the saved state"
-        # The premise: the page merged the file's three outputs into two.
-        assert lab.page.locator(".jp-OutputArea-child").count() == 2
-        assert lab.text(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']") \
-            .strip() == "first half second half"
-    finally:
-        page.close()
-        scratch_server.shutdown_sessions()
+    lab.open_notebook("split.ipynb")
+    lab.wait_for_widgets()
+    assert lab.widget_count() == 1 and lab.widget_problems() == []
+    assert lab.text(".split-widget") == "drawn from the saved state"
+    # The premise: the page merged the file's three outputs into two.
+    assert lab.page.locator(".jp-OutputArea-child").count() == 2
+    assert lab.text(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stdout']") \
+        .strip() == "first half second half"
 
 
 def test_server_stop_leaves_no_kernel_behind(browser, tmp_path):
