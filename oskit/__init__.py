@@ -21,7 +21,7 @@ def boot(harts: int = 1, ram_mib: int = 128, **kwargs):
 
 
 def load_ipython_extension(ipython):
-    """``%load_ext oskit``: registers the ``%%c NAME`` cell magic (oskit/kernel/magic.py)."""
-    from oskit.kernel.magic import load_ipython_extension as load
+    """``%load_ext oskit``: registers the ``%%c NAME`` cell magic (oskit/magic.py)."""
+    from oskit.magic import load_ipython_extension as load
 
     load(ipython)

@@ -81,7 +81,8 @@ def program_elf(program: str) -> Path:
         raise CannotRun(f"{program}: no such file")
     if path.suffix not in SOURCE_SUFFIXES:
         return path
-    from oskit.toolchain import CompileError, build
+    from oskit.toolchain import build
+    from oskit.toolchain.errors import CompileError
 
     try:
         return build(path, mode="bare")
@@ -153,9 +154,10 @@ class Tracer:
 
 def run_bare(argv: list[str]) -> int:
     args = bare_parser().parse_args(argv)
-    from oskit.machine import Console, ElfError, Machine
     from oskit.machine.bus import RAM_BASE
-    from oskit.machine.elf import read_elf
+    from oskit.machine.elf import ElfError, read_elf
+    from oskit.machine.machine import Machine
+    from oskit.machine.uart import Console
 
     stdout = sys.stdout.buffer
     machine = None

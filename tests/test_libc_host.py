@@ -8,7 +8,6 @@ difference.
 """
 
 import itertools
-import random
 import re
 import shutil
 import subprocess
@@ -608,6 +607,7 @@ def compile_riscv(tmp_path, text, *flags):
     The source is a file and the object goes to tmp_path: zig cc reading stdin
     would leave a file named "-.o" in the working directory, whatever -o says."""
     import sys
+
     from oskit.toolchain.build import TARGET_FLAGS
     src = tmp_path / "check.c"
     src.write_text(text)
@@ -722,7 +722,10 @@ def _offsets(fmt, names):
 
 def test_struct_layouts_agree_with_the_kernel(tmp_path):
     """struct stat, sigaction, dirent, timespec and the signal frame (ucontext_t) have the kernel's offsets and sizes."""
-    from oskit.kernel import signal as ksignal, structs, sys_time, vfs
+    from oskit.kernel import structs
+    from oskit.kernel.fs import vfs
+    from oskit.kernel.kern import signal as ksignal
+    from oskit.kernel.kern import sys_time
     stat_names = ["st_dev", "st_ino", "st_nlink", "st_mode", "st_bsdflags", "st_uid", "st_gid", "st_padding1",
                   "st_rdev", "st_atim.tv_sec", "st_atim.tv_nsec", "st_mtim.tv_sec", "", "st_ctim.tv_sec", "",
                   "st_birthtim.tv_sec", "", "st_size", "st_blocks", "st_blksize", "st_flags", "st_gen"]

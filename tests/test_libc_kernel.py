@@ -401,9 +401,9 @@ int main(void) {
 
 def test_a_call_added_from_python_is_reachable_through_syscall():
     """The notebook flow: a line added to syscalls.master, load()ed, a @syscall handler, and syscall(555, x) in C."""
-    from oskit.kernel import makesyscalls
     from oskit.kernel.errno import EINVAL
-    from oskit.kernel.syscall import HANDLERS, SyscallError, syscall
+    from oskit.kernel.kern import makesyscalls
+    from oskit.kernel.kern.syscall import HANDLERS, SyscallError, syscall
 
     def sys_hello(td, x):
         if x < 0:

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from oskit.kernel import makesyscalls as ms
-from oskit.kernel import syscalls_table
+from oskit.kernel.kern import makesyscalls as ms
+from oskit.kernel.kern import syscalls_table
 
 # FreeBSD's numbers (sys/kern/syscalls.master, checked by hand against it).
 FREEBSD = {

@@ -63,7 +63,7 @@ class Console(View):
 
     def _kernel_runner(self, kernel):
         """What runs after a line of input on a kernel: kernel.run, with a panic shown, not raised."""
-        from oskit.kernel.panic import KernelPanic
+        from oskit.kernel.kern.panic import KernelPanic
 
         def run():
             try:

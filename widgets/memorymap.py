@@ -1,6 +1,6 @@
 """MemoryMap: a process's address-space map and where its pages are in physical memory.
 
-The map (``proc.vmspace.entries``, oskit/kernel/vm.py): one row per entry:
+The map (``proc.vmspace.entries``, oskit/kernel/vm/): one row per entry:
 its range, protection, name, what backs it (zero-fill or a file), and how
 many of its pages are resident, i.e. have a leaf in the page table now
 (demand paging fills them on first touch).

@@ -1,6 +1,6 @@
 """ProcessTree: the kernel's processes as a tree of parents and children, with their states.
 
-Read from ``kernel.procs`` (pid -> Proc, oskit/kernel/proc.py): each line is
+Read from ``kernel.procs`` (pid -> Proc, oskit/kernel/kern/proc.py): each line is
 a process with its command line, and the state of its thread: running (on
 which hart), runnable, sleeping (on what), or zombie with its exit status
 until the parent's wait4 reaps it. The view redraws on the kernel's "fork",

@@ -1,6 +1,6 @@
 """SyscallTrace: the kernel's record of system calls as a live table, filterable by pid and name.
 
-Rows come from ``kernel.trace.records`` (oskit/kernel/trace.py: one
+Rows come from ``kernel.trace.records`` (oskit/kernel/kern/trace.py: one
 SyscallRecord per call: pid, name, decoded arguments, result or errno). The
 view watches the "syscall_entry" and "syscall_return" probes only to know
 when to redraw; the records themselves are the truth.

@@ -1,6 +1,6 @@
 """TrapFrame: the registers a thread's trap frame holds in guest memory (struct trapframe).
 
-The trampoline (oskit/kernel/trampoline.S, step 2 of a trap) stores the 31
+The trampoline (oskit/kernel/riscv/trampoline.S, step 2 of a trap) stores the 31
 registers and sepc there with ordinary ``sd`` instructions; Python's trap()
 reads and changes them (a system call's result goes into a0 and t0); step 5
 loads them back. The view reads the struct's bytes from RAM; the layout is

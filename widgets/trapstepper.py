@@ -9,13 +9,13 @@ unwatched run does, timer interrupts included:
     to return     run until the next sret/mret (an "xret" event stops the run)
     run / pause   run in slices; between slices the notebook handles clicks, so pause works
 
-Where the hart is, among the six steps of a trap (see oskit/kernel/trampoline.S),
+Where the hart is, among the six steps of a trap (see oskit/kernel/riscv/trampoline.S),
 is read from its pc and mode:
 
     user   U-mode: the program runs
     1      pc == uservec (stvec): the hardware just trapped (sepc, scause, stval, SPP set)
     2      uservec < pc < userret: the trampoline saves the registers into the trap frame
-    3      pc == the host function trap(): the next step runs Python (oskit/kernel/trap.py)
+    3      pc == the host function trap(): the next step runs Python (oskit/kernel/riscv/trap.py)
     4      pc == userret right after trap() returned: the scheduler has chosen the thread
     5      userret < pc < the sret: the trampoline restores the registers from the frame
     6      pc at the sret: the next step returns to sepc in the mode SPP names
@@ -31,10 +31,9 @@ from typing import NamedTuple
 
 import ipywidgets as w
 
-from oskit.kernel.panic import KernelPanic
+from oskit.kernel.kern.panic import KernelPanic
 from oskit.machine.decode import disassemble
 from oskit.machine.trap import pending_interrupt
-
 from widgets import fields, peek, symbols
 from widgets.base import View, kernel_of, redraw_all
 from widgets.style import badge, esc, header, hexw
@@ -170,7 +169,7 @@ class TrapStepper(View):
 
     def _on_hostcall(self, e) -> None:
         if e.hart == self.hart.hartid and e.addr == self.trap_fn:
-            self._note("trap(): Python runs (oskit/kernel/trap.py)")
+            self._note("trap(): Python runs (oskit/kernel/riscv/trap.py)")
 
     def _on_switch(self, e) -> None:
         if e.hart == self.hart.hartid:
@@ -373,7 +372,7 @@ class TrapStepper(View):
         if pc == self.trap_fn:
             ra = self.hart.x[1]
             return (f'<div class="oskit-mono oskit-pre"><div class="oskit-cur">▶ {hexw(pc)}  host function trap(): '
-                    f'the next step runs Python (oskit/kernel/trap.py)</div>'
+                    f'the next step runs Python (oskit/kernel/riscv/trap.py)</div>'
                     f'<div class="oskit-dim">  then returns to ra = {hexw(ra)} '
                     f'({esc(self.labels.get(ra, ""))})</div></div>')
         before, after = WINDOW

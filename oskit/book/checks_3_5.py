@@ -25,7 +25,7 @@ exactly what was measured.
 
 from __future__ import annotations
 
-from .checks import RUN_LIMIT, Verdict, _as_int, _install, _not_answered, _run
+from oskit.book.checks import RUN_LIMIT, Verdict, _as_int, _install, _not_answered, _run
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def elf_code(elf: bytes, symbol: str, count: int) -> list[tuple[int, str]]:
 
 def run_program(kernel, name: str, source: str, argv=None):
     """Compile C ``source`` into /bin/NAME of ``kernel`` and run it to its end: (proc, None) or (None, why)."""
-    from oskit.toolchain import CompileError
+    from oskit.toolchain.errors import CompileError
     try:
         path = _install(kernel, name, source)
     except CompileError as e:
@@ -217,8 +217,8 @@ NEW_SYSCALL_OUTPUT = "double_it(21) = 42\ndouble_it(-5) = -1, errno 22\n"
 
 def check_new_syscall(kernel) -> Verdict:
     """Exercise 3.3: system call 555, double_it(int x), returns 2x, and fails with EINVAL when x < 0."""
-    from oskit.kernel import syscalls_table
-    from oskit.kernel.syscall import HANDLERS
+    from oskit.kernel.kern import syscalls_table
+    from oskit.kernel.kern.syscall import HANDLERS
     info = syscalls_table.SYSCALLS.get(NEW_SYSCALL_NUMBER)
     if info is None:
         return Verdict(False, f"the loaded table has no call number {NEW_SYSCALL_NUMBER} yet", [

@@ -18,7 +18,7 @@ kernel it is tried on: that is a verdict too.
 
 from __future__ import annotations
 
-from .checks import Verdict, _as_int, _install, _not_answered
+from oskit.book.checks import Verdict, _as_int, _install, _not_answered
 
 RUN_LIMIT = 10_000_000          # instructions a check lets a program run before giving up
 ATTACKER_UID = 1001
@@ -55,7 +55,6 @@ def check_setuid_steps(answers, kernel) -> Verdict:
     and run as uid 1000 on ``kernel``.
     """
     from oskit.toolchain import build
-    from .checks import _run
     keys = [line.split('"')[1] for line in SETUID_STEPS.splitlines() if line.strip().startswith("step(\"")]
     if not isinstance(answers, dict) or any(answers.get(key) is None for key in keys):
         return _not_answered('fill in "ok" or "EPERM" for every step in `answers`')
@@ -186,7 +185,7 @@ def check_hogs_to_starve(answer) -> Verdict:
 
 
 def _kmem_share() -> int:
-    from oskit.kernel.resource import KMEM_PER_PROC
+    from oskit.kernel.kern.resource import KMEM_PER_PROC
     return KMEM_PER_PROC
 
 
@@ -194,7 +193,7 @@ def _kmem_share() -> int:
 
 def padding_offsets() -> set[int]:
     """The byte offsets of struct lab_info that belong to no field (from the kernel's own layout)."""
-    from oskit.kernel.labdev import LAB_INFO
+    from oskit.lab.labdev import LAB_INFO
     used = set()
     for f in LAB_INFO.fields.values():
         used |= set(range(f.offset, f.offset + f.size))
@@ -231,7 +230,7 @@ def check_zeroing_patch(zeroing) -> Verdict:
     the kernel still runs.
     """
     import oskit
-    from oskit.kernel import weaknesses
+    from oskit.lab import weaknesses
     if zeroing is None:
         return _not_answered("define zeroing(pmem) returning a new alloc_frame")
     if not callable(zeroing):
@@ -283,7 +282,7 @@ def check_copyout_patch(fn) -> Verdict:
     EFAULT, leaving the uid alone.
     """
     import oskit
-    from oskit.kernel import weaknesses
+    from oskit.lab import weaknesses
     if fn is None:
         return _not_answered("define my_copyout(td, uaddr, data) and pass it to the check")
     if not callable(fn):
@@ -319,8 +318,9 @@ def check_euid_exploit(kernel, path: str) -> Verdict:
     The truth is read from the process's ucred in guest memory at each of its
     system calls, not from what the program prints.
     """
-    from oskit.kernel import SpawnError, weaknesses
+    from oskit.kernel.kernel import SpawnError
     from oskit.kernel.structs import UCRED
+    from oskit.lab import weaknesses
     w = weaknesses.of(kernel)
     was_on = "unchecked_user_pointer" in w
     w.enable("unchecked_user_pointer")

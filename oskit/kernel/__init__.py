@@ -47,7 +47,7 @@ The map (one module per subsystem, as xv6 and FreeBSD lay theirs out):
     init.c          process 1
 """
 
-from .kernel import Kernel, KernelRunResult, SpawnError, boot
-from .panic import KernelPanic
+from oskit.kernel.kernel import Kernel, KernelRunResult, SpawnError, boot
+from oskit.kernel.kern.panic import KernelPanic
 
 __all__ = ["Kernel", "KernelRunResult", "SpawnError", "KernelPanic", "boot"]

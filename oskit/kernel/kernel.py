@@ -42,28 +42,45 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import errno
-from .panic import KernelPanic, make_report
-from .pmem import PAGE_SIZE, PhysMem
-from .proc import Proc, ProcState, Thread, ThreadState, Ucred
-from .sched import HartState, Scheduler, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP
-from .structs import PROC, TRAPFRAME, UCRED
-from .syscall import SyscallError
-from .trace import Probes, Trace
-from .vm import (DMAP_BASE, PTE_G, PTE_R, PTE_W, PTE_X, RAM_BASE, TRAMPOLINE, AnonObject,
-                 Pmap, VMSpace, dmap)
+from oskit.kernel import errno
+from oskit.kernel.fs import sys_file
+from oskit.kernel.kern import exec, signal, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
+from oskit.kernel.kern.panic import KernelPanic, make_report
+from oskit.kernel.kern.proc import Proc, ProcState, Thread, ThreadState, Ucred
+from oskit.kernel.kern.resource import KMEM_PER_PROC
+from oskit.kernel.kern.sched import HartState, Scheduler
+from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.kern.trace import Probes, Trace
+from oskit.kernel.param import DMAP_BASE, HEAP_SIZE, IMAGE_PAGES, PAGE_SIZE, RAM_BASE, TRAMPOLINE, dmap, page_ceil
+from oskit.kernel.riscv import cpu
+from oskit.kernel.riscv.pmap import PTE_G, PTE_R, PTE_W, PTE_X, Pmap
+from oskit.kernel.riscv.tlb import tlb_shootdown
+from oskit.kernel.riscv.trap import cause_name, trap
+from oskit.kernel.security.audit import Audit
+from oskit.kernel.security.boot import security_init
+from oskit.kernel.security.mac import Mac
+from oskit.kernel.structs import PROC, TRAPFRAME, UCRED
+from oskit.kernel.vm import sys_mman
+from oskit.kernel.vm.fault import vm_fault
+from oskit.kernel.vm.map import VMSpace
+from oskit.kernel.vm.object import AnonObject, Page
+from oskit.kernel.vm.pager import Pager
+from oskit.kernel.vm.pmem import PhysMem
+from oskit.kernel.vm.stats import VMStats
+from oskit.machine.clint import TIMEBASE_HZ
+from oskit.machine.cpu import GuestCallError
+from oskit.machine.hostcall import JUMPED
+from oskit.machine.machine import Machine
+
+# The modules whose @syscall functions make up the system-call table (kern/syscall.py's
+# HANDLERS): importing a module registers its handlers, so this is the list of them.
+SYSCALL_MODULES = (exec, signal, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx,
+                   sys_file, sys_mman)
 
 KERNEL_DIR = Path(__file__).resolve().parent
 USERLAND_DIR = KERNEL_DIR.parent / "userland"
+TRAMPOLINE_S = KERNEL_DIR / "riscv" / "trampoline.S"
 
-# medeleg: every exception but the ecalls from S and M goes straight to S-mode.
-MEDELEG = sum(1 << c for c in (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15))
-MIDELEG = (1 << 1) | (1 << 5) | (1 << 9)        # SSI, STI, SEI to S-mode
-SIE_BITS = (1 << 1) | (1 << 5) | (1 << 9)       # sie: SSIE, STIE, SEIE
-MENVCFG_STCE = 1 << 63
-COUNTEREN = 0b111                               # cycle, time, instret readable below M
-HEAP_SIZE = 4 << 20                             # kmalloc arena
-IMAGE_PAGES = 2                                 # trampoline, sigcode
 EXTRA_TID_BASE = 1_000_000                      # thread ids of the threads thr_new makes (alloc_tid)
 DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time, 50k instructions)
 
@@ -100,9 +117,9 @@ def build_kernel_text() -> dict:
         return _TRAMPOLINE_CACHE["text"]
     from elftools.elf.elffile import ELFFile
 
+    from oskit.kernel.structs import c_header
     from oskit.toolchain import build
-    from .structs import c_header
-    src = (KERNEL_DIR / "trampoline.S").read_text()
+    src = TRAMPOLINE_S.read_text()
     elf = build({"trampoline.S": src, "oskit_structs.h": c_header(),
                  "kmain.c": KMAIN}, mode="bare", name="trampoline")
     with open(elf, "rb") as f:
@@ -132,43 +149,80 @@ def build_kernel_text() -> dict:
 class Kernel:
     """One kernel on one machine; build it with ``Kernel.boot()`` (or ``oskit.boot()``)."""
 
-    # -- boot -------------------------------------------------------------------------------
+    # -- the parts -------------------------------------------------------------------------
+    def __init__(self, machine, *, quantum_ticks: int = DEFAULT_QUANTUM, zero_frames: bool = True):
+        """Every part of a kernel, made empty; ``Kernel.boot()`` then fills them in (steps 1-6).
+
+        This is the one place that says what a kernel has. No other module adds
+        an attribute to it: a subsystem's state is a part declared here.
+        """
+        m = machine
+        # the machine and the clock
+        self.machine = m                                # the hardware (oskit.machine.Machine)
+        self.timebase_hz = TIMEBASE_HZ                  # mtime ticks per second
+        # processes and threads (kern/)
+        self.procs: dict[int, Proc] = {}                # pid -> Proc, zombies included until reaped
+        self.next_pid = 1
+        self.next_tid = EXTRA_TID_BASE                  # thread ids of the threads thr_new makes
+        self.dead_threads: list[Thread] = []            # exited threads a hart may still use (free_thread)
+        self.proc0: Proc | None = None                  # the kernel's own process: one idle thread per hart
+        self.percpu: list[HartState] = []               # per hart: its current and idle thread
+        self.sched = Scheduler(self, quantum_ticks)     # run queue, sleep/wakeup, time slices
+        self.probes = Probes()                          # Python callbacks on kernel events
+        self.trace = Trace(self)                        # the system-call records
+        self.log: list[str] = []                        # what the kernel had to say (like dmesg)
+        self.panic_report = None                        # set when the Python kernel itself failed
+        self.until = None                               # run()'s stop condition, checked at every trap
+        self.sysent: dict = {}                          # name -> handler: this kernel's replacements of
+        #                                                 system calls (a loaded module's, as FreeBSD's
+        #                                                 syscall_register); empty: the built-in table
+        self.lab = None                                 # the security lab (oskit.lab.Lab), if one attached
+        # memory (vm/, riscv/)
+        heap = min(HEAP_SIZE, max(256 << 10, m.ram.size // 16))   # a small machine gets a small heap
+        self.pmem = PhysMem(m.ram, IMAGE_PAGES * PAGE_SIZE, heap, zero_frames)   # frames and kmalloc
+        self.vmstats = VMStats(self)                    # system-wide VM counters
+        self.vm_pages: dict[int, Page] = {}             # frame pa -> Page (pageable frames only)
+        self.vm_vnode_objects: dict = {}                # id(vnode) -> the VnodeObject mmap shares
+        self.pager = Pager(self)                        # the clock pager and swap
+        self.pmem.reclaim = self.pager                  # asked for frames when few are left
+        self.tlb_mailbox: list[list] = [[] for _ in m.harts]   # per hart: (va, asid) to flush at the IPI
+        self.next_asid = 1
+        self.kpmap: Pmap | None = None                  # the kernel's page table; its upper half is in
+        #                                                 every process's
+        self.anon_zero_fill = True                      # anonymous memory reads as zeros even when the
+        #                                                 frame allocator does not zero (zero_frames off)
+        self.map_at_zero = False                        # FreeBSD's security.bsd.map_at_zero: may mmap
+        #                                                 put a page at address 0?
+        # kernel text (riscv/trampoline.S)
+        self.text_offsets: dict[str, int] = {}
+        self.uservec = self.idle_pc = 0                 # where traps enter; the idle loop
+        self.sigcode_object = None                      # the shared page's object (sigcode)
+        self.next_ktext = TRAMPOLINE + PAGE_SIZE        # where load_guest_code puts kernel code
+        self.trap_addr = self.kerneltrap_addr = 0       # the host functions trap() and kerneltrap()
+        # files (fs/)
+        self.console = None                             # the console tty over the UART
+        self.vfs = None                                 # the file system
+        # security (security/, kern/resource.py)
+        self.audit = Audit(self)                        # the audit trail
+        self.mac = Mac(self)                            # mandatory access control: no policy on
+        self.kmem_owner: dict[int, tuple] = {}          # kmalloc address -> (process billed, bytes)
+        self.kmem_per_proc = KMEM_PER_PROC              # kernel heap one process may hold
+        self.kmem_enforce = True                        # refuse past kmem_per_proc (else only count)
+        self.cpu_second = self.timebase_hz              # what RLIMIT_CPU calls a second, in ticks
+
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
-             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None,
-             weaknesses=()) -> "Kernel":
+             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None) -> "Kernel":
         """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
         programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
-        weaknesses: names of classic bugs to switch on (weaknesses.py; all off by default).
         """
-        from oskit.machine import Machine
-        k = cls.__new__(cls)
-        k.machine = Machine(harts=harts, ram_mib=ram_mib, console=console)
-        k.timebase_hz = _timebase()
-        k.panic_report = None
-        k.until = None
-        k.procs = {}
-        k.next_pid = 1
-        k.next_asid = 1
-        k.next_tid = EXTRA_TID_BASE
-        k.dead_threads = []              # exited threads whose frame a hart may still use (free_thread)
-        k.log: list[str] = []
-        k.probes = Probes()
-        k.trace = Trace(k)
-        k.sched = Scheduler(k, quantum_ticks)
+        k = cls(Machine(harts=harts, ram_mib=ram_mib, console=console),
+                quantum_ticks=quantum_ticks, zero_frames=zero_frames)
         k._firmware()                                                        # 1
-        # 2. physical memory; the kmalloc heap shrinks with small RAM so ram_mib=4 still boots.
-        heap = min(HEAP_SIZE, max(256 << 10, (ram_mib << 20) // 16))
-        k.pmem = PhysMem(k.machine.ram, IMAGE_PAGES * PAGE_SIZE, heap, zero_frames)
-        from . import vm
-        vm.vm_init(k)                    # VM (ch. 5): counters, page records, pager, IPI mailboxes
-        k._kernel_text_and_page_table()                                      # 3
+        k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
         k._devices_and_files(programs)                                       # 4
-        from . import security
-        security.security_init(k)        # SECURITY (ch. 6): k.audit, k.mac, limits, set-id modes
-        from .weaknesses import Weaknesses
-        k.weaknesses = Weaknesses(k, weaknesses)   # WEAKNESS: every weakness off unless asked
+        security_init(k)                 # SECURITY (ch. 6): set-id modes, limits inherited at fork
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
@@ -176,17 +230,12 @@ class Kernel:
     def _firmware(self) -> None:
         """Step 1: M-mode set-up, done from Python instead of by an SBI implementation."""
         for hart in self.machine.harts:
-            csr = hart.csr
-            csr.write("medeleg", MEDELEG)
-            csr.write("mideleg", MIDELEG)
-            csr.write("menvcfg", csr.read("menvcfg") | MENVCFG_STCE)
-            csr.write("mcounteren", COUNTEREN)
-            csr.write("scounteren", COUNTEREN)
+            cpu.firmware_init(hart)
 
     def _kernel_text_and_page_table(self) -> None:
         """Step 3: trampoline and sigcode into the image frames; the kernel page table."""
-        from .structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
-        from .sys_time import BOOT_EPOCH
+        from oskit.kernel.kern.sys_time import BOOT_EPOCH
+        from oskit.kernel.structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
         m = self.machine
         text = build_kernel_text()
         self.text_offsets = text["offsets"]
@@ -211,23 +260,22 @@ class Kernel:
 
     def _devices_and_files(self, programs: bool) -> None:
         """Step 4: the host functions, the console, the system calls, the file system and its programs."""
-        from . import devfs
-        from .console import Console
-        from .vfs import VFS
+        from oskit.kernel.fs import devfs
+        from oskit.kernel.fs.console import Console
+        from oskit.kernel.fs.vfs import VFS
         m = self.machine
         self.trap_addr = m.hostcalls.register("trap", self._trap_hostcall)
         self.kerneltrap_addr = m.hostcalls.register("kerneltrap", self._kerneltrap_hostcall)
         self.console = Console(self)
-        self._load_handlers()
         self.vfs = VFS(self)
         devfs.populate(self.vfs, self)
         self.vfs.mkdir_p("/tmp", 0o777)
         self.vfs.root.entries["tmp"].mode = 0o1777
         self.vfs.mkdir_p("/bin", 0o755)
         self.vfs.mkdir_p("/sbin", 0o755)
-        self.install_program("/sbin/init", KERNEL_DIR / "init.c")
+        self.install_program("/sbin/init", USERLAND_DIR / "sbin" / "init.c")
         if programs:
-            from oskit.toolchain import CompileError
+            from oskit.toolchain.errors import CompileError
             for src in sorted((USERLAND_DIR / "bin").glob("*.c")):
                 try:
                     self.install_program(f"/bin/{src.stem}", src)
@@ -254,25 +302,12 @@ class Kernel:
 
     def _start_harts(self) -> None:
         """Step 6: every hart to its idle loop in S-mode, with a timer interrupt due at once."""
-        m = self.machine
         for hs in self.percpu:
             hart = hs.hart
-            csr = hart.csr
-            hart.priv = 1                                   # S-mode, as firmware's mret would leave it
-            csr.write("stvec", self.uservec)
-            csr.write("sie", SIE_BITS)
-            csr.write("satp", self.kpmap.satp)
-            csr.write("sscratch", dmap(hs.idle.frame_addr))
-            csr.write("sstatus", (csr.read("sstatus") | SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP))
-            csr.write("stimecmp", m.clint.mtime)
+            cpu.start_hart(hart, stvec=self.uservec, satp=self.kpmap.satp,
+                           sscratch=dmap(hs.idle.frame_addr), timer=self.machine.clint.mtime)
             hart.pc = self.idle_pc
             hart.waiting = False
-
-    @staticmethod
-    def _load_handlers() -> None:
-        """Import every module that registers system-call handlers."""
-        from . import (exec, signal, sys_cred, sys_file, sys_proc, sys_resource, sys_thread,  # noqa: F401
-                       sys_time, umtx)
 
     # -- programs ------------------------------------------------------------------------------
     def install_program(self, path: str, source, mode: int = 0o755) -> None:
@@ -392,7 +427,7 @@ class Kernel:
         return new
 
     def _std_files(self, p: Proc) -> None:
-        from .file import FileTable, O_RDONLY, O_WRONLY, open_vnode
+        from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
         vp = self.vfs.lookup("/dev/console")
         fdt = FileTable()
         fdt.alloc(open_vnode(vp, O_RDONLY, "/dev/console"))
@@ -402,8 +437,8 @@ class Kernel:
 
     def _create_process(self, parent, path: str, argv: list, envp: list, uid: int, gid: int,
                         cwd: str = "/") -> Proc:
-        from .exec import exec_image
-        from .signal import SigActs
+        from oskit.kernel.kern.exec import exec_image
+        from oskit.kernel.kern.signal import SigActs
         p = self.new_proc(parent, path.rsplit("/", 1)[-1])
         p.pgid = p.pid                   # its own process group, as a shell would give a job
         p.cred = self.new_cred(uid, gid)
@@ -454,7 +489,7 @@ class Kernel:
 
     def exit1(self, td: Thread, xstat: int, reason: str = "") -> None:
         """End td's process with wait status ``xstat`` (see sys_proc.exit1)."""
-        from .sys_proc import exit1
+        from oskit.kernel.kern.sys_proc import exit1
         exit1(self, td, xstat, reason)
 
     def reap(self, child: Proc) -> None:
@@ -467,7 +502,7 @@ class Kernel:
         for td in child.threads:
             self.free_thread(td)
         child.threads = []
-        from .cred import crfree
+        from oskit.kernel.kern.cred import crfree
         crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
@@ -483,7 +518,7 @@ class Kernel:
 
     def psignal(self, proc: Proc, signo: int) -> None:
         """Post signal ``signo`` to ``proc`` (as kill(2) does, without permission checks)."""
-        from . import signal
+        from oskit.kernel.kern import signal
         signal.psignal(self, proc, signo)
 
     def kmalloc(self, size: int) -> int:
@@ -506,15 +541,8 @@ class Kernel:
         if vs is None:
             raise SyscallError(errno.EFAULT, "the process has no address space")
         vs.pmap.activate(hart.hartid)           # VM (ch. 5): this hart now caches translations of this ASID
-        want = vs.pmap.satp
-        cur = hart.csr.read("satp")
-        if cur == want:
+        with cpu.user_address_space(hart, vs.pmap.satp):
             return hart.translate(va, access, priv=0)
-        hart.csr.write("satp", want)
-        try:
-            return hart.translate(va, access, priv=0)
-        finally:
-            hart.csr.write("satp", cur)
 
     def vm_fault(self, td: Thread, va: int, access: str, from_kernel: bool = False) -> bool:
         """The page-fault handler's entry: True if the fault was resolved (retry the access).
@@ -523,13 +551,11 @@ class Kernel:
         (minor/major), fires the "fault" probe, and kills the process with a reason
         when memory runs out.
         """
-        from . import vm
-        return vm.vm_fault(self, td, va, access, from_kernel)
+        return vm_fault(self, td, va, access, from_kernel)
 
     def tlb_flush(self, va: int | None, asid: int | None) -> None:
         """Make every hart forget cached translations of (va, asid): here at once, others by IPI."""
-        from . import vm
-        vm.tlb_shootdown(self, va, asid)
+        tlb_shootdown(self, va, asid)
 
     def code_written(self, pieces) -> None:
         """RAM that may hold code changed; the machine re-checks its translated blocks by itself."""
@@ -542,7 +568,6 @@ class Kernel:
     # -- running ------------------------------------------------------------------------------------
     def _trap_hostcall(self, hart) -> None:
         """The host function at the trampoline's `jalr`: trap(), with panics caught."""
-        from .trap import trap
         try:
             trap(self, hart)
         except Exception as exc:                 # a bug in the kernel: panic, never a guest fault
@@ -550,10 +575,7 @@ class Kernel:
 
     def _kerneltrap_hostcall(self, hart):
         """stvec while guest kernel code runs (call_guest): a trap there is a kernel fault, a panic."""
-        from oskit.machine.hostcall import JUMPED
-        from .trap import cause_name
-        csr = hart.csr
-        scause, sepc, stval = csr.read("scause"), csr.read("sepc"), csr.read("stval")
+        scause, sepc, stval = cpu.trap_registers(hart)
         self.panic(f"kernel fault: {cause_name(scause)} in guest kernel code at sepc={sepc:#x} "
                    f"stval={stval:#x}", hart)
         hart.pc = self.idle_pc           # park the hart; the machine stops at the next boundary
@@ -564,7 +586,6 @@ class Kernel:
 
         Returns its kernel virtual address (above the trampoline); call it with call_guest().
         """
-        from .vm import page_ceil
         va = self.next_ktext
         for off in range(0, page_ceil(max(len(code), 1)), PAGE_SIZE):
             pa = self.pmem.alloc_frame("guest kernel code")
@@ -580,22 +601,13 @@ class Kernel:
         (a NULL function pointer: an instruction page fault at 0) is a kernel fault, which
         panics with a report instead of going through the user trap path.
         """
-        from oskit.machine.cpu import GuestCallError
-        csr = hart.csr
-        saved_stvec, saved_priv, saved_sstatus = csr.read("stvec"), hart.priv, csr.read("sstatus")
-        csr.write("stvec", self.kerneltrap_addr)
-        csr.write("sstatus", saved_sstatus & ~SSTATUS_SIE)     # kernel code runs with interrupts off
-        hart.priv = 1
         try:
-            return hart.call(addr, *args, max_instructions=max_instructions)
+            with cpu.guest_call(hart, self.kerneltrap_addr):
+                return hart.call(addr, *args, max_instructions=max_instructions)
         except GuestCallError as e:
             if self.panic_report is None:
                 self.panic(f"call_guest({addr:#x}): {e}", hart)
             raise KernelPanic(self.panic_report) from None
-        finally:
-            csr.write("stvec", saved_stvec)
-            csr.write("sstatus", saved_sstatus)
-            hart.priv = saved_priv
 
     def panic(self, message: str, hart=None, exc: BaseException | None = None) -> None:
         """Stop the machine and keep a report; the kernel will not run again."""
@@ -651,7 +663,7 @@ class SpawnError(Exception):
 
 
 def _timebase() -> int:
-    from oskit.machine.clint import TIMEBASE_HZ
+    from oskit.machine.choices import TIMEBASE_HZ
     return TIMEBASE_HZ
 
 

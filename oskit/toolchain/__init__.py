@@ -13,9 +13,9 @@ The map:
 User programs (mode="user") link with ``oskit/userland`` (crt0, libc, user.ld).
 """
 
-from .build import build, cache_dir, compiler_version, libc_archive
-from .elfinfo import symbols
-from .errors import CompileError, Diagnostic
+from oskit.toolchain.build import build, cache_dir, compiler_version, libc_archive
+from oskit.toolchain.elfinfo import symbols
+from oskit.toolchain.errors import CompileError, Diagnostic
 
 __all__ = ["build", "CompileError", "Diagnostic", "symbols", "cache_dir",
            "compiler_version", "libc_archive"]

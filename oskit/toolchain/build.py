@@ -38,7 +38,7 @@ from importlib.metadata import version as _package_version
 from pathlib import Path
 from typing import Iterable, Mapping, Union
 
-from .errors import CompileError
+from oskit.toolchain.errors import CompileError
 
 # The flags every compilation gets (see the module docstring for why).
 TARGET_FLAGS = (

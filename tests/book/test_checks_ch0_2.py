@@ -4,7 +4,7 @@ import pytest
 
 import oskit
 from oskit.book import checks
-from oskit.kernel.magic import compile_into
+from oskit.magic import compile_into
 
 
 @pytest.fixture(scope="module")

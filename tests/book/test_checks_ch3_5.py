@@ -4,9 +4,9 @@ import pytest
 
 import oskit
 from oskit.book import checks_3_5 as c
-from oskit.kernel import makesyscalls
-from oskit.kernel.magic import compile_into
-from oskit.kernel.syscall import HANDLERS, SyscallError, syscall
+from oskit.kernel.kern import makesyscalls
+from oskit.kernel.kern.syscall import HANDLERS, SyscallError, syscall
+from oskit.magic import compile_into
 
 RIGHT_ABI = {"number": "t0", "first_arg": "a0", "third_arg": "a2", "error_flag": "t0", "errno": "a0"}
 

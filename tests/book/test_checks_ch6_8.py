@@ -4,8 +4,9 @@ import pytest
 
 import oskit
 from oskit.book import checks_6_8 as checks
-from oskit.kernel import uio, weaknesses
-from oskit.kernel.magic import compile_into
+from oskit.kernel.riscv import copyinout as uio
+from oskit.lab import weaknesses
+from oskit.magic import compile_into
 
 EUID_EXPLOIT = r"""
 #include <fcntl.h>
@@ -113,7 +114,7 @@ def test_setuid_steps_are_measured_on_the_kernel(k):
 
 def test_refused_forks_are_counted_from_the_audit_trail():
     """A fork bomb under RLIMIT_NPROC: the right count and EAGAIN pass; a wrong errno is named."""
-    from oskit.kernel import resource
+    from oskit.kernel.kern import resource
     kb = oskit.boot(programs=False)
     compile_into(kb, "bomb", "#include <unistd.h>\nint main(void){for(int i=0;i<12;i++)fork();return 0;}")
     p = kb.spawn("/bin/bomb", uid=1000, gid=1000)
@@ -130,7 +131,8 @@ def test_refused_forks_are_counted_from_the_audit_trail():
 def test_hogs_to_starve_is_what_the_limits_predict():
     """Each hog is stopped by its 64 descriptors (30 pipes); the heap/120 KiB-th hog starves the victim."""
     import math
-    from oskit.kernel.file import NOFILE
+
+    from oskit.kernel.param import NOFILE
     truth, said = checks.measure_hogs_to_starve()
     pipes = (NOFILE - 3) // 2
     assert said[0] == f"{pipes} pipes, then Too many open files"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import oskit
-from oskit.kernel import labdev, weaknesses
 from oskit.kernel.structs import UCRED
+from oskit.lab import labdev, weaknesses
 from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_X, allowed
 from oskit.machine.trap import Priv
 
@@ -231,7 +231,7 @@ def test_unbounded_allocation_lets_one_process_starve_the_others():
 
 def test_kernel_memory_limit_stops_the_hog_at_its_share():
     """With the limit the hog gets ENOMEM at its share and the victim is served."""
-    from oskit.kernel.resource import KMEM_PER_PROC
+    from oskit.kernel.kern.resource import KMEM_PER_PROC
     k, p = run_hog()
     n = int(re.search(r"hog: (\d+) pipes", p.stdout).group(1))
     assert n * 4096 <= KMEM_PER_PROC and "then Cannot allocate memory" in p.stdout

@@ -1,14 +1,14 @@
-"""Unit tests of open files and descriptor tables (oskit/kernel/file.py)."""
+"""Unit tests of open files and descriptor tables (oskit/kernel/fs/file.py)."""
 
 import itertools
 
 import pytest
 
 from oskit.kernel.errno import Errno
-from oskit.kernel.file import (NOFILE, O_APPEND, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR,
-                               SEEK_END, SEEK_SET, File, FileTable, VnodeFile, open_vnode)
-from oskit.kernel.syscall import SyscallError
-from oskit.kernel.vfs import VFS
+from oskit.kernel.param import NOFILE
+from oskit.kernel.fs.file import O_APPEND, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET, File, FileTable, VnodeFile, open_vnode
+from oskit.kernel.fs.vfs import VFS
+from oskit.kernel.kern.syscall import SyscallError
 
 
 class Probe(File):
@@ -189,8 +189,8 @@ def test_access_mode_properties():
 
 def test_dev_null_and_zero(vfs):
     """/dev/null reads end at once and swallows writes; /dev/zero reads zeros."""
-    from oskit.kernel.devfs import populate
-    from oskit.kernel.vfs import S_IFCHR
+    from oskit.kernel.fs.devfs import populate
+    from oskit.kernel.fs.vfs import S_IFCHR
     populate(vfs, kernel=None)
     null = open_vnode(vfs.lookup("/dev/null"), O_RDWR, "/dev/null")
     zero = open_vnode(vfs.lookup("/dev/zero"), O_RDWR, "/dev/zero")

@@ -3,8 +3,10 @@
 import pytest
 
 import oskit
-from oskit.kernel import KernelPanic, SpawnError, errno
-from oskit.kernel.proc import ProcState
+from oskit.kernel import errno
+from oskit.kernel.kern.panic import KernelPanic
+from oskit.kernel.kern.proc import ProcState
+from oskit.kernel.kernel import SpawnError
 from oskit.toolchain import build
 
 HELLO = r"""
@@ -435,9 +437,11 @@ int main(int argc, char **argv) {
 def arm_itimer(k, p, value_us: int, interval_us: int = 0):
     """Call setitimer(ITIMER_REAL) for a sleeping process, its arguments placed on its own stack."""
     import struct
-    from oskit.kernel.sys_time import sys_setitimer
-    from oskit.kernel.uio import copyout
-    from oskit.kernel.vm import PAGE_SIZE, USRSTACK
+
+    from oskit.kernel.kern.sys_time import sys_setitimer
+    from oskit.kernel.param import USRSTACK
+    from oskit.kernel.riscv.copyinout import copyout
+    from oskit.kernel.param import PAGE_SIZE
     td = p.main_thread
     addr = USRSTACK - 8 * PAGE_SIZE
     copyout(td, addr, struct.pack("<qqqq", 0, interval_us, 0, value_us))
@@ -486,9 +490,11 @@ def test_setitimer_interval_rings_again_until_exit():
     }
     """
     import struct
-    from oskit.kernel.sys_time import sys_getitimer
-    from oskit.kernel.uio import copyin
-    from oskit.kernel.vm import PAGE_SIZE, USRSTACK
+
+    from oskit.kernel.kern.sys_time import sys_getitimer
+    from oskit.kernel.param import USRSTACK
+    from oskit.kernel.riscv.copyinout import copyin
+    from oskit.kernel.param import PAGE_SIZE
     k = make(src, "interval")
     p = k.spawn("/bin/interval")
     assert k.run().reason == "idle"

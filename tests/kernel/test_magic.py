@@ -3,8 +3,8 @@
 import pytest
 
 import oskit
-from oskit.kernel.magic import c_magic
-from oskit.toolchain import CompileError
+from oskit.magic import c_magic
+from oskit.toolchain.errors import CompileError
 
 CELL = '#include <stdio.h>\nint main(void) { puts("from a cell"); return 0; }\n'
 

@@ -1,4 +1,4 @@
-"""Unit tests of pipes (oskit/kernel/pipe.py) over real guest RAM and the kmalloc heap.
+"""Unit tests of pipes (oskit/kernel/fs/pipe.py) over real guest RAM and the kmalloc heap.
 
 The kernel around the pipe is reduced to what a pipe uses: the machine's bus
 and RAM, the physical-memory allocator, and records of wakeups and signals.
@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from oskit.kernel.errno import Errno
-from oskit.kernel.file import O_NONBLOCK, FileTable
-from oskit.kernel.pipe import PIPE_BUF, PIPE_SIZE, SIGPIPE, make_pipe
-from oskit.kernel.pmem import PhysMem
-from oskit.kernel.syscall import Sleep, SyscallError
-from oskit.kernel.vfs import S_IFIFO, VFS
+from oskit.kernel.fs.file import O_NONBLOCK, FileTable
+from oskit.kernel.fs.pipe import PIPE_BUF, PIPE_SIZE, make_pipe
+from oskit.kernel.fs.vfs import S_IFIFO, VFS
+from oskit.kernel.kern.signal import SIGPIPE
+from oskit.kernel.kern.syscall import Sleep, SyscallError
+from oskit.kernel.vm.pmem import PhysMem
 from oskit.machine.bus import Bus, Ram
 from oskit.toolchain import build
 
@@ -266,7 +267,7 @@ def test_pipe_is_a_fifo_queue(ops):
 
 def test_pipe_buffer_is_billed_to_its_creator():
     """pipe2 bills the buffer to the calling process and closing both ends credits it back."""
-    from oskit.kernel import sys_file
+    from oskit.kernel.fs import sys_file
     from oskit.kernel.kernel import boot
     k = boot(programs=False)
     k.install_program("/bin/t", build({"t.c": "int main(void) { return 0; }\n"}, mode="user").read_bytes())

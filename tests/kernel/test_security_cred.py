@@ -3,7 +3,7 @@
 import pytest
 
 import oskit
-from oskit.kernel import cred as credmod
+from oskit.kernel.kern import cred as credmod
 from oskit.toolchain import build
 
 SHARE = r"""
@@ -172,8 +172,8 @@ def test_garbage_arguments_to_the_security_calls_only_give_errnos():
     """Random ids, sizes and pointers to the credential and limit calls never raise anything but SyscallError."""
     import random
 
-    from oskit.kernel.syscall import HANDLERS, SyscallError
-    from oskit.kernel.syscalls_table import BY_NAME
+    from oskit.kernel.kern.syscall import HANDLERS, SyscallError
+    from oskit.kernel.kern.syscalls_table import BY_NAME
     k = oskit.boot(programs=False)
     rng = random.Random(7)
     values = [0, 1, 2, 7, 8, 10, 14, 15, 16, 1000, 0xFFFFFFFF, 0x7FFFFFFF, 1 << 63, (1 << 64) - 1,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import oskit
-from oskit.kernel import resource
-from oskit.kernel.signal import SIGKILL
+from oskit.kernel.kern import resource
+from oskit.kernel.kern.signal import SIGKILL
 from oskit.toolchain import build
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "security" / "contain"
@@ -134,7 +134,7 @@ def test_infinite_loop_gets_sigxcpu_then_sigkill(harts):
 
 def test_kernel_memory_per_process_is_limited():
     """kmalloc on a process's behalf fails with ENOMEM past its limit, and freeing credits it back."""
-    from oskit.kernel.syscall import SyscallError
+    from oskit.kernel.kern.syscall import SyscallError
     k = boot_with()
     td = k.procs[1].main_thread
     chunk = 64 << 10
@@ -227,7 +227,7 @@ int main(void)
 
 def test_runaway_recursion_stops_at_rlimit_stack():
     """A stack limited to 64 KiB by setrlimit ends in SIGSEGV at the first page below the limit."""
-    from oskit.kernel.vm import USRSTACK
+    from oskit.kernel.param import USRSTACK
     k = oskit.boot(programs=False)
     k.install_program("/bin/deep", build({"deep.c": DEEP}, mode="user", name="deep").read_bytes())
     p = k.spawn("/bin/deep", uid=1000, gid=1000)

@@ -4,7 +4,8 @@ import pytest
 
 from oskit.kernel import structs
 from oskit.kernel.structs import SIGFRAME, TRAPFRAME, UCRED, Struct, c_header
-from oskit.toolchain import CompileError, build
+from oskit.toolchain import build
+from oskit.toolchain.errors import CompileError
 
 USE = r"""
 #include "oskit_structs.h"

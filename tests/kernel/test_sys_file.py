@@ -3,10 +3,10 @@
 import pytest
 from elftools.elf.elffile import ELFFile
 
-from oskit.kernel import sys_file  # noqa: F401  (registers the handlers)
 from oskit.kernel.errno import Errno
+from oskit.kernel.fs import sys_file  # noqa: F401  (registers the handlers)
+from oskit.kernel.kern.syscall import HANDLERS, SyscallError
 from oskit.kernel.kernel import boot
-from oskit.kernel.syscall import HANDLERS, SyscallError
 from oskit.toolchain import build
 
 PROGRAM = r"""

@@ -11,9 +11,9 @@ import random
 
 import pytest
 
-from oskit.kernel import sys_file  # noqa: F401  (registers the handlers)
+from oskit.kernel.fs import sys_file  # noqa: F401  (registers the handlers)
+from oskit.kernel.kern.syscall import HANDLERS, Sleep, SyscallError
 from oskit.kernel.kernel import boot
-from oskit.kernel.syscall import HANDLERS, Sleep, SyscallError
 from oskit.toolchain import build
 
 # A program whose data page holds a few valid strings for path arguments.
@@ -54,7 +54,7 @@ def test_garbage_arguments_only_give_errnos(victim):
                0x402C7413, 0x200 | 0x400 | 1, 0x100000, 0o777, 0o7777]
     pointers = [0, 1, 0x1000, 0xFFFF_FFC0_0000_0000, stack, stack - 4096,
                 paths, paths + 32, paths + 64, paths + 96]
-    from oskit.kernel import syscalls_table
+    from oskit.kernel.kern import syscalls_table
     rng = random.Random(1234)
     outcomes = {"ok": 0, "errno": 0, "sleep": 0}
     for _ in range(3000):

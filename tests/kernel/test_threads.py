@@ -9,9 +9,9 @@ run what.
 import pytest
 
 import oskit
-from oskit.kernel import resource
-from oskit.kernel.proc import ThreadState
-from oskit.kernel.sys_thread import MAX_THREADS
+from oskit.kernel.kern import resource
+from oskit.kernel.kern.proc import ThreadState
+from oskit.kernel.kern.sys_thread import MAX_THREADS
 from oskit.toolchain import build
 
 HEADER = r"""
@@ -406,7 +406,7 @@ int main(void)
 
 def test_stop_and_continue_a_process_whose_threads_run_on_both_harts():
     """SIGSTOP takes every thread off both harts at once; SIGCONT runs them again; SIGKILL ends all."""
-    from oskit.kernel import signal
+    from oskit.kernel.kern import signal
     k = boot_with(r"""
 static void *spin(void *arg) { for (volatile long i = 0; ; i++) ; return arg; }
 int main(void)

@@ -4,9 +4,10 @@ import pytest
 
 import oskit
 from oskit.kernel import errno
-from oskit.kernel.syscall import SyscallError
-from oskit.kernel.uio import copyin, copyinstr, copyout
-from oskit.kernel.vm import DMAP_BASE, PAGE_SIZE, TRAMPOLINE, USRSTACK
+from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.param import DMAP_BASE, TRAMPOLINE, USRSTACK
+from oskit.kernel.riscv.copyinout import copyin, copyinstr, copyout
+from oskit.kernel.param import PAGE_SIZE
 
 WAITER = r"""
 #include <unistd.h>
@@ -99,8 +100,9 @@ def test_copyout_to_text_is_efault(waiting):
 def test_copyinstr_reads_a_string_from_data(waiting):
     """copyinstr finds the program's initialised string through demand paging of its data."""
     k, p, td = waiting
-    from elftools.elf.elffile import ELFFile
     import io
+
+    from elftools.elf.elffile import ELFFile
     elf = ELFFile(io.BytesIO(k.vfs.read_file("/bin/waiter")))
     addr = elf.get_section_by_name(".symtab").get_symbol_by_name("message")[0]["st_value"]
     assert copyinstr(td, addr, 64) == "hello, kernel"

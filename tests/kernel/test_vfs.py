@@ -1,4 +1,4 @@
-"""Unit tests of the in-memory file system (oskit/kernel/vfs.py)."""
+"""Unit tests of the in-memory file system (oskit/kernel/fs/vfs.py)."""
 
 import itertools
 from dataclasses import dataclass
@@ -6,9 +6,8 @@ from dataclasses import dataclass
 import pytest
 
 from oskit.kernel.errno import Errno
-from oskit.kernel.syscall import SyscallError
-from oskit.kernel.vfs import (R_OK, S_IFDIR, S_IFREG, STAT_SIZE, VFS, W_OK, X_OK, Stat,
-                              VType, pack_dirent)
+from oskit.kernel.fs.vfs import R_OK, S_IFDIR, S_IFREG, STAT_SIZE, VFS, W_OK, X_OK, Stat, VType, pack_dirent
+from oskit.kernel.kern.syscall import SyscallError
 
 
 @dataclass
@@ -260,7 +259,7 @@ def test_sticky_directory(vfs):
 
 def test_file_size_limit(vfs):
     """A write or truncate past MAXFILESIZE fails with EFBIG instead of exhausting host memory."""
-    from oskit.kernel.vfs import MAXFILESIZE
+    from oskit.kernel.fs.vfs import MAXFILESIZE
     f = vfs.install_file("/big", b"")
     assert errno_of(vfs.write_at, f, 1 << 62, b"x") == Errno.EFBIG
     assert errno_of(vfs.truncate, f, MAXFILESIZE + 1) == Errno.EFBIG

@@ -1,4 +1,4 @@
-"""Unit tests of the VM map and objects (oskit/kernel/vm.py), driven from Python on a booted kernel.
+"""Unit tests of the VM map and objects (oskit/kernel/vm/), driven from Python on a booted kernel.
 
 Each test builds an address space with k.new_vmspace(), maps entries, and
 resolves faults with vs.fault(va, access) as the trap handler would; page
@@ -8,8 +8,12 @@ contents are read through the page table from guest RAM.
 import pytest
 
 import oskit
-from oskit.kernel.vm import (PAGE_SIZE, PROT_READ, PROT_WRITE, PTE_V, PTE_W, FaultError, VMSpace,
-                             vnode_object)
+from oskit.kernel.param import PROT_READ, PROT_WRITE
+from oskit.kernel.riscv.pmap import PTE_V, PTE_W
+from oskit.kernel.vm.fault import FaultError
+from oskit.kernel.vm.map import VMSpace
+from oskit.kernel.vm.object import vnode_object
+from oskit.kernel.param import PAGE_SIZE
 
 P = PAGE_SIZE
 BASE = 0x1000_0000

@@ -1,4 +1,4 @@
-"""The pager (oskit/kernel/pager.py), TLB shootdowns and VM accounting, on booted kernels.
+"""The pager (oskit/kernel/vm/pager.py), TLB shootdowns and VM accounting, on booted kernels.
 
 The clock tests drive ``k.pager`` from Python on an address space built with
 k.new_vmspace(); the others run C programs with little RAM or several harts.
@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 import oskit
-from oskit.kernel.vm import PAGE_SIZE, PROT_READ, PROT_WRITE, PTE_A, vnode_object
+from oskit.kernel.param import PROT_READ, PROT_WRITE
+from oskit.kernel.riscv.pmap import PTE_A
+from oskit.kernel.vm.object import vnode_object
+from oskit.kernel.param import PAGE_SIZE
 from oskit.toolchain import build
 
 P = PAGE_SIZE

@@ -2,8 +2,9 @@
 
 import pytest
 
-from oskit.machine.bus import RAM_BASE, Bus, Ram
-from oskit.machine.clint import CLINT_BASE, MTIMECMP_RESET, Clint
+from oskit.machine.bus import Bus, Ram
+from oskit.machine.choices import MTIMECMP_RESET
+from oskit.machine.clint import CLINT_BASE, Clint
 from oskit.machine.events import EventBus, InterruptEvent
 from oskit.machine.plic import PLIC_BASE, Plic
 from oskit.machine.uart import UART_BASE, UART_IRQ, Console, Uart16550

@@ -3,7 +3,10 @@
 from widget_programs import kernel_with, visible_text
 
 from oskit.toolchain import build
-from widgets import Plots, ProcessTree, SyscallTrace, TrapFrame
+from widgets.plots import Plots
+from widgets.processtree import ProcessTree
+from widgets.syscalltrace import SyscallTrace
+from widgets.trapframe import TrapFrame
 
 THREADS = r"""
 #include <pthread.h>

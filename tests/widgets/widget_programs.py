@@ -10,7 +10,7 @@
 import html
 import re
 
-from oskit.machine import Machine
+from oskit.machine.machine import Machine
 
 HELLO = r"""
 #include "bare.h"

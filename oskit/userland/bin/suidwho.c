@@ -1,5 +1,5 @@
 /* suidwho: a set-user-id program to study. It is installed owned by root with
- * mode 04755 (see oskit/kernel/security.py, INSTALL_MODES), so whoever runs it
+ * mode 04755 (see oskit/kernel/security/boot.py, INSTALL_MODES), so whoever runs it
  * gets root's authority as its *effective* user id, while the *real* user id
  * still says who started it.
  *

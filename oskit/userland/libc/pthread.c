@@ -1,6 +1,6 @@
 /*
  * pthread.c: creating, ending and joining threads (the kernel side is
- * oskit/kernel/sys_thread.py; locks and condition variables: pthread_sync.c).
+ * oskit/kernel/kern/sys_thread.py; locks and condition variables: pthread_sync.c).
  *
  * pthread_create maps one region per thread and carves it up:
  *

@@ -9,7 +9,7 @@
 
 struct rtprio;
 
-/* What thr_new needs to start a thread (104 bytes; oskit/kernel/sys_thread.py reads it). */
+/* What thr_new needs to start a thread (104 bytes; oskit/kernel/kern/sys_thread.py reads it). */
 struct thr_param {
     void        (*start_func)(void *);  /* the new thread runs start_func(arg) */
     void        *arg;

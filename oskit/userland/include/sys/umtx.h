@@ -1,6 +1,6 @@
 /*
  * sys/umtx.h: _umtx_op, sleeping on a word of memory (FreeBSD's futex).
- * See oskit/kernel/umtx.py for what each op does.
+ * See oskit/kernel/kern/umtx.py for what each op does.
  */
 #ifndef _SYS_UMTX_H_
 #define _SYS_UMTX_H_

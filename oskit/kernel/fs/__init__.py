@@ -1,0 +1,1 @@
+"""oskit.kernel.fs: (map to be written)"""

@@ -1,0 +1,1 @@
+"""oskit.kernel.kern: (map to be written)"""

@@ -1,0 +1,212 @@
+"""The scheduler: a round-robin run queue, time slices, sleep and wakeup on wait channels.
+
+    RUNNABLE ──pick()──> RUNNING ──slice ends (timer)──> RUNNABLE (back of the queue)
+        ▲                   │
+        │                   └──sleep(chan)──> SLEEPING ──wakeup(chan) / deadline / signal──┘
+
+Every hart runs one thread at a time: a user thread, or its own idle thread
+(the ``idle`` loop of trampoline.S: wfi in S-mode with interrupts on). A hart
+enters the kernel only through a trap, so scheduling happens in trap():
+
+- the timer (Sstc: stimecmp <= mtime raises STIP) ends a time slice: the
+  running thread goes to the back of the queue, the next one runs;
+- a thread that must wait (``raise Sleep(chan)`` in a system call) sleeps on a
+  channel; ``wakeup(chan)`` makes every sleeper on it runnable again and
+  kicks an idle hart with a software interrupt (SSIP) so it looks at once;
+- a sleep can carry a deadline (nanosleep), and a callout runs a function at a
+  given time (setitimer's SIGALRM): each hart's stimecmp is set to the end of
+  its slice or the earliest deadline, whichever comes first.
+
+``switch_to(hs, td)`` is step 4 of a context switch: the new thread's satp
+(address space, with its ASID), sscratch (its trap frame), sstatus.SPP (user
+or idle) and timer; trap() then hands its trap frame to the trampoline.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from oskit.kernel.kern.proc import ThreadState
+from oskit.kernel.param import dmap
+from oskit.kernel.riscv import cpu
+
+SSTATUS_SIE = 1 << 1
+SSTATUS_SPIE = 1 << 5
+SSTATUS_SPP = 1 << 8
+SIP_SSIP = 1 << 1
+NEVER = 2**64 - 1
+
+
+class HartState:
+    """Per-hart kernel state (FreeBSD's struct pcpu): what runs here, and its idle thread."""
+
+    def __init__(self, hart, idle):
+        self.hart = hart
+        self.hartid = hart.hartid
+        self.idle = idle              # this hart's idle Thread (runs trampoline's idle loop)
+        self.curthread = idle
+        self.user_since = 0           # mtime when curthread last returned to user mode
+        self.switches = 0
+
+    def __repr__(self) -> str:
+        return f"<hart {self.hartid}: {self.curthread}>"
+
+
+class Scheduler:
+    """Run queue, sleep queues and the context switch."""
+
+    def __init__(self, kernel, quantum_ticks: int):
+        self.kernel = kernel
+        self.quantum = quantum_ticks              # length of a time slice, in mtime ticks
+        self.runq: deque = deque()
+        self.sleepers: dict = {}                  # chan -> [threads]
+        self.harts: list[HartState] = []
+        self.switches = 0
+        self.callouts: dict[int, tuple[int, object]] = {}   # id -> (deadline, fn): timers (setitimer)
+        self.next_callout = 1
+
+    # -- run queue ----------------------------------------------------------------------
+    def setrunnable(self, td) -> None:
+        """Put ``td`` at the back of the run queue (it must not be running or queued)."""
+        if td.state not in (ThreadState.SLEEPING, ThreadState.RUNNABLE, ThreadState.RUNNING,
+                            ThreadState.STOPPED):
+            raise RuntimeError(f"setrunnable: {td}: expected SLEEPING, RUNNING or STOPPED, "
+                               f"found {td.state.value}")
+        td.state = ThreadState.RUNNABLE
+        if td not in self.runq:
+            self.runq.append(td)
+        self.kick_idle()
+
+    def kick_idle(self) -> None:
+        """Interrupt an idle hart (SSIP) so it picks up newly runnable work."""
+        for hs in self.harts:
+            if hs.curthread is hs.idle:
+                self.kick(hs.hart)
+                return
+
+    @staticmethod
+    def kick(hart) -> None:
+        """A software interrupt (SSIP) for ``hart``: it enters trap() at its next instruction.
+
+        (Firmware would turn a CLINT msip write into SSIP; we set it directly.)
+        """
+        cpu.post_ssip(hart)
+
+    # -- sleep and wakeup ----------------------------------------------------------------
+    def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:
+        """Make ``td`` wait on ``chan`` (until wakeup, its deadline, or a signal if interruptible)."""
+        if td.state is not ThreadState.RUNNING:
+            raise RuntimeError(f"sleep: {td}: expected RUNNING, found {td.state.value}")
+        td.state = ThreadState.SLEEPING
+        td.wchan = chan
+        td.wdeadline = deadline
+        td.winterruptible = interruptible
+        td.interrupted = td.timed_out = False
+        td.proc.rusage.nvcsw += 1
+        td.rusage.nvcsw += 1
+        self.sleepers.setdefault(chan, []).append(td)
+
+    def _unsleep(self, td) -> None:
+        q = self.sleepers.get(td.wchan)
+        if q is not None:
+            q.remove(td)
+            if not q:
+                del self.sleepers[td.wchan]
+        td.wchan = None
+        td.wdeadline = None
+        self.setrunnable(td)
+
+    def wakeup(self, chan, limit: int | None = None) -> int:
+        """Wake every thread sleeping on ``chan`` (or the ``limit`` oldest: umtx wake-n); returns how many."""
+        q = self.sleepers.get(chan)
+        if not q:
+            return 0
+        woken = list(q) if limit is None else list(q)[:max(0, limit)]
+        for td in woken:
+            self._unsleep(td)
+        return len(woken)
+
+    def interrupt_sleep(self, td) -> bool:
+        """A signal arrived for a sleeping thread: end an interruptible sleep (True if it did)."""
+        if td.state is ThreadState.SLEEPING and td.winterruptible:
+            td.interrupted = True
+            self._unsleep(td)
+            return True
+        return False
+
+    def next_deadline(self) -> int | None:
+        """The earliest mtime at which a sleep ends or a callout is due (None: nothing timed)."""
+        ds = [td.wdeadline for q in self.sleepers.values() for td in q if td.wdeadline is not None]
+        ds += [d for d, _ in self.callouts.values()]
+        return min(ds) if ds else None
+
+    # -- callouts: run a function at a given time (FreeBSD's callout(9)) ----------------------
+    def callout(self, deadline: int, fn) -> int:
+        """Call ``fn()`` from the timer interrupt once mtime reaches ``deadline``; returns a handle."""
+        handle = self.next_callout
+        self.next_callout += 1
+        self.callouts[handle] = (deadline, fn)
+        self.kick_idle()                 # an idle hart must re-arm its stimecmp for it
+        return handle
+
+    def callout_stop(self, handle: int | None) -> int | None:
+        """Cancel a callout; returns its deadline if it was still pending."""
+        entry = self.callouts.pop(handle, None) if handle is not None else None
+        return entry[0] if entry else None
+
+    def expire(self, now: int) -> None:
+        """Run the callouts that are due and wake the sleepers whose deadline has passed."""
+        for handle, (deadline, fn) in sorted(self.callouts.items(), key=lambda kv: kv[1][0]):
+            if deadline <= now and self.callouts.pop(handle, None) is not None:
+                fn()
+        for q in list(self.sleepers.values()):
+            for td in list(q):
+                if td.wdeadline is not None and td.wdeadline <= now:
+                    td.timed_out = True
+                    self._unsleep(td)
+
+    def remove(self, td) -> None:
+        """Take a thread out of every queue (it is exiting)."""
+        if td in self.runq:
+            self.runq.remove(td)
+        if td.state is ThreadState.SLEEPING:
+            q = self.sleepers.get(td.wchan, [])
+            if td in q:
+                q.remove(td)
+                if not q:
+                    del self.sleepers[td.wchan]
+        td.wchan = None
+
+    # -- choosing and switching -----------------------------------------------------------
+    def pick(self):
+        """The next runnable thread, or None."""
+        return self.runq.popleft() if self.runq else None
+
+    def switch_to(self, hs: HartState, td) -> None:
+        """Step 4 of a context switch: make ``td`` the thread hart ``hs`` returns to."""
+        hart = self.kernel.machine.harts[hs.hartid]
+        old = hs.curthread
+        now = self.kernel.machine.clint.mtime
+        if old is not td:
+            self.switches += 1
+            hs.switches += 1
+            if old is not hs.idle and old.hart is hart:
+                old.hart = None
+            self.kernel.probes.fire("switch", hart=hs.hartid, old=old, new=td, mtime=now)
+        hs.curthread = td
+        td.hart = hart
+        deadline = self.next_deadline() if self.sleepers or self.callouts else None
+        if td is hs.idle:
+            # The idle loop runs in S-mode with interrupts on; it needs only the kernel's page table.
+            satp = self.kernel.kpmap.satp
+            timer = NEVER if deadline is None else deadline
+        else:
+            td.state = ThreadState.RUNNING
+            satp = td.proc.vmspace.pmap.satp
+            if old is not td or now >= td.slice_end:
+                td.slice_end = now + self.quantum
+            timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
+        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr))
+        if td is not hs.idle:
+            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 5): this hart may now cache the ASID
+        hs.user_since = now

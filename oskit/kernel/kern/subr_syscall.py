@@ -1,0 +1,96 @@
+"""(split from oskit.kernel.syscall: write this docstring)"""
+
+from __future__ import annotations
+
+from oskit.kernel import errno as _errno
+from oskit.kernel.kern.syscall import HANDLERS, Sleep, SyscallError
+
+
+def syscallenter(kernel, td) -> None:
+    """Handle the ``ecall`` that trapped from user thread ``td`` (its registers are in td.frame)."""
+    from oskit.kernel.kern import syscalls_table  # (the table module can be reloaded: look it up each time)
+    from oskit.kernel.riscv import machdep
+    SYSCALLS = syscalls_table.SYSCALLS
+
+    code, regs = machdep.fetch_syscall_args(td)
+    td.scratch = {}                                   # a new call: fresh per-call state
+    td.proc.rusage.syscalls += 1
+    td.rusage.syscalls += 1
+    info = SYSCALLS.get(code)
+    if info is None:
+        rec = kernel.trace.enter(td, None, code, tuple(regs))
+        _finish(kernel, td, rec, _errno.ENOSYS, None,
+                f"system call number {code} is not in syscalls.master")
+        return
+    args = info.decode_args(regs)
+    rec = kernel.trace.enter(td, info, code, args)
+    _run(kernel, td, info, args, rec)
+
+
+def syscall_resume(kernel, td) -> None:
+    """Run again a call that slept, now that ``td`` was woken (or end it with EINTR/ERESTART)."""
+    info, args, rec, slept = td.pending
+    td.pending = None
+    if td.interrupted:
+        td.interrupted = False
+        _interrupted(kernel, td, rec, slept)
+        return
+    _run(kernel, td, info, args, rec)
+
+
+def _run(kernel, td, info, args, rec) -> None:
+    from oskit.kernel.kern import signal
+    from oskit.kernel.kern.proc import ThreadState
+
+    handler = HANDLERS.get(info.name)
+    if handler is None:
+        _finish(kernel, td, rec, _errno.ENOSYS, None,
+                f"no handler registered for system call {info.name!r} ({info.number}): "
+                f"write `@syscall def sys_{info.name}(td, ...)` in oskit/kernel/")
+        return
+    try:
+        rv = handler.fn(td, *args)
+    except SyscallError as e:
+        if td.state is ThreadState.DEAD:
+            kernel.trace.finish(rec, None, 0, "the process exited")
+            return
+        _finish(kernel, td, rec, int(e.errno), None, e.message)
+        return
+    except Sleep as s:
+        if s.interruptible and signal.issignal(td):
+            # A signal is already deliverable: the sleep ends before it starts.
+            _interrupted(kernel, td, rec, s)
+            return
+        td.pending = (info, args, rec, s)
+        rec.sleeps += 1
+        kernel.sched.sleep(td, s.chan, s.deadline, s.interruptible)
+        return
+    if td.state is ThreadState.DEAD:                  # exit, or killed inside the call
+        kernel.trace.finish(rec, None, 0, "the process exited")
+        return
+    if rv is None:
+        rv = (0, None)
+    elif isinstance(rv, tuple):
+        rv = (rv[0], rv[1])
+    else:
+        rv = (rv, None)
+    _finish(kernel, td, rec, 0, rv, "")
+
+
+def _interrupted(kernel, td, rec, slept: Sleep) -> None:
+    """A caught signal ended (or prevented) the sleep: EINTR, ERESTART, or a partial success."""
+    from oskit.kernel.kern import signal
+    if slept.on_interrupt is not None:
+        slept.on_interrupt(td)
+    partial = getattr(slept, "partial", None)
+    if partial:
+        _finish(kernel, td, rec, 0, (partial, None), "a signal ended the sleep after a partial transfer")
+        return
+    error = _errno.EINTR if slept.always_eintr else signal.restart_error(td)
+    _finish(kernel, td, rec, error, None, "a signal ended the sleep")
+
+
+def _finish(kernel, td, rec, error: int, rv, message: str) -> None:
+    from oskit.kernel.riscv import machdep
+    machdep.set_syscall_retval(td, error, rv)
+    kernel.trace.finish(rec, rv, error, message)

@@ -1,0 +1,1 @@
+"""oskit.kernel.riscv: (map to be written)"""

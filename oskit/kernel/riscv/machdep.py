@@ -1,0 +1,131 @@
+"""The machine-dependent part (RISC-V, FreeBSD's ABI): trap frame <-> system calls and signals.
+
+Everything that knows which register holds what is here, in one small place
+(FreeBSD keeps it in sys/riscv/riscv/{trap,vm_machdep,machdep,exec_machdep}.c):
+
+    fetch_syscall_args   number in t0, arguments in a0..a7; sepc += 4 (past the ecall)
+    set_syscall_retval   success: a0 (a1), t0 = 0 | error: a0 = errno, t0 = 1
+                         ERESTART: sepc -= 4 (run the ecall again) | EJUSTRETURN: touch nothing
+    exec_setregs         a fresh image: every register 0, sp and a0 = the argc pointer, sepc = entry
+    fork_child_frame     the child's frame: the parent's, with a0 = 0 and t0 = 0 (fork returns 0)
+    thread_upcall_frame  a new thread's frame (thr_new): the creator's, then pc = start_func,
+                         a0 = arg, sp = the top of its stack, tp = its TLS block, ra = 0
+    sendsig / sigreturn  the signal frame on the user stack and back
+"""
+
+from __future__ import annotations
+
+from oskit.kernel import errno
+from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.param import SHAREDPAGE
+from oskit.kernel.riscv.copyinout import copyin, copyout
+from oskit.kernel.structs import REGNAMES, SIGFRAME, SIGFRAME_MAGIC, TRAPFRAME
+
+MASK64 = 2**64 - 1
+
+
+def fetch_syscall_args(td) -> tuple[int, list[int]]:
+    """The system-call number (t0) and the raw a0..a7; moves sepc past the ecall."""
+    f = td.frame
+    f.sepc = f.sepc + 4
+    return f.t0, [f.get(r) for r in ("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7")]
+
+
+def set_syscall_retval(td, error: int, rv: tuple[int, int] | None) -> None:
+    """Write a call's outcome into the frame, as the libc stub expects it."""
+    f = td.frame
+    if error == 0:
+        f.a0 = rv[0] & MASK64
+        if rv[1] is not None:
+            f.a1 = rv[1] & MASK64
+        f.t0 = 0
+    elif error == errno.ERESTART:
+        f.sepc = f.sepc - 4          # back to the ecall: the call runs again
+    elif error == errno.EJUSTRETURN:
+        pass                         # sigreturn / execve set every register themselves
+    else:
+        f.a0 = error
+        f.t0 = 1
+
+
+def exec_setregs(td, entry: int, sp: int) -> None:
+    """Registers of a freshly executed image: all zero but sp, a0 (-> argc) and the pc."""
+    f = td.frame
+    for r in REGNAMES:
+        f.set(r, 0)
+    f.sp = sp
+    f.a0 = sp
+    f.sepc = entry
+
+
+def fork_child_frame(parent_td, child_td) -> None:
+    """Copy the parent's registers into the child, so both return from the same ecall; child gets 0."""
+    ram = parent_td.frame.ram
+    po, co = parent_td.frame._off, child_td.frame._off
+    n = TRAPFRAME.offset("kernel_sp")       # registers and sepc only, not the kernel fields
+    ram[co:co + n] = ram[po:po + n]
+    child_td.frame.a0 = 0
+    child_td.frame.a1 = 0
+    child_td.frame.t0 = 0
+
+
+def thread_upcall_frame(parent_td, td, entry: int, arg: int, stack_top: int, tls: int) -> None:
+    """The registers a new thread starts with: start_func(arg) on its own stack, with its own tp.
+
+    The rest (gp above all) is copied from the creating thread, as FreeBSD's
+    cpu_copy_thread + cpu_set_upcall do. ra = 0: a start function that returns
+    jumps to 0 and faults, so libc's start routine calls thr_exit instead.
+    FreeBSD/riscv sets tp = tls_base + 16 (its thread control block sits
+    there); oskit's libc has no control block, so tp = tls_base (crt0.S).
+    """
+    fork_child_frame(parent_td, td)
+    f = td.frame
+    f.sepc = entry
+    f.a0 = arg
+    f.sp = stack_top & ~0xF                  # the RISC-V ABI: sp 16-byte aligned
+    f.tp = tls
+    f.ra = 0
+
+
+def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int = 0,
+            pid: int = 0, uid: int = 0) -> bool:
+    """Push a signal frame on the user stack and aim the thread at ``handler``.
+
+    The handler runs as handler(signo, &frame.siginfo, &frame) with ra at
+    sigcode, which calls sigreturn(&frame). Returns False if the stack cannot take
+    the frame (the caller then kills the process, as FreeBSD does with SIGILL).
+    """
+    f = td.frame
+    sp = (f.sp - SIGFRAME.size) & ~0xF
+    raw = SIGFRAME.pack(
+        si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
+        sf_mask=[(oldmask >> (32 * i)) & 0xFFFF_FFFF for i in range(4)],
+        sf_regs=[f.get(r) for r in REGNAMES], sf_sepc=f.sepc, sf_magic=SIGFRAME_MAGIC)
+    try:
+        copyout(td, sp, raw)
+    except SyscallError:
+        return False
+    f.a0 = signo
+    f.a1 = sp                                # siginfo_t * (the start of the frame)
+    f.a2 = sp                                # "ucontext" (our sigframe)
+    f.ra = SHAREDPAGE                        # sigcode
+    f.sp = sp
+    f.sepc = handler
+    return True
+
+
+def sigreturn(td, uaddr: int) -> int:
+    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask.
+
+    Only user registers and the user pc come from the frame: sstatus is never
+    taken from user memory, so a forged frame cannot return into S-mode.
+    """
+    fr = SIGFRAME.unpack(copyin(td, uaddr, SIGFRAME.size))
+    if fr["sf_magic"] != SIGFRAME_MAGIC:
+        raise SyscallError(errno.EINVAL, f"sigreturn: no signal frame at {uaddr:#x}")
+    f = td.frame
+    for name, value in zip(REGNAMES, fr["sf_regs"]):
+        f.set(name, value)
+    f.sepc = fr["sf_sepc"]
+    m = fr["sf_mask"]
+    return m[0] | (m[1] << 32) | (m[2] << 64) | (m[3] << 96)

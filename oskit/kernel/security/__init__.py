@@ -1,0 +1,1 @@
+"""oskit.kernel.security: (map to be written)"""

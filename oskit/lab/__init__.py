@@ -1,0 +1,1 @@
+"""oskit.lab: (map to be written)"""
