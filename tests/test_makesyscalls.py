@@ -37,7 +37,7 @@ def error_of(text):
 
 def test_checked_in_files_are_fresh():
     """`python -m oskit.kernel.makesyscalls --check` exits 0: nothing generated is stale."""
-    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.makesyscalls", "--check"],
+    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.kern.makesyscalls", "--check"],
                           capture_output=True, text=True, cwd=ms.ROOT)
     assert proc.returncode == 0, proc.stderr
     assert ms.stale() == []
@@ -203,7 +203,7 @@ def test_cli_reports_bad_master_file(tmp_path):
     """The command line prints the error with its line and exits 2 without writing anything."""
     bad = tmp_path / "syscalls.master"
     bad.write_text(HEAD + "5\tAUE_NULL\tSTD\t{ int a(void); }\n")
-    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.makesyscalls", "--check", str(bad)],
+    proc = subprocess.run([sys.executable, "-m", "oskit.kernel.kern.makesyscalls", "--check", str(bad)],
                           capture_output=True, text=True, cwd=ms.ROOT)
     assert proc.returncode == 2
     assert "syscalls.master:2: numbers must be consecutive: expected 1, found 5" in proc.stderr
@@ -215,7 +215,7 @@ def test_load_switches_the_running_table_and_back():
     text = ms.MASTER.read_text() + "555\tAUE_NULL\tSTD\t{ int hello(int x); }\n"
     try:
         table = ms.load(ms.generate(text))
-        assert importlib.import_module("oskit.kernel.syscalls_table") is table
+        assert importlib.import_module("oskit.kernel.kern.syscalls_table") is table
         assert table.SYSCALLS[555].name == "hello"
         assert ms.stale() == []                       # nothing on disk changed
     finally:

@@ -321,7 +321,7 @@ def check_euid_exploit(kernel, path: str) -> Verdict:
     from oskit.kernel.kernel import SpawnError
     from oskit.kernel.structs import UCRED
     from oskit.lab import weaknesses
-    w = weaknesses.of(kernel)
+    w = weaknesses.attach(kernel)
     was_on = "unchecked_user_pointer" in w
     w.enable("unchecked_user_pointer")
     last = {}

@@ -42,13 +42,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from elftools.elf.elffile import ELFFile
+
 from oskit.kernel import errno
-from oskit.kernel.fs import sys_file
+from oskit.kernel.fs import devfs, sys_file
+from oskit.kernel.fs.console import Console
+from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
+from oskit.kernel.fs.vfs import VFS
 from oskit.kernel.kern import exec, signal, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
+from oskit.kernel.kern.cred import crfree
+from oskit.kernel.kern.exec import exec_image
 from oskit.kernel.kern.panic import KernelPanic, make_report
 from oskit.kernel.kern.proc import Proc, ProcState, Thread, ThreadState, Ucred
 from oskit.kernel.kern.resource import KMEM_PER_PROC
 from oskit.kernel.kern.sched import HartState, Scheduler
+from oskit.kernel.kern.signal import SigActs
+from oskit.kernel.kern.sys_proc import exit1
+from oskit.kernel.kern.sys_time import BOOT_EPOCH
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.kern.trace import Probes, Trace
 from oskit.kernel.param import DMAP_BASE, HEAP_SIZE, IMAGE_PAGES, PAGE_SIZE, RAM_BASE, TRAMPOLINE, dmap, page_ceil
@@ -59,7 +69,7 @@ from oskit.kernel.riscv.trap import cause_name, trap
 from oskit.kernel.security.audit import Audit
 from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
-from oskit.kernel.structs import PROC, TRAPFRAME, UCRED
+from oskit.kernel.structs import PROC, TIMEKEEP, TRAPFRAME, UCRED, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET, c_header
 from oskit.kernel.vm import sys_mman
 from oskit.kernel.vm.fault import vm_fault
 from oskit.kernel.vm.map import VMSpace
@@ -71,6 +81,8 @@ from oskit.machine.clint import TIMEBASE_HZ
 from oskit.machine.cpu import GuestCallError
 from oskit.machine.hostcall import JUMPED
 from oskit.machine.machine import Machine
+from oskit.toolchain import build
+from oskit.toolchain.errors import CompileError
 
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's
 # HANDLERS): importing a module registers its handlers, so this is the list of them.
@@ -115,10 +127,7 @@ def build_kernel_text() -> dict:
     """
     if "text" in _TRAMPOLINE_CACHE:
         return _TRAMPOLINE_CACHE["text"]
-    from elftools.elf.elffile import ELFFile
 
-    from oskit.kernel.structs import c_header
-    from oskit.toolchain import build
     src = TRAMPOLINE_S.read_text()
     elf = build({"trampoline.S": src, "oskit_structs.h": c_header(),
                  "kmain.c": KMAIN}, mode="bare", name="trampoline")
@@ -234,8 +243,6 @@ class Kernel:
 
     def _kernel_text_and_page_table(self) -> None:
         """Step 3: trampoline and sigcode into the image frames; the kernel page table."""
-        from oskit.kernel.kern.sys_time import BOOT_EPOCH
-        from oskit.kernel.structs import TIMEKEEP, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET
         m = self.machine
         text = build_kernel_text()
         self.text_offsets = text["offsets"]
@@ -260,9 +267,6 @@ class Kernel:
 
     def _devices_and_files(self, programs: bool) -> None:
         """Step 4: the host functions, the console, the system calls, the file system and its programs."""
-        from oskit.kernel.fs import devfs
-        from oskit.kernel.fs.console import Console
-        from oskit.kernel.fs.vfs import VFS
         m = self.machine
         self.trap_addr = m.hostcalls.register("trap", self._trap_hostcall)
         self.kerneltrap_addr = m.hostcalls.register("kerneltrap", self._kerneltrap_hostcall)
@@ -275,7 +279,6 @@ class Kernel:
         self.vfs.mkdir_p("/sbin", 0o755)
         self.install_program("/sbin/init", USERLAND_DIR / "sbin" / "init.c")
         if programs:
-            from oskit.toolchain.errors import CompileError
             for src in sorted((USERLAND_DIR / "bin").glob("*.c")):
                 try:
                     self.install_program(f"/bin/{src.stem}", src)
@@ -317,7 +320,6 @@ class Kernel:
         else:
             source = Path(source)
             if source.suffix == ".c":
-                from oskit.toolchain import build
                 source = build([source], mode="user", name=source.stem)
             data = source.read_bytes()
         parent = path.rsplit("/", 1)[0] or "/"
@@ -427,7 +429,6 @@ class Kernel:
         return new
 
     def _std_files(self, p: Proc) -> None:
-        from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
         vp = self.vfs.lookup("/dev/console")
         fdt = FileTable()
         fdt.alloc(open_vnode(vp, O_RDONLY, "/dev/console"))
@@ -437,8 +438,6 @@ class Kernel:
 
     def _create_process(self, parent, path: str, argv: list, envp: list, uid: int, gid: int,
                         cwd: str = "/") -> Proc:
-        from oskit.kernel.kern.exec import exec_image
-        from oskit.kernel.kern.signal import SigActs
         p = self.new_proc(parent, path.rsplit("/", 1)[-1])
         p.pgid = p.pid                   # its own process group, as a shell would give a job
         p.cred = self.new_cred(uid, gid)
@@ -489,7 +488,6 @@ class Kernel:
 
     def exit1(self, td: Thread, xstat: int, reason: str = "") -> None:
         """End td's process with wait status ``xstat`` (see sys_proc.exit1)."""
-        from oskit.kernel.kern.sys_proc import exit1
         exit1(self, td, xstat, reason)
 
     def reap(self, child: Proc) -> None:
@@ -502,7 +500,6 @@ class Kernel:
         for td in child.threads:
             self.free_thread(td)
         child.threads = []
-        from oskit.kernel.kern.cred import crfree
         crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
@@ -518,7 +515,6 @@ class Kernel:
 
     def psignal(self, proc: Proc, signo: int) -> None:
         """Post signal ``signo`` to ``proc`` (as kill(2) does, without permission checks)."""
-        from oskit.kernel.kern import signal
         signal.psignal(self, proc, signo)
 
     def kmalloc(self, size: int) -> int:
@@ -663,7 +659,6 @@ class SpawnError(Exception):
 
 
 def _timebase() -> int:
-    from oskit.machine.choices import TIMEBASE_HZ
     return TIMEBASE_HZ
 
 

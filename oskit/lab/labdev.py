@@ -20,7 +20,7 @@ side is oskit/userland/exploits/lab.h):
                         the process's code there)
 
 A trap inside the driver's C code is an *oops* (Linux's word): the kernel
-records a report (``kernel.oopses``, ``kernel.log``) and kills the process
+records a report (``k.lab.oopses``, ``kernel.log``) and kills the process
 that made the request with SIGKILL. The machine and every other process go on.
 (Kernel.call_guest, used outside system calls, panics instead.)
 """
@@ -28,16 +28,24 @@ that made the request with SIGKILL. The machine and every other process go on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from elftools.elf.elffile import ELFFile
 
 from oskit.kernel.errno import Errno
 from oskit.kernel.fs.devfs import Device
+from oskit.kernel.kern.signal import SIGKILL
 from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.param import VM_MAXUSER_ADDRESS, dmap
+from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import copyout
+from oskit.kernel.riscv.trap import FAULT_ACCESS, cause_name
 from oskit.kernel.structs import Struct
+from oskit.machine.cpu import CALL_RETURN, GuestCallError
+from oskit.machine.hostcall import JUMPED
+from oskit.toolchain import build
 
 LAB_BUFSIZE = 256
-SSTATUS_SUM = 1 << 18
-SSTATUS_SIE = 1 << 1
 
 # ioctl numbers: _IO('L', n) = IOC_VOID | 'L' << 8 | n;  _IOR('L', n, size) = IOC_OUT | size << 16 | ...
 IOC_VOID, IOC_OUT = 0x20000000, 0x40000000
@@ -81,11 +89,8 @@ class Oops:
 
 def build_driver() -> tuple[bytes, dict[str, int]]:
     """Compile labdev.c; returns its code bytes (position independent) and each function's offset."""
-    from pathlib import Path
 
-    from elftools.elf.elffile import ELFFile
 
-    from oskit.toolchain import build
     src = (Path(__file__).with_name("labdev.c")).read_text()
     # A bare build needs a main; this one only keeps the two functions from being discarded.
     keep = ("long lab_ioctl(); long lab_peek(); void *volatile keep[2];\n"
@@ -118,7 +123,6 @@ class LabDevice(Device):
         self.code_range = (base, base + len(code))
         # The softc and its method table live in kernel memory; flush is left NULL (the bug).
         ram = kernel.machine.bus.ram
-        from oskit.kernel.param import dmap
         self.ops = LAB_OPS.view(ram, kernel.kmalloc(LAB_OPS.size))
         self.ops.peek = self.functions["lab_peek"]
         self.ops.flush = 0
@@ -138,8 +142,6 @@ class LabDevice(Device):
         return b""
 
     def ioctl(self, td, cmd: int, arg: int) -> int:
-        from oskit.kernel.param import dmap
-        from oskit.lab import weaknesses
         k = self.kernel
         if cmd == LABIOC_KADDR:
             p = td.proc
@@ -147,7 +149,7 @@ class LabDevice(Device):
             return 0
         if cmd == LABIOC_INFO:
             ram = k.machine.bus.ram
-            if not weaknesses.active(k, "padding_leak"):       # WEAKNESS: skips the fix, this memset
+            if "padding_leak" not in k.lab:                    # WEAKNESS: skips the fix, this memset
                 ram.data[self.buf - ram.base:self.buf - ram.base + LAB_INFO.size] = bytes(LAB_INFO.size)
             info = LAB_INFO.view(ram, self.buf)                 # built in place, field by field
             info.li_version = 1
@@ -157,8 +159,7 @@ class LabDevice(Device):
             copyout(td, arg, info.raw())
             return 0
         if cmd in (LABIOC_PEEK, LABIOC_FLUSH):
-            from oskit.kernel.param import dmap as _dmap
-            return call_driver(k, td, self, self.functions["lab_ioctl"], _dmap(self.softc.addr), cmd, arg)
+            return call_driver(k, td, self, self.functions["lab_ioctl"], dmap(self.softc.addr), cmd, arg)
         raise SyscallError(Errno.ENOTTY, f"/dev/lab: unknown request {cmd:#x}")
 
 
@@ -168,28 +169,19 @@ def call_driver(kernel, td, dev: LabDevice, addr: int, *args: int) -> int:
     Returns the routine's a0 as a signed value. After an oops the process is
     dead and SyscallError(EFAULT) ends the system call (nobody sees its result).
     """
-    from oskit.machine.cpu import GuestCallError
+    lab = kernel.lab
     hart = td.hart if td.hart is not None else kernel.machine.harts[0]
-    csr = hart.csr
-    saved_stvec, saved_sstatus, saved_priv = csr.read("stvec"), csr.read("sstatus"), hart.priv
-    kernel.lab_call = {"td": td, "dev": dev, "oops": None}
-    csr.write("stvec", kernel.lab_oops_addr)
-    csr.write("sstatus", saved_sstatus & ~SSTATUS_SIE)     # kernel code runs with interrupts off
-    hart.priv = 1
+    lab.call = {"td": td, "dev": dev, "oops": None}
     try:
-        a0 = hart.call(addr, *args, max_instructions=100_000)
+        with cpu.guest_call(hart, lab.oops_addr):
+            a0 = hart.call(addr, *args, max_instructions=100_000)
     except GuestCallError as e:
-        kernel.lab_call["oops"] = Oops(td.proc.pid, f"no return ({e})", hart.pc, 0, "the driver")
+        lab.call["oops"] = Oops(td.proc.pid, f"no return ({e})", hart.pc, 0, "the driver")
         a0 = 0
-    finally:
-        csr.write("stvec", saved_stvec)
-        csr.write("sstatus", saved_sstatus)
-        hart.priv = saved_priv
-    oops = kernel.lab_call["oops"]
-    kernel.lab_call = None
+    oops = lab.call["oops"]
+    lab.call = None
     if oops is not None:
-        from oskit.kernel.kern.signal import SIGKILL
-        kernel.oopses.append(oops)
+        lab.oopses.append(oops)
         kernel.log.append(str(oops))
         kernel.exit1(td, SIGKILL, reason=str(oops))
         raise SyscallError(Errno.EFAULT, str(oops))
@@ -198,17 +190,12 @@ def call_driver(kernel, td, dev: LabDevice, addr: int, *args: int) -> int:
 
 def _oops_hostcall(kernel, hart):
     """stvec while driver code runs: resolve a legal fault on a user page, else record an oops."""
-    from oskit.kernel.param import VM_MAXUSER_ADDRESS
-    from oskit.kernel.riscv.trap import FAULT_ACCESS, cause_name
-    from oskit.machine.cpu import CALL_RETURN
-    from oskit.machine.hostcall import JUMPED
-    call = kernel.lab_call
-    csr = hart.csr
-    scause, sepc, stval = csr.read("scause"), csr.read("sepc"), csr.read("stval")
+    call = kernel.lab.call
+    scause, sepc, stval = cpu.trap_registers(hart)
     td = call["td"]
     access = FAULT_ACCESS.get(scause)
     # A load or store the hardware allowed (SUM set) but whose page is not in yet: page it in, retry.
-    if (scause in (13, 15) and stval < VM_MAXUSER_ADDRESS and csr.read("sstatus") & SSTATUS_SUM
+    if (scause in (13, 15) and stval < VM_MAXUSER_ADDRESS and cpu.sum_is_set(hart)
             and kernel.vm_fault(td, stval, access, from_kernel=True)):
         hart.pc = sepc
         return JUMPED
@@ -229,24 +216,20 @@ def _oops_hostcall(kernel, hart):
 
 def attach(kernel) -> LabDevice:
     """Install /dev/lab and the oops host function in a booted kernel (once)."""
-    dev = getattr(kernel, "labdev", None)
-    if dev is not None:
-        return dev
-    kernel.oopses = []
-    kernel.lab_call = None
-    kernel.lab_oops_addr = kernel.machine.hostcalls.register("lab_oops", lambda hart: _oops_hostcall(kernel, hart))
+    lab = kernel.lab
+    if lab.device is not None:
+        return lab.device
+    lab.oops_addr = kernel.machine.hostcalls.register("lab_oops", lambda hart: _oops_hostcall(kernel, hart))
     dev = LabDevice(kernel)
     kernel.vfs.mknod("/dev/lab", dev, mode=0o666, rdev=LabDevice.rdev)
-    kernel.labdev = dev
+    lab.device = dev
     install_deputy(kernel, careful=True)
     return dev
 
 
 def install_deputy(kernel, careful: bool) -> None:
     """Install /bin/billing, set-user-id root: the careful build (checks access()) or the naive one."""
-    from pathlib import Path
 
-    from oskit.toolchain import build
     src = Path(__file__).resolve().parent.parent / "userland" / "exploits" / "billing.c"
     elf = build([src], mode="user", name="billing", cflags=("-DCAREFUL",) if careful else ())
     kernel.vfs.install_file("/bin/billing", elf.read_bytes(), 0o4755, uid=0, gid=0)

@@ -7,40 +7,51 @@ watches the same exploit fail cleanly (an errno, a signal, or a kernel report
 that names the bug), while the kernel and every other process go on::
 
     k = oskit.boot(weaknesses={"unchecked_user_pointer"})   # or:
-    k.weaknesses.enable("unchecked_user_pointer")
-    print(k.weaknesses)                                     # every flag, one line each
-    "smap_off" in k.weaknesses                              # is it on?
+    k.lab.enable("unchecked_user_pointer")                  # k.lab: oskit.lab.attach(k) made it
+    print(k.lab)                                            # every flag, one line each
+    "smap_off" in k.lab                                     # is it on?
 
-Kernel code tests a flag with one line at the exact place the bug lives,
-``if weaknesses.active(kernel, "NAME"):``, marked with a "WEAKNESS" comment. The places:
+The kernel does not know about the lab (it never imports it). Each weakness
+is put in place through something the kernel offers anyway, as a kernel
+module or a sysctl would: a setting of the kernel (``k.map_at_zero``,
+``k.kmem_enforce``, ``k.anon_zero_fill``, ``k.pmem.zero_frames``), a register
+of the hart set through riscv/cpu.py, a switch of the machine, or a
+replacement system call in ``k.sysent``. The places:
 
     flag                    where it is tested                  what the correct kernel does there
     ──────────────────────  ──────────────────────────────────  ───────────────────────────────────
-    unchecked_user_pointer  sys_file.sys_read                   copyout: only user pages, else EFAULT
-    smap_off                Weaknesses._apply (sstatus.SUM)     SUM is set only inside copyin/copyout
+    unchecked_user_pointer  k.sysent["read"] = weak_sys_read    copyout: only user pages, else EFAULT
+    smap_off                cpu.set_sum on every hart           SUM is set only inside copyin/copyout
     smep_off                machine MMU (mmu.allowed)           S-mode never executes a U page
-    map_at_zero             sys_mman.mmap (MAP_FIXED check)     page 0 is never mapped
-    no_zero_on_reuse        pmem.alloc_frame, vm.AnonObject.fill   frames are zeroed before reuse
+    map_at_zero             k.map_at_zero (sys_mman.mmap)       page 0 is never mapped
+    no_zero_on_reuse        k.pmem.zero_frames, k.anon_zero_fill   frames are zeroed before reuse
     padding_leak            labdev.LabDevice.ioctl LABIOC_INFO  the reply struct is zeroed first
-    unbounded_allocation    resource.kmem_charge                kernel heap per process is limited
+    unbounded_allocation    k.kmem_enforce (resource.kmem_charge)   kernel heap per process is limited
     confused_deputy         /bin/billing (which build ships)    the deputy checks with the caller's uid
-    covert_channel          Weaknesses._apply (scounteren)      user mode may read time, not cycle/instret
+    covert_channel          cpu.set_user_counters (scounteren)  user mode may read time, not cycle/instret
 
 ``smep_off`` is a switch of the *machine*, not the kernel: it makes the MMU
 behave like older hardware without SMEP/PXN, which RISC-V never was (the
 privileged spec forbids S-mode fetches from U pages outright).
 
 Kernel bugs in guest kernel code (the lab driver, labdev.py) end in an
-*oops*: the kernel reports the bug in ``kernel.oopses`` and ``kernel.log`` and
+*oops*: the kernel reports the bug in ``k.lab.oopses`` and ``kernel.log`` and
 kills the process that was in the kernel, instead of stopping the machine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-SSTATUS_SUM = 1 << 18          # sstatus bit 18: S-mode may load/store U pages
-SCOUNTEREN_CY, SCOUNTEREN_TM, SCOUNTEREN_IR = 1 << 0, 1 << 1, 1 << 2   # U-mode may read cycle, time, instret
+from oskit.kernel import errno
+from oskit.kernel.fs.sys_file import IOSIZE_MAX, MAXIO
+from oskit.kernel.kern.syscall import Handler, SyscallError
+from oskit.kernel.riscv import cpu
+from oskit.kernel.riscv.copyinout import _chunks
+from oskit.lab import labdev
+from oskit.machine.trap import Trap
+from oskit.toolchain import build
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,7 @@ class Weakness:
 WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
     Weakness(
         "unchecked_user_pointer", "read() writes to any address, kernel memory included",
-        "sys_file.sys_read",
+        "oskit.lab.weaknesses.weak_sys_read (in k.sysent)",
         "read() stores the data with the kernel's own privilege (unchecked_copyout) instead of copyout: "
         "a kernel address passed as the buffer is written like any other",
         "copyout translates the buffer as the user would see it: a kernel page has no U bit, so EFAULT, "
@@ -67,7 +78,7 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "ucred_zero.c"),
     Weakness(
         "smap_off", "the kernel keeps sstatus.SUM set, so a stray user pointer works (no SMAP)",
-        "Weaknesses._apply",
+        "Lab._apply (riscv/cpu.set_sum)",
         "SUM stays set on every hart at all times: kernel code that dereferences a user pointer by mistake "
         "(the lab driver's LABIOC_PEEK) silently reads user memory",
         "SUM is set only for the length of a copyin/copyout: the stray load takes a page fault in S-mode, "
@@ -83,13 +94,13 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "null_call.c", kind="machine"),
     Weakness(
         "map_at_zero", "mmap may map page 0 (FreeBSD's security.bsd.map_at_zero=1)",
-        "sys_mman.sys_mmap",
+        "vm/sys_mman.sys_mmap (k.map_at_zero)",
         "mmap(0, ..., MAP_FIXED) succeeds, so a NULL pointer in the kernel points at the process's memory",
         "page 0 is never mapped: mmap at 0 fails with EINVAL",
         "null_call.c"),
     Weakness(
         "no_zero_on_reuse", "freed page frames are handed out again without being zeroed",
-        "pmem.PhysMem.alloc_frame (zero_frames) and vm.AnonObject.fill",
+        "vm/pmem.PhysMem.alloc_frame (zero_frames) and vm/object.AnonObject.fill (k.anon_zero_fill)",
         "a frame keeps what its last owner wrote: a process that maps fresh memory reads another's secret",
         "every frame is zeroed before it is handed out: fresh memory reads as zeros",
         "reuse.c (`reuse store` as one user, then `reuse find` as another)"),
@@ -102,21 +113,21 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
         "padding_leak.c (`padding_leak store TEXT` as one user, then `padding_leak` as another)"),
     Weakness(
         "unbounded_allocation", "kernel memory per process has no limit",
-        "resource.kmem_charge",
+        "kern/resource.kmem_charge (k.kmem_enforce)",
         "every pipe's buffer is kernel heap, and nothing limits how much one process holds: "
         "one process can take the whole kernel heap",
         "past its share (resource.KMEM_PER_PROC) the process gets ENOMEM; everyone else goes on",
         "pipe_hog.c"),
     Weakness(
         "confused_deputy", "/bin/billing (set-user-id root) writes to any file its caller names",
-        "Weaknesses._apply (installs the deputy)",
+        "Lab._apply (installs the deputy)",
         "the deputy opens the caller's file with its own (root) authority, so a caller can make it "
         "overwrite a file the caller may not write",
         "the deputy first asks access(path, W_OK), which answers for the real uid (the caller): EACCES",
         "billing.c (the deputy; the attack is `billing /var/billing` as any user)", kind="userland"),
     Weakness(
         "covert_channel", "user code reads the cycle counter: CPU contention becomes a covert channel",
-        "Weaknesses._apply (scounteren)",
+        "Lab._apply (riscv/cpu.set_user_counters)",
         "user mode may read cycle and instret (scounteren.CY/IR): a receiver that spins reading the cycle "
         "counter sees every jump another process causes, so a sender that spins (1) or sleeps (0) in "
         "each time window signals bits to it without sharing anything (measure: covert_channel())",
@@ -128,29 +139,29 @@ WEAKNESSES: dict[str, Weakness] = {w.name: w for w in [
 
 
 def active(kernel, name: str) -> bool:
-    """Is weakness ``name`` switched on in ``kernel``? (False for a kernel without weaknesses.)"""
-    w = getattr(kernel, "weaknesses", None)
-    return w is not None and name in w.enabled
+    """Is weakness ``name`` switched on in ``kernel``? (False for a kernel with no lab attached.)"""
+    return kernel.lab is not None and name in kernel.lab.enabled
 
 
-def of(kernel) -> "Weaknesses":
-    """The kernel's Weaknesses, made (all off) on first use."""
-    w = getattr(kernel, "weaknesses", None)
-    if w is None:
-        w = Weaknesses(kernel)
-        kernel.weaknesses = w
-    return w
+def attach(kernel, names=()) -> "Lab":
+    """The kernel's Lab (``kernel.lab``), made with every weakness off on first use; ``names`` switched on."""
+    if kernel.lab is None:
+        kernel.lab = Lab(kernel)
+    for name in names:
+        kernel.lab.enable(name)
+    return kernel.lab
 
 
-class Weaknesses:
-    """The set of weaknesses switched on in one kernel (``kernel.weaknesses``)."""
+class Lab:
+    """The security lab attached to one kernel (``kernel.lab``): the weaknesses on, /dev/lab, the oopses."""
 
-    def __init__(self, kernel, names=()):
+    def __init__(self, kernel):
         self.kernel = kernel
         self.enabled: set[str] = set()
-        self._apply("covert_channel", False)    # user mode reads the time, not the cycle counter
-        for name in names:
-            self.enable(name)
+        self.device = None               # /dev/lab's driver (labdev.LabDevice), once installed
+        self.oopses: list = []           # labdev.Oops: bugs hit in the driver's guest code
+        self.call = None                 # the driver call in progress (labdev.call_driver)
+        self.oops_addr = 0               # the host function that catches the driver's traps
 
     def install(self) -> None:
         """Put the lab in place: /dev/lab (its driver) and /bin/billing (the deputy).
@@ -158,7 +169,6 @@ class Weaknesses:
         enable() and run_exploit() do it; nothing is allocated before, so a kernel
         that never uses a weakness has the same memory layout as one without them.
         """
-        from oskit.lab import labdev
         labdev.attach(self.kernel)
 
     @staticmethod
@@ -186,27 +196,35 @@ class Weaknesses:
     def _apply(self, name: str, on: bool) -> None:
         """Flags that are a setting of some object rather than a test in kernel code."""
         k = self.kernel
-        if name == "smap_off":
-            # The weak kernel sets SUM once and never clears it; uio's copy window
+        if name == "unchecked_user_pointer":
+            # A loaded module's replacement of read(2), as a rootkit would install it.
+            if on:
+                k.sysent["read"] = Handler("read", weak_sys_read, 3)
+            else:
+                k.sysent.pop("read", None)
+        elif name == "smap_off":
+            # The weak kernel sets SUM once and never clears it; the copy routines' window
             # restores what it found, so SUM stays set. The correct kernel keeps it clear.
             for hart in k.machine.harts:
-                s = hart.csr.read("sstatus")
-                hart.csr.write("sstatus", s | SSTATUS_SUM if on else s & ~SSTATUS_SUM)
+                cpu.set_sum(hart, on)
         elif name == "smep_off":
             for hart in k.machine.harts:
                 hart.mmu.legacy_smode_exec_user = on
                 hart.mmu.flush()                       # no translation made under the old rule survives
         elif name == "no_zero_on_reuse":
             k.pmem.zero_frames = not on
+            k.anon_zero_fill = not on
+        elif name == "map_at_zero":
+            k.map_at_zero = on
+        elif name == "unbounded_allocation":
+            k.kmem_enforce = not on
         elif name == "covert_channel":
             # scounteren: which counters U-mode may read. The time CSR stays (libc's clock_gettime
             # needs it); cycle and instret count every process's work on this hart, so only the
             # weakened kernel shows them (Linux 6.6 hid them from RISC-V user space for this reason).
             for hart in k.machine.harts:
-                hart.csr.write("scounteren", SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR if on
-                               else SCOUNTEREN_TM)
+                cpu.set_user_counters(hart, cycle=on, instret=on)
         elif name == "confused_deputy":
-            from oskit.lab import labdev
             labdev.install_deputy(k, careful=not on)
 
     def __contains__(self, name: str) -> bool:
@@ -221,7 +239,7 @@ class Weaknesses:
                          for n, w in WEAKNESSES.items())
 
     def __repr__(self) -> str:
-        return f"<Weaknesses on: {', '.join(sorted(self.enabled)) or 'none'}>"
+        return f"<Lab: weaknesses on: {', '.join(sorted(self.enabled)) or 'none'}>"
 
 
 def listing() -> str:
@@ -240,19 +258,11 @@ def unchecked_copyout(td, uaddr: int, data: bytes) -> None:
     credential) are both writable. A page that is not mapped at all still
     gives EFAULT, as a real kernel's copy routine recovers from its own fault.
     """
-    from oskit.kernel import errno
-    from oskit.kernel.kern.syscall import SyscallError
-    from oskit.kernel.riscv.copyinout import _chunks
-    from oskit.machine.trap import Trap
     kernel = td.proc.kernel
     hart = td.hart if td.hart is not None else kernel.machine.harts[0]
-    csr = hart.csr
-    saved_satp, saved_sstatus = csr.read("satp"), csr.read("sstatus")
     td.proc.vmspace.pmap.activate(hart.hartid)      # this hart may now cache the process's ASID
-    csr.write("satp", td.proc.vmspace.pmap.satp)
-    csr.write("sstatus", saved_sstatus | SSTATUS_SUM)
     pieces = []
-    try:
+    with cpu.user_address_space(hart, td.proc.vmspace.pmap.satp, sum_on=True):
         for va, length in _chunks(uaddr, len(data)):
             for _attempt in range(3):
                 try:
@@ -263,9 +273,6 @@ def unchecked_copyout(td, uaddr: int, data: bytes) -> None:
                         raise SyscallError(errno.EFAULT, f"unchecked write to {va:#x}: not mapped") from None
             else:
                 raise SyscallError(errno.EFAULT, f"unchecked write to {va:#x}: still faults")
-    finally:
-        csr.write("satp", saved_satp)
-        csr.write("sstatus", saved_sstatus)
     pos = 0
     for pa, length in pieces:
         kernel.machine.bus.write_bytes(pa, bytes(data[pos:pos + length]))
@@ -273,11 +280,32 @@ def unchecked_copyout(td, uaddr: int, data: bytes) -> None:
     kernel.code_written(pieces)
 
 
+def weak_sys_read(td, fd, buf, nbyte):
+    """read(2) as the weakened kernel has it: kern's sys_read with unchecked_copyout for copyout.
+
+    Installed as ``k.sysent["read"]`` while unchecked_user_pointer is on (as a
+    kernel module replaces a system call). It looks ``unchecked_copyout`` up at
+    every call, so an exercise may put its own copy routine in its place.
+    """
+    file = td.proc.fdtable.get(fd)
+    if not file.readable:
+        raise SyscallError(errno.EBADF)
+    if nbyte > IOSIZE_MAX:
+        raise SyscallError(errno.EINVAL)
+    offset = file.offset
+    data = file.read(td, min(nbyte, MAXIO))       # may Sleep: nothing changed yet
+    try:
+        unchecked_copyout(td, buf, data)           # WEAKNESS: the bug, on purpose (sys_read calls copyout)
+    except SyscallError:
+        file.offset = offset                       # a bad buffer does not move the offset
+        raise
+    return len(data)
+
+
 # -- running an exploit ---------------------------------------------------------------------------
 
 def exploit_source(name: str):
     """The path of exploit ``name`` (e.g. "ucred_zero") in oskit/userland/exploits/."""
-    from pathlib import Path
     path = Path(__file__).resolve().parent.parent / "userland" / "exploits" / f"{name}.c"
     if not path.exists():
         known = sorted(p.stem for p in path.parent.glob("*.c"))
@@ -291,8 +319,7 @@ def run_exploit(kernel, name: str, args=(), *, uid: int = 1001, gid: int = 1001,
 
     The caller reads ``p.stdout`` and ``p.exit_status`` (-9: killed by the kernel after an oops).
     """
-    from oskit.toolchain import build
-    of(kernel).install()
+    attach(kernel).install()
     bin_path = f"/bin/{name}"
     try:
         kernel.vfs.lookup(bin_path)
@@ -341,7 +368,6 @@ def covert_channel(kernel, bits: str, window_ticks: int = 20_000) -> CovertResul
     window must span at least two scheduler quanta (DEFAULT_QUANTUM = 5000 ticks),
     or whether the receiver runs in it at all depends on where the quanta fall.
     """
-    from oskit.toolchain import build
     if not bits or set(bits) - {"0", "1"}:
         raise ValueError(f"covert_channel: bits must be a non-empty string of 0 and 1, found {bits!r}")
     for name in ("covert_send", "covert_recv"):
@@ -349,7 +375,7 @@ def covert_channel(kernel, bits: str, window_ticks: int = 20_000) -> CovertResul
             kernel.vfs.lookup(f"/bin/{name}")
         except Exception:
             kernel.install_program(f"/bin/{name}", build([exploit_source(name)], mode="user", name=name).read_bytes())
-    of(kernel).install()
+    attach(kernel).install()
     start = kernel.machine.clint.mtime + 2 * window_ticks       # time for both to start
     recv = kernel.spawn("/bin/covert_recv", ["covert_recv", str(start), str(window_ticks), str(len(bits))],
                         uid=1002, gid=1002, cwd="/tmp")

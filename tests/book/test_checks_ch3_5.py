@@ -77,7 +77,7 @@ def test_new_syscall_check_follows_the_reader_step_by_step(k):
     finally:
         HANDLERS.pop("double_it", None)
         makesyscalls.load()
-    assert 555 not in oskit.kernel.syscalls_table.SYSCALLS
+    assert 555 not in oskit.kernel.kern.syscalls_table.SYSCALLS
 
 
 def test_fork_lines_counts_four(k):

@@ -70,7 +70,7 @@ def test_euid_exploit_is_judged_from_guest_memory(k):
     assert checks.check_euid_exploit(k, "/bin/euid4").ok
     v = checks.check_euid_exploit(k, "/bin/euid12")
     assert not v.ok and "real uid changed too" in repr(v)
-    assert "unchecked_user_pointer" not in k.weaknesses                   # switched off again
+    assert "unchecked_user_pointer" not in k.lab                   # switched off again
     v = checks.check_euid_exploit(k, "/bin/missing")
     assert not v.ok and "could not run /bin/missing" in repr(v)
 

@@ -15,6 +15,7 @@ from oskit.kernel.structs import UCRED
 from oskit.lab import labdev, weaknesses
 from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_X, allowed
 from oskit.machine.trap import Priv
+from oskit.kernel.riscv import cpu
 
 EXPLOITS = Path(weaknesses.__file__).resolve().parent.parent / "userland" / "exploits"
 
@@ -22,7 +23,7 @@ EXPLOITS = Path(weaknesses.__file__).resolve().parent.parent / "userland" / "exp
 def boot(*flags):
     """A kernel without /bin's programs, with these weaknesses on."""
     k = oskit.boot(programs=False)
-    w = weaknesses.of(k)
+    w = weaknesses.attach(k)
     for f in flags:
         w.enable(f)
     return k
@@ -38,22 +39,22 @@ def assert_survives(k):
 def test_every_weakness_is_listed_with_one_line_and_off_by_default():
     """The listing names every flag once, one line each, and a fresh kernel has none on."""
     k = boot()
-    text = str(k.weaknesses)
+    text = str(k.lab)
     assert len(text.splitlines()) == len(weaknesses.WEAKNESSES)
     assert all(f"[ ] {name}" in text for name in weaknesses.WEAKNESSES)
-    assert list(k.weaknesses) == [] and not weaknesses.active(k, "smap_off")
-    k.weaknesses.enable("smap_off")
-    assert "[x] smap_off" in str(k.weaknesses) and "smap_off" in k.weaknesses
+    assert list(k.lab) == [] and not weaknesses.active(k, "smap_off")
+    k.lab.enable("smap_off")
+    assert "[x] smap_off" in str(k.lab) and "smap_off" in k.lab
 
 
 def test_boot_switches_weaknesses_on_and_off_again():
     """oskit.boot(weaknesses=...) turns flags on at boot; disable() turns one off again."""
     k = oskit.boot(programs=False, weaknesses={"smap_off", "padding_leak"})
-    assert sorted(k.weaknesses) == ["padding_leak", "smap_off"]
-    assert k.machine.harts[0].csr.read("sstatus") & weaknesses.SSTATUS_SUM
-    k.weaknesses.disable("smap_off")
-    assert not k.machine.harts[0].csr.read("sstatus") & weaknesses.SSTATUS_SUM
-    assert list(k.weaknesses) == ["padding_leak"]
+    assert sorted(k.lab) == ["padding_leak", "smap_off"]
+    assert k.machine.harts[0].csr.read("sstatus") & cpu.SSTATUS_SUM
+    k.lab.disable("smap_off")
+    assert not k.machine.harts[0].csr.read("sstatus") & cpu.SSTATUS_SUM
+    assert list(k.lab) == ["padding_leak"]
 
 
 def test_each_weakness_names_an_exploit_that_exists():
@@ -69,7 +70,7 @@ def test_an_unknown_weakness_is_refused_by_name():
     """Enabling a name that is not a weakness says which names exist."""
     k = boot()
     with pytest.raises(ValueError, match="unknown weakness 'smap': expected one of .*smap_off"):
-        k.weaknesses.enable("smap")
+        k.lab.enable("smap")
 
 
 def test_lab_header_matches_the_driver():
@@ -106,7 +107,7 @@ def test_smap_off_lets_a_stray_user_pointer_work():
     k = boot("smap_off")
     p = weaknesses.run_exploit(k, "smap_peek")
     assert "the kernel read 0x1234567 through my pointer" in p.stdout and p.exit_status == 0
-    assert k.oopses == []
+    assert k.lab.oopses == []
     assert_survives(k)
 
 
@@ -115,7 +116,7 @@ def test_without_smap_off_the_stray_dereference_is_an_oops_that_kills_the_proces
     k = boot()
     p = weaknesses.run_exploit(k, "smap_peek")
     assert p.exit_status == -9 and "the kernel read" not in p.stdout
-    (oops,) = k.oopses
+    (oops,) = k.lab.oopses
     assert oops.cause == "load page fault" and oops.where.startswith("lab_peek")
     assert oops.pid == p.pid and str(oops) in k.log
     assert_survives(k)
@@ -155,7 +156,7 @@ def test_null_method_call_without_page_zero_is_an_oops():
     k = boot()
     p = weaknesses.run_exploit(k, "null_call")
     assert "mmap at 0: Invalid argument" in p.stdout and p.exit_status == -9
-    (oops,) = k.oopses
+    (oops,) = k.lab.oopses
     assert oops.cause == "instruction page fault" and oops.sepc == 0 and "NULL" in oops.where
     assert_survives(k)
 
@@ -163,7 +164,7 @@ def test_null_method_call_without_page_zero_is_an_oops():
 def billing_kernel(*flags):
     """A kernel with /var/billing (root's, 0644) holding one record."""
     k = boot(*flags)
-    k.weaknesses.install()
+    k.lab.install()
     k.vfs.mkdir_p("/var", 0o755)
     k.vfs.install_file("/var/billing", b"uid 7: 3 jobs\n", 0o644)
     return k
@@ -216,7 +217,7 @@ def test_without_the_cycle_counter_the_receiver_dies_of_sigill():
 def run_hog(*flags):
     k = oskit.boot(programs=False, ram_mib=16)          # a 1 MiB kernel heap: 256 pipe buffers
     for f in flags:
-        weaknesses.of(k).enable(f)
+        weaknesses.attach(k).enable(f)
     return k, weaknesses.run_exploit(k, "pipe_hog", uid=0, gid=0, max_instructions=100_000_000)
 
 
@@ -247,7 +248,7 @@ def test_smep_off_runs_the_code_at_address_zero_as_the_kernel(fast):
         hart.fast = fast
     p = weaknesses.run_exploit(k, "null_call")
     assert "code at address 0" in p.stdout and "after: uid 0 euid 0" in p.stdout and p.exit_status == 0
-    assert k.oopses == []
+    assert k.lab.oopses == []
     assert_survives(k)
 
 
@@ -259,7 +260,7 @@ def test_risc_v_never_executes_a_user_page_in_supervisor_mode(fast):
         hart.fast = fast
     p = weaknesses.run_exploit(k, "null_call")
     assert "code at address 0" in p.stdout and p.exit_status == -9
-    (oops,) = k.oopses
+    (oops,) = k.lab.oopses
     assert oops.cause == "instruction page fault" and oops.sepc == 0
     assert_survives(k)
 

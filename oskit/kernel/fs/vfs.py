@@ -37,6 +37,7 @@ from typing import Callable
 from oskit.kernel.errno import Errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.security.mac import mac_vnode_check_access
+from oskit.machine.choices import TIMEBASE_HZ
 
 NAME_MAX = 255      # longest name in one directory entry
 PATH_MAX = 1024     # longest path, including the terminating NUL
@@ -116,6 +117,9 @@ class Vnode:
     def st_mode(self) -> int:
         """The full st_mode word: type bits | permission bits."""
         return self.vtype.value | self.mode
+
+    def is_reg(self) -> bool:
+        return self.vtype is VType.VREG
 
     def is_dir(self) -> bool:
         """True for a directory."""
@@ -273,7 +277,6 @@ class VFS:
             if nanotime is not None:
                 return nanotime()
             # The CLINT's mtime counts at the board's timebase (10 MHz on virt).
-            from oskit.machine.choices import TIMEBASE_HZ
             return self.kernel.machine.clint.mtime * 1_000_000_000 // TIMEBASE_HZ
         return 0
 

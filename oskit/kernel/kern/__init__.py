@@ -1,1 +1,21 @@
-"""oskit.kernel.kern: (map to be written)"""
+"""oskit.kernel.kern: the machine-independent kernel (FreeBSD's sys/kern/).
+
+    proc.py           Proc, Thread, Ucred, Rusage: what a process and a thread are
+    sched.py          run queue, time slices, sleep/wakeup, the context switch (step 4)
+    signal.py         actions, masks, delivery; sigaction, sigprocmask, kill, sigreturn, ...
+    exec.py           execve and the ELF loader
+    sys_proc.py       fork, exit, wait4, the id getters, break, getrusage
+    sys_thread.py     thr_new, thr_self, thr_exit, thr_kill (libc's pthreads sit on them)
+    umtx.py           _umtx_op: sleep until a word of user memory changes (a futex)
+    sys_time.py       clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
+    cred.py           credentials: ucred shared copy-on-write, the set*id rules, set-id exec
+    sys_cred.py       the credential system calls
+    resource.py       limits (RLIMIT_*, maxproc, kernel memory), CPU time, accounting
+    sys_resource.py   getrlimit, setrlimit
+    syscall.py        the bottom of the system-call layer: @syscall, SyscallError, Sleep
+    subr_syscall.py   the top: syscallenter, the prologue and epilogue
+    syscalls.master   the table, in FreeBSD's format; makesyscalls.py generates
+    syscalls_table.py   ...this (the kernel's side), the libc stubs and <sys/syscall.h>
+    trace.py          system-call records and probes
+    panic.py          what a bug in the kernel leaves behind
+"""

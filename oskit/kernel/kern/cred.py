@@ -33,6 +33,7 @@ with the reason in the message.
 from __future__ import annotations
 
 from oskit.kernel import errno
+from oskit.kernel.kern.proc import Ucred
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.structs import NGROUPS, UCRED
 
@@ -56,7 +57,6 @@ def crfree(kernel, addr: int) -> None:
         # would take the kernel down, so the credential is left alone and the fact logged.
         kernel.log.append(f"crfree: credential at {addr:#x} was already freed (cr_ref corrupted?)")
         return
-    from oskit.kernel.kern.proc import Ucred
     view = Ucred(kernel, addr).view
     refs = view.cr_ref
     if refs <= 1:
@@ -68,7 +68,6 @@ def crfree(kernel, addr: int) -> None:
 
 def crcopy(kernel, cred):
     """A private copy of ``cred`` (cr_ref 1), in new kernel memory."""
-    from oskit.kernel.kern.proc import Ucred
     addr = kernel.pmem.kmalloc(UCRED.size)
     kernel.machine.bus.write_bytes(addr, cred.view.raw())
     new = Ucred(kernel, addr)

@@ -33,6 +33,9 @@ from __future__ import annotations
 import struct
 
 from oskit.kernel import errno
+from oskit.kernel.fs.vfs import X_OK, VType
+from oskit.kernel.kern.cred import exec_setid
+from oskit.kernel.kern.sys_proc import stop_thread
 from oskit.kernel.kern.syscall import SyscallError, syscall
 from oskit.kernel.param import (
     MAXSSIZ,
@@ -49,6 +52,8 @@ from oskit.kernel.param import (
 )
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import copyin_ptrs, copyinstr, copyout
+from oskit.kernel.riscv.machdep import exec_setregs
+from oskit.kernel.structs import VDSO_TIMEKEEP_OFFSET
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import VnodeObject
 
@@ -118,7 +123,6 @@ def build_stack(argv: list[bytes], envp: list[bytes], entry: int) -> tuple[int, 
         addrs.append(pos)
         pos += len(s) + 1
     argv_addrs, envp_addrs = addrs[:len(argv)], addrs[len(argv):]
-    from oskit.kernel.structs import VDSO_TIMEKEEP_OFFSET
     words = [len(argv), *argv_addrs, 0, *envp_addrs, 0, AT_PAGESZ, PAGE_SIZE, AT_ENTRY, entry,
              AT_TIMEKEEP, SHAREDPAGE + VDSO_TIMEKEEP_OFFSET, AT_NULL, 0]
     if len(words) % 2:
@@ -135,7 +139,6 @@ def end_other_threads(kernel, td) -> None:
     FreeBSD ends them when execve starts, even if it then fails; oskit waits for
     the point of no return, so a failed execve leaves them running (as Linux does).
     """
-    from oskit.kernel.kern.sys_proc import stop_thread
     p = td.proc
     for t in [t for t in p.threads if t is not td]:
         stop_thread(kernel, t, caller=td)
@@ -150,7 +153,6 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     """
     kernel = td.kernel
     p = td.proc
-    from oskit.kernel.fs.vfs import X_OK, VType
     size = sum(len(s) + 1 for s in argv + envp)
     if size > ARG_MAX:
         raise SyscallError(errno.E2BIG, f"argv and envp take {size} bytes, more than ARG_MAX {ARG_MAX}")
@@ -201,10 +203,8 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     if p.fdtable is not None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
-    from oskit.kernel.kern.cred import exec_setid
     exec_setid(td, vp)                   # SECURITY (ch. 6): set-id bits, MAC label
     p.sync_pstruct()
-    from oskit.kernel.riscv.machdep import exec_setregs
     exec_setregs(td, entry, sp)
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))
 

@@ -22,7 +22,7 @@ The map:
 - :func:`write` writes them; :func:`stale` lists the ones that differ from
   what the master file says; :func:`load` makes the running kernel use a
   generated table without writing anything (for notebooks).
-  ``python -m oskit.kernel.makesyscalls`` writes, ``--check`` exits 1 and
+  ``python -m oskit.kernel.kern.makesyscalls`` writes, ``--check`` exits 1 and
   names the stale files.
 
 A notebook adds a call like this (the kernel dispatches on the new table at
@@ -33,7 +33,7 @@ once; a program calls it with ``syscall(555, 7)`` from <unistd.h>)::
     makesyscalls.load(makesyscalls.generate(text))      # makesyscalls.load() undoes it
 
 and a developer adding a call for good edits syscalls.master and runs
-``python -m oskit.kernel.makesyscalls``, which rewrites the three files.
+``python -m oskit.kernel.kern.makesyscalls``, which rewrites the three files.
 
 Generated files begin with ``DO NOT EDIT: generated from syscalls.master by
 makesyscalls.py``.
@@ -42,6 +42,7 @@ makesyscalls.py``.
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from dataclasses import dataclass
@@ -610,28 +611,25 @@ def write(files: dict[str, str] | None = None, root: Path | None = None) -> list
 
 def load(files: dict[str, str] | None = None):
     """Make the running kernel use the table in ``files`` (from generate()), without
-    touching any file on disk; return the new ``oskit.kernel.syscalls_table`` module.
+    touching any file on disk; return the ``oskit.kernel.kern.syscalls_table`` module.
 
     A notebook adds a call with ``load(generate(text))`` and goes back to the
     checked-in table with ``load()``. User programs reach a call that has no
     libc stub yet through ``syscall(number, ...)`` (<unistd.h>).
     """
-    import types
     files = generate() if files is None else files
-    name = "oskit.kernel.syscalls_table"
-    module = types.ModuleType(name, "the system-call table (loaded by makesyscalls.load)")
-    module.__file__ = str(ROOT / TABLE)
-    old = sys.modules.get(name)
-    sys.modules[name] = module              # dataclasses look their module up while it runs
-    try:
-        exec(compile(files[TABLE], str(ROOT / TABLE), "exec"), module.__dict__)
-    except BaseException:
-        if old is not None:
-            sys.modules[name] = old
-        raise
-    package = sys.modules.get("oskit.kernel")
-    if package is not None:
-        package.syscalls_table = module
+    module = importlib.import_module("oskit.kernel.kern.syscalls_table")
+    fresh = {"__name__": module.__name__}   # dataclasses look their module up while it runs:
+    code = compile(files[TABLE], str(ROOT / TABLE), "exec")
+    exec(code, fresh)                       # ...a syntax or name error leaves the live table alone
+    # Fill the live module in place: whoever holds the module, or its SYSCALLS dict, sees the new table.
+    for key, value in fresh.items():
+        live = getattr(module, key, None)
+        if isinstance(live, dict) and isinstance(value, dict) and not key.startswith("__"):
+            live.clear()
+            live.update(value)
+        elif not key.startswith("__"):
+            setattr(module, key, value)
     return module
 
 
@@ -643,7 +641,7 @@ def stale(root: Path | None = None, master_text: str | None = None) -> list[str]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m oskit.kernel.makesyscalls",
+    ap = argparse.ArgumentParser(prog="python -m oskit.kernel.kern.makesyscalls",
                                  description="Generate libc stubs, <sys/syscall.h> and the kernel's "
                                              "system-call table from syscalls.master.")
     ap.add_argument("--check", action="store_true",
@@ -655,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
         if ns.check:
             bad = stale(master_text=text)
             for rel in bad:
-                print(f"stale: {rel} (run python -m oskit.kernel.makesyscalls)", file=sys.stderr)
+                print(f"stale: {rel} (run python -m oskit.kernel.kern.makesyscalls)", file=sys.stderr)
             return 1 if bad else 0
         changed = write(generate(text))
         for rel in changed:

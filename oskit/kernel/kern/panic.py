@@ -11,6 +11,7 @@ Running the kernel again raises KernelPanic with that report.
 
 from __future__ import annotations
 
+import html
 import traceback
 from dataclasses import dataclass, field
 
@@ -50,7 +51,6 @@ class PanicReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        import html
         return ("<div style='border:2px solid #c00;padding:6px'><b style='color:#c00'>kernel panic</b>"
                 f"<pre>{html.escape(str(self))}</pre></div>")
 

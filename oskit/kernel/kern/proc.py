@@ -27,7 +27,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from oskit.kernel.structs import NGROUPS, UCRED
+from oskit.kernel.param import DMAP_BASE, RAM_BASE, dmap
+from oskit.kernel.structs import NGROUPS, TRAPFRAME, UCRED
 
 
 class ProcState(enum.Enum):
@@ -129,7 +130,6 @@ class Thread:
     """A thread of control: a trap frame, a kernel stack, a signal mask, a scheduling state."""
 
     def __init__(self, proc: "Proc", tid: int, frame_addr: int, kstack_top: int):
-        from oskit.kernel.structs import TRAPFRAME
         self.proc = proc
         self.tid = tid
         self.frame_addr = frame_addr            # physical address of struct trapframe
@@ -213,7 +213,6 @@ class Proc:
         """The credential p_ucred points at (read from guest memory every time)."""
         if self.pstruct is None or not self.pstruct.p_ucred:
             return None
-        from oskit.kernel.param import DMAP_BASE, RAM_BASE
         pa = self.pstruct.p_ucred - DMAP_BASE + RAM_BASE
         cred = self._creds.get(pa)
         if cred is None:
@@ -222,7 +221,6 @@ class Proc:
 
     @cred.setter
     def cred(self, cred: "Ucred") -> None:
-        from oskit.kernel.param import dmap
         self._creds = {cred.addr: cred}
         self.cred_alloc = cred.addr             # what reaping frees, whatever p_ucred says by then
         self.pstruct.p_ucred = dmap(cred.addr)

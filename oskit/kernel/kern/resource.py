@@ -44,7 +44,10 @@ from __future__ import annotations
 import struct
 
 from oskit.kernel import errno
+from oskit.kernel.kern import signal
 from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.param import MAXSSIZ, NOFILE
+from oskit.kernel.vm.pmem import OutOfMemory
 
 RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK = 0, 1, 2, 3
 RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_VMEM = 7, 8, 10
@@ -66,7 +69,6 @@ KMEM_PER_PROC = 256 << 10              # kernel heap one process may hold
 
 def default_rlimits() -> list[list[int]]:
     """The limits of init and of every spawned process: [soft, hard] for each RLIMIT_*."""
-    from oskit.kernel.param import MAXSSIZ, NOFILE
     lim = [[RLIM_INFINITY, RLIM_INFINITY] for _ in range(RLIM_NLIMITS)]
     lim[RLIMIT_DATA] = [MAXDSIZ, MAXDSIZ]
     lim[RLIMIT_STACK] = [MAXSSIZ, MAXSSIZ]
@@ -113,7 +115,6 @@ def setrlimit(td, which: int, soft: int, hard: int) -> None:
     soft = min(soft, hard)
     ceiling = {RLIMIT_DATA: MAXDSIZ, RLIMIT_NOFILE: NOFILE_MAX, RLIMIT_NPROC: MAXPROC}
     if which == RLIMIT_STACK:
-        from oskit.kernel.param import MAXSSIZ
         ceiling[RLIMIT_STACK] = MAXSSIZ
     if which in ceiling:
         soft, hard = min(soft, ceiling[which]), min(hard, ceiling[which])
@@ -197,7 +198,6 @@ def cpu_check(kernel, td) -> None:
     warn = soft if p.cpulimit is None else p.cpulimit
     used = cpu_ticks(p)
     hz = kernel.cpu_second
-    from oskit.kernel.kern import signal
     if hard < RLIM_INFINITY and used >= hard * hz:
         if p.xstat is None and "cpu-killed" not in p.flags:
             p.flags.add("cpu-killed")
@@ -233,7 +233,6 @@ def kmalloc_charged(td, size: int, what: str = "") -> int:
 
     Free with ``kfree_charged(kernel, addr)`` (whoever frees, the owner gets the bytes back).
     """
-    from oskit.kernel.vm.pmem import OutOfMemory
     kernel = td.kernel
     p = td.proc
     kmem_charge(p, size, what)

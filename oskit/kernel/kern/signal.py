@@ -27,8 +27,8 @@ import struct
 from dataclasses import dataclass, field
 
 from oskit.kernel import errno
-from oskit.kernel.kern.proc import ThreadState
-from oskit.kernel.kern.syscall import SyscallError, syscall
+from oskit.kernel.kern.proc import ProcState, ThreadState
+from oskit.kernel.kern.syscall import Sleep, SyscallError, syscall
 from oskit.kernel.riscv import machdep
 from oskit.kernel.riscv.copyinout import copyin, copyout
 from oskit.kernel.security.mac import mac_proc_check_signal
@@ -108,7 +108,6 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
 
     ``sender``: the sending Proc for kill() (its pid and uid go into siginfo).
     """
-    from oskit.kernel.kern.proc import ProcState
     if proc.state is ProcState.ZOMBIE or proc.sigacts is None:
         return
     if signo in (SIGCONT, SIGKILL) and proc.stopped:
@@ -154,7 +153,6 @@ def tdsignal(kernel, td, signo: int, sender=None) -> None:
     Signals that act on the whole process (SIGKILL, stop and continue) go to
     the process instead, as FreeBSD's tdsendsignal does for them.
     """
-    from oskit.kernel.kern.proc import ProcState
     proc = td.proc
     if proc.state is ProcState.ZOMBIE or proc.sigacts is None or td.state is ThreadState.DEAD:
         return
@@ -358,7 +356,6 @@ def sys_sigsuspend(td, sigmask):
         td.scratch["sigsuspend"] = td.sigmask
         td.oldmask = td.sigmask              # the handler's frame restores this mask
         td.sigmask = _read_sigset(td, sigmask) & ~CANTMASK
-    from oskit.kernel.kern.syscall import Sleep
     raise Sleep(("sigsuspend", td), always_eintr=True)
 
 
@@ -383,7 +380,6 @@ def sys_kill(td, pid, signum):
     else:
         pgid = td.proc.pgid if pid == 0 else -pid
         targets = [p for p in kernel.procs.values() if p.pgid == pgid]
-    from oskit.kernel.kern.proc import ProcState
     targets = [p for p in targets if p.state is not ProcState.NEW]
     if not targets:
         raise SyscallError(errno.ESRCH, f"kill: no process {pid}")

@@ -1,15 +1,29 @@
-"""(split from oskit.kernel.syscall: write this docstring)"""
+"""The machine-independent system-call path (as FreeBSD's kern/subr_syscall.c).
+
+    user: ecall ──> trampoline ──> trap() ──> syscallenter(kernel, td)
+                                               │ 1. fetch number + args   (riscv/machdep.fetch_syscall_args)
+                                               │ 2. prologue: trace record, entry probes
+                                               │ 3. handler(td, *args)    (k.sysent, else the @syscall registry)
+                                               │ 4. set result / errno    (riscv/machdep.set_syscall_retval)
+                                               │ 5. epilogue: trace return, return probes
+                                               └─ signal delivery happens on the way out (riscv/trap.py)
+
+The registry, the errors and ``Sleep`` are one layer down, in kern/syscall.py,
+so that a handler module imports only that; this module is the top of the
+path and may import anything it calls.
+"""
 
 from __future__ import annotations
 
 from oskit.kernel import errno as _errno
+from oskit.kernel.kern import signal, syscalls_table
+from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.kern.syscall import HANDLERS, Sleep, SyscallError
+from oskit.kernel.riscv import machdep
 
 
 def syscallenter(kernel, td) -> None:
     """Handle the ``ecall`` that trapped from user thread ``td`` (its registers are in td.frame)."""
-    from oskit.kernel.kern import syscalls_table  # (the table module can be reloaded: look it up each time)
-    from oskit.kernel.riscv import machdep
     SYSCALLS = syscalls_table.SYSCALLS
 
     code, regs = machdep.fetch_syscall_args(td)
@@ -39,10 +53,8 @@ def syscall_resume(kernel, td) -> None:
 
 
 def _run(kernel, td, info, args, rec) -> None:
-    from oskit.kernel.kern import signal
-    from oskit.kernel.kern.proc import ThreadState
 
-    handler = HANDLERS.get(info.name)
+    handler = kernel.sysent.get(info.name) or HANDLERS.get(info.name)   # this kernel's replacement first
     if handler is None:
         _finish(kernel, td, rec, _errno.ENOSYS, None,
                 f"no handler registered for system call {info.name!r} ({info.number}): "
@@ -79,7 +91,6 @@ def _run(kernel, td, info, args, rec) -> None:
 
 def _interrupted(kernel, td, rec, slept: Sleep) -> None:
     """A caught signal ended (or prevented) the sleep: EINTR, ERESTART, or a partial success."""
-    from oskit.kernel.kern import signal
     if slept.on_interrupt is not None:
         slept.on_interrupt(td)
     partial = getattr(slept, "partial", None)
@@ -91,6 +102,5 @@ def _interrupted(kernel, td, rec, slept: Sleep) -> None:
 
 
 def _finish(kernel, td, rec, error: int, rv, message: str) -> None:
-    from oskit.kernel.riscv import machdep
     machdep.set_syscall_retval(td, error, rv)
     kernel.trace.finish(rec, rv, error, message)

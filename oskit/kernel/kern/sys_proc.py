@@ -27,6 +27,7 @@ from oskit.kernel.kern.syscall import Sleep, SyscallError, syscall
 from oskit.kernel.param import PROT_READ, PROT_WRITE, page_ceil
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import copyout
+from oskit.kernel.riscv.machdep import fork_child_frame
 
 WNOHANG, WUNTRACED = 1, 2
 RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
@@ -58,7 +59,6 @@ def fork1(td) -> Proc:
     parent.vmspace.copy_into(child.vmspace)
     ctd = kernel.new_thread(child)
     ctd.sigmask = td.sigmask
-    from oskit.kernel.riscv.machdep import fork_child_frame
     fork_child_frame(td, ctd)
     child.state = ProcState.ACTIVE
     kernel.probes.fire("fork", pid=parent.pid, child=child.pid)

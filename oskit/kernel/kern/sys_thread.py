@@ -49,8 +49,11 @@ import struct
 from oskit.kernel import errno
 from oskit.kernel.kern import signal
 from oskit.kernel.kern.proc import ThreadState
+from oskit.kernel.kern.sys_proc import W_EXITCODE, stop_thread
 from oskit.kernel.kern.syscall import SyscallError, syscall
+from oskit.kernel.kern.umtx import umtx_wake
 from oskit.kernel.riscv.copyinout import copyin, copyout
+from oskit.kernel.riscv.machdep import thread_upcall_frame
 from oskit.kernel.vm.pmem import OutOfMemory
 
 MAX_THREADS = 64                 # threads per process (FreeBSD: kern.threads.max_threads_per_proc)
@@ -83,7 +86,6 @@ def sys_thr_new(td, param, param_size):
         ntd = kernel.new_thread(p)
     except OutOfMemory as e:
         raise SyscallError(errno.ENOMEM, f"thr_new: {e}") from None
-    from oskit.kernel.riscv.machdep import thread_upcall_frame
     thread_upcall_frame(td, ntd, prm["start_func"], prm["arg"],
                         prm["stack_base"] + prm["stack_size"], prm["tls_base"])
     ntd.tls = prm["tls_base"]
@@ -112,7 +114,6 @@ def sys_thr_self(td, id):
 
 def thread_exit(kernel, td) -> None:
     """End ``td`` alone (not the last thread of its process): out of the scheduler and the process."""
-    from oskit.kernel.kern.sys_proc import stop_thread
     p = td.proc
     stop_thread(kernel, td, caller=td)
     p.threads.remove(td)
@@ -123,8 +124,6 @@ def thread_exit(kernel, td) -> None:
 @syscall
 def sys_thr_exit(td, state):
     """End the calling thread; *state = 1 and its waiters wake. The last thread ends the process."""
-    from oskit.kernel.kern.sys_proc import W_EXITCODE
-    from oskit.kernel.kern.umtx import umtx_wake
     kernel = td.kernel
     if state:
         try:

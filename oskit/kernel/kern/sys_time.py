@@ -19,6 +19,7 @@ from __future__ import annotations
 import struct
 
 from oskit.kernel import errno
+from oskit.kernel.kern.signal import SIGALRM
 from oskit.kernel.kern.syscall import Sleep, SyscallError, syscall
 from oskit.kernel.riscv.copyinout import copyin, copyout
 
@@ -116,7 +117,6 @@ def _ticks_tv(kernel, ticks: int) -> tuple[int, int]:
 
 def _arm(kernel, p, value_ticks: int, interval_ticks: int) -> None:
     """(Re)arm p's real-time timer: SIGALRM after value_ticks, then every interval_ticks."""
-    from oskit.kernel.kern.signal import SIGALRM
 
     def fire():
         p.itimer = None

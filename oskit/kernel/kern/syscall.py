@@ -1,12 +1,8 @@
-"""The machine-independent system-call path (as FreeBSD's kern/subr_syscall.c).
+"""System calls: the @syscall registry, SyscallError and Sleep (FreeBSD's sys/sysent.h).
 
-    user: ecall ──> trampoline ──> trap() ──> syscall(kernel, td)
-                                               │ 1. fetch number + args   (machdep.fetch_syscall_args)
-                                               │ 2. prologue: trace record, entry probes
-                                               │ 3. handler(td, *args)    (the @syscall registry)
-                                               │ 4. set result / errno    (machdep.set_syscall_retval)
-                                               │ 5. epilogue: trace return, return probes
-                                               └─ signal delivery happens on the way out (trap.py)
+The bottom of the system-call layer: every handler module imports this, and
+it imports nothing of the kernel but errno. The path that calls the handlers
+(syscallenter) is kern/subr_syscall.py.
 
 A handler is a plain Python function registered under its name in
 ``syscalls.master`` (``sys_`` stripped)::

@@ -28,6 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from oskit.kernel.errno import errno_name, strerror
+from oskit.kernel.kern.signal import signame
+from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.riscv.copyinout import copyinstr
 
 
 class ProbeEvent:
@@ -137,7 +140,6 @@ class SignalRecord:
     time: int
 
     def __str__(self) -> str:
-        from oskit.kernel.kern.signal import signame
         return f"{self.pid:5d} {self.comm:<10.10} PSIG {signame(self.signo)} {self.action}"
 
 
@@ -156,8 +158,6 @@ class Trace:
         self.seq = 0
 
     def enter(self, td, info, number: int, args: tuple) -> SyscallRecord:
-        from oskit.kernel.kern.syscall import SyscallError
-        from oskit.kernel.riscv.copyinout import copyinstr
         self.seq += 1
 
         def fetch(addr: int):

@@ -36,6 +36,7 @@ from __future__ import annotations
 import struct
 
 from oskit.kernel import errno
+from oskit.kernel.kern.sys_time import BOOT_EPOCH, CLOCK_MONOTONIC, CLOCK_REALTIME, NSEC, TIMESPEC, ns_to_ticks
 from oskit.kernel.kern.syscall import Sleep, SyscallError, syscall
 from oskit.kernel.riscv.copyinout import copyin
 
@@ -63,7 +64,6 @@ def umtx_wake(td, uaddr: int, n: int = INT_MAX) -> int:
 
 def _deadline(td, size: int, uaddr2: int) -> int | None:
     """The mtime at which a wait ends by itself (None: no timeout); EINVAL for a bad time."""
-    from oskit.kernel.kern.sys_time import BOOT_EPOCH, CLOCK_MONOTONIC, CLOCK_REALTIME, NSEC, TIMESPEC, ns_to_ticks
     if not uaddr2:
         return None
     k = td.kernel

@@ -26,12 +26,12 @@ import struct
 from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.param import PAGE_SIZE
+from oskit.machine.trap import Trap
 
 SSTATUS_SUM = 1 << 18          # sstatus bit 18: S-mode may access U pages
 
 
 def _trap_types():
-    from oskit.machine.trap import Trap
     return Trap
 
 

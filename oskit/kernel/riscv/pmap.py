@@ -1,4 +1,15 @@
-"""(split from oskit.kernel.vm: write this docstring)"""
+"""The pmap: Sv39 page tables in guest memory, which the MMU walks (FreeBSD's riscv/pmap.c).
+
+Machine-dependent: the VM (vm/) decides what is mapped where; this module
+writes the PTEs that say so, in the format the RISC-V privileged
+specification fixes. Python writes PTEs here; the hardware only ever sees
+this, and sets A and D in it.
+
+    Sv39 PTE (64 bits):
+      63..54 reserved | 53..10 PPN | 9..8 RSW | 7 D | 6 A | 5 G | 4 U | 3 X | 2 W | 1 R | 0 V
+    satp (Sv39):
+      63..60 MODE=8 | 59..44 ASID | 43..0 PPN of the root table
+"""
 
 from __future__ import annotations
 

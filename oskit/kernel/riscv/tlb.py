@@ -1,4 +1,10 @@
-"""(split from oskit.kernel.vm: write this docstring)"""
+"""TLB shootdown: every hart forgets a translation that changed (FreeBSD's pmap_invalidate_*).
+
+A hart caches translations in its TLB; when the kernel changes a PTE
+(munmap, mprotect, copy-on-write, the pager), every hart that may hold the
+old translation must drop it. The local hart runs sfence.vma; the others get
+an inter-processor interrupt and flush in their trap handler (ipi_received).
+"""
 
 from __future__ import annotations
 

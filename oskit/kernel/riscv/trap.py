@@ -28,6 +28,7 @@ from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.kern.resource import cpu_check  # SECURITY (ch. 6): RLIMIT_CPU
 from oskit.kernel.kern.subr_syscall import syscall_resume, syscallenter
 from oskit.kernel.param import dmap
+from oskit.kernel.riscv.tlb import ipi_received
 
 INTERRUPT = 1 << 63
 SSTATUS_SPP = 1 << 8           # the privilege the trap came from: 1 = S
@@ -104,7 +105,6 @@ def trap(kernel, hart) -> None:
         elif code == IRQ_SSI:
             csr.write("sip", csr.read("sip") & ~SIP_SSIP)
             # An IPI: a TLB shootdown queued for this hart (vm.py), or just a kick to reschedule.
-            from oskit.kernel.riscv.tlb import ipi_received
             ipi_received(kernel, hart)
         else:
             kernel.panic(f"trap: unexpected {cause_name(scause)}", hart)
@@ -153,7 +153,6 @@ def dead_thread_trap(kernel, hs, td, scause: int) -> None:
     hart = hs.hart
     if scause == INTERRUPT | IRQ_SSI:
         hart.csr.write("sip", hart.csr.read("sip") & ~SIP_SSIP)
-        from oskit.kernel.riscv.tlb import ipi_received
         ipi_received(kernel, hart)             # a shootdown may be queued too
     elif scause == INTERRUPT | IRQ_STI:
         kernel.sched.expire(kernel.machine.clint.mtime)

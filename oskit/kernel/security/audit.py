@@ -31,6 +31,8 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from oskit.kernel.errno import errno_name
+from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.riscv.copyinout import copyinstr
 
 
 @dataclass
@@ -128,8 +130,6 @@ class Audit:
 
     @staticmethod
     def _string(td, addr: int) -> str:
-        from oskit.kernel.kern.syscall import SyscallError
-        from oskit.kernel.riscv.copyinout import copyinstr
         try:
             return copyinstr(td, addr, 1024)
         except SyscallError as e:

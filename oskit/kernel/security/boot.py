@@ -1,23 +1,12 @@
-"""The kernel's security features, and where each one lives (chapter 6 tours them).
+"""Security at boot: set-id programs get their modes; a forked child inherits its audit id and limits.
 
-    cred.py         credentials: ucred shared copy-on-write (crhold/crfree/crcopy), the
-                    setuid/seteuid/setgid/setegid/setgroups rules, set-id exec, P_SUGID
-    sys_cred.py     the credential system calls
-    vfs.py          DAC: mode bits, owner, group (FILES); it asks mac.py first
-    mac.py          mandatory access control: hooks (vfs.access, kill), labels, the example policy "wwjail"
-    audit.py        the audit trail: a record per system call (subject, event, objects, result)
-    resource.py     limits (RLIMIT_*), the system-wide process cap, kernel-memory limits,
-                    CPU-time enforcement, usage accounting
-    sys_resource.py getrlimit / setrlimit
-
-``security_init(kernel)`` runs at boot, once the memory and the probes exist:
-it makes ``kernel.audit`` and ``kernel.mac`` and the bookkeeping the limits use,
-and gives set-user-id programs in /bin their modes (INSTALL_MODES).
+The map of the security features is the package's docstring (security/__init__.py).
 """
 
 from __future__ import annotations
 
 from oskit.kernel.kern.resource import apply_limits
+from oskit.kernel.kern.syscall import SyscallError
 
 #: How programs in /bin are installed when they are not plain 0755 root:root files:
 #: path -> (mode, uid, gid). The set-user-id bit (04000) is what makes a program run
@@ -49,7 +38,6 @@ def security_init(kernel) -> None:
 
 def install_modes(kernel) -> None:
     """Give the installed programs listed in INSTALL_MODES their mode and owner."""
-    from oskit.kernel.kern.syscall import SyscallError
     for path, (mode, uid, gid) in INSTALL_MODES.items():
         try:
             vp = kernel.vfs.lookup(path)

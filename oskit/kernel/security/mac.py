@@ -28,6 +28,7 @@ The example policy, ``wwjail`` (off by default; ``k.mac.enable("wwjail")``):
 from __future__ import annotations
 
 from oskit.kernel import errno
+from oskit.kernel.kern.cred import cred_for_write
 from oskit.kernel.kern.syscall import SyscallError
 
 
@@ -67,9 +68,8 @@ class WorldWritableJail(Policy):
             kernel.log.append(f"mac/wwjail: pid {td.proc.pid} ({path}) confined to {dirpath or '/'}")
 
     def vnode_check_access(self, mac, cred, vp, want):
-        from oskit.kernel.fs.vfs import VType
         jail = mac.label(cred, self.name)
-        if jail is None or vp.vtype is not VType.VREG:
+        if jail is None or not vp.is_reg():
             return
         if not _beneath(jail, vp):
             raise SyscallError(errno.EACCES, "mac/wwjail: a program started from a world-writable "
@@ -132,7 +132,6 @@ class Mac:
 
     def set_label(self, p, policy: str, value) -> None:
         """Label p's credential (copied first if other processes share it)."""
-        from oskit.kernel.kern.cred import cred_for_write
         cred = cred_for_write(p)
         self.labels.setdefault(cred.addr, {})[policy] = value
 

@@ -1,7 +1,13 @@
-"""(split from oskit.kernel.vm: write this docstring)"""
+"""The page-fault handler's entry: resolve, count, probe, or kill (FreeBSD's vm_fault.c).
+
+trap() (riscv/trap.py) and the copy routines (riscv/copyinout.py) call
+``vm_fault``; the resolution itself (find the entry, the page, copy on write)
+is ``VMSpace.fault`` in vm/map.py.
+"""
 
 from __future__ import annotations
 
+from oskit.kernel.kern.signal import SIGKILL
 from oskit.kernel.param import MAXSSIZ, PAGE_SIZE, page_floor
 from oskit.kernel.vm.pmem import OutOfMemory
 
@@ -55,7 +61,6 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
         probe("OOM", "error", reason)
         if from_kernel:
             return False
-        from oskit.kernel.kern.signal import SIGKILL
         kernel.exit1(td, SIGKILL, reason=reason)
         return True
     kib = vs.maxrss * (PAGE_SIZE // 1024)

@@ -1,4 +1,11 @@
-"""(split from oskit.kernel.vm: write this docstring)"""
+"""VM objects: where the contents of pages come from (FreeBSD's vm_object.c and vm_page.c).
+
+``AnonObject``: zero fill, or a *shadow* of another object (copy-on-write
+keeps its own modified pages and reads the rest through the chain below it).
+``VnodeObject``: the pages of a file. ``Page``: one frame holding one object
+page, with its reverse map (every address space and address that maps it),
+so the pager can unmap it. ``collapse`` keeps shadow chains short.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""(split from oskit.kernel.vm: write this docstring)"""
+"""The system-wide VM counters, ``k.vmstats`` (FreeBSD's vmmeter: ``vmstat -s``)."""
 
 from __future__ import annotations
 
