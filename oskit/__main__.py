@@ -23,7 +23,6 @@ Exit statuses of ``run --bare``:
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -221,13 +220,8 @@ def run_bare(argv: list[str]) -> int:
 
 
 def kernel_command(name: str, argv: list[str]) -> int:
-    """Hand `run PROGRAM ...` or `sh` to the kernel's command line (oskit.kernel.cli)."""
-    try:
-        cli = importlib.import_module("oskit.kernel.cli")
-    except ModuleNotFoundError as e:
-        if e.name in ("oskit.kernel", "oskit.kernel.cli"):
-            return _fail(f"{name}: the kernel is not built yet (use `run --bare PROGRAM` for the bare machine)")
-        raise
+    """Hand `run PROGRAM ...` or `sh` to the kernel's command line (oskit/cli.py)."""
+    from oskit import cli               # here, not at the top: `run --bare` never loads the kernel
     status = cli.run_main(argv) if name == "run" else cli.sh_main(argv)
     return int(status or 0)
 

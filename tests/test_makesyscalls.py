@@ -36,7 +36,7 @@ def error_of(text):
 
 
 def test_checked_in_files_are_fresh():
-    """`python -m oskit.kernel.makesyscalls --check` exits 0: nothing generated is stale."""
+    """`python -m oskit.kernel.kern.makesyscalls --check` exits 0: nothing generated is stale."""
     proc = subprocess.run([sys.executable, "-m", "oskit.kernel.kern.makesyscalls", "--check"],
                           capture_output=True, text=True, cwd=ms.ROOT)
     assert proc.returncode == 0, proc.stderr
@@ -51,7 +51,7 @@ def test_check_names_a_stale_file(tmp_path):
     header.write_text(header.read_text().replace("SYS_fork", "SYS_spoon"))
     assert ms.stale(root=tmp_path) == [ms.HEADER]
     proc = subprocess.run([sys.executable, "-c",
-                           "import sys, pathlib; from oskit.kernel import makesyscalls as m;"
+                           "import sys, pathlib; from oskit.kernel.kern import makesyscalls as m;"
                            f"m.ROOT = pathlib.Path({str(tmp_path)!r});"
                            "sys.exit(m.main(['--check']))"],
                           capture_output=True, text=True, cwd=ms.ROOT)
