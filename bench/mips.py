@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import oskit
-from oskit.machine.machine import Machine
+from oskit.machine import Machine
 from oskit.toolchain import build
 
 HERE = Path(__file__).parent

@@ -80,8 +80,7 @@ def program_elf(program: str) -> Path:
         raise CannotRun(f"{program}: no such file")
     if path.suffix not in SOURCE_SUFFIXES:
         return path
-    from oskit.toolchain import build
-    from oskit.toolchain.errors import CompileError
+    from oskit.toolchain import CompileError, build
 
     try:
         return build(path, mode="bare")
@@ -153,10 +152,9 @@ class Tracer:
 
 def run_bare(argv: list[str]) -> int:
     args = bare_parser().parse_args(argv)
+    from oskit.machine import Console, Machine
     from oskit.machine.bus import RAM_BASE
     from oskit.machine.elf import ElfError, read_elf
-    from oskit.machine.machine import Machine
-    from oskit.machine.uart import Console
 
     stdout = sys.stdout.buffer
     machine = None
@@ -221,7 +219,7 @@ def run_bare(argv: list[str]) -> int:
 
 def kernel_command(name: str, argv: list[str]) -> int:
     """Hand `run PROGRAM ...` or `sh` to the kernel's command line (oskit/cli.py)."""
-    from oskit import cli               # here, not at the top: `run --bare` never loads the kernel
+    from oskit import cli  # here, not at the top: `run --bare` never loads the kernel
     status = cli.run_main(argv) if name == "run" else cli.sh_main(argv)
     return int(status or 0)
 

@@ -60,7 +60,7 @@ def _param(src: Path):
 @pytest.mark.parametrize("src", [_param(p) for p in program_sources()])
 def test_bare_program(src: Path):
     """The program prints exactly its expected UART output and exits with its expected code."""
-    from oskit.machine.machine import Machine
+    from oskit.machine import Machine
     from oskit.toolchain import build
 
     exp = load_expected(src.with_suffix(".expected"))

@@ -6,9 +6,7 @@ import time
 
 import pytest
 
-from oskit.toolchain import build
-from oskit.toolchain.elfinfo import symbols
-from oskit.toolchain.errors import CompileError
+from oskit.toolchain import CompileError, build, symbols
 
 HELLO = '#include "bare.h"\nint main(void) { printf("hi\\n"); return 0; }\n'
 
@@ -167,7 +165,7 @@ def test_user_build_links_libc_at_the_user_base(user_cache):
     """A user build starts at user.ld's base, has R-X text and RW data segments, and links libc."""
     from elftools.elf.elffile import ELFFile
 
-    from oskit.toolchain.build import libc_archive
+    from oskit.toolchain import libc_archive
 
     path = build({"t.c": USER_PROG}, mode="user")
     syms = symbols(path)
@@ -204,7 +202,7 @@ def test_assert_stays_on_unless_asked(cache):
 
 def test_floating_point_c_links_and_computes_in_software(cache):
     """C code using double links (soft-float from the compiler's runtime) and computes what the host computes."""
-    from oskit.machine.machine import Machine
+    from oskit.machine import Machine
 
     source = (
         '#include "bare.h"\n'

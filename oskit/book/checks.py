@@ -161,8 +161,7 @@ def _trap_program(insn: str) -> str:
 
 def measure_trap_causes(kernel) -> dict[str, int | None]:
     """Run each TRAP_PROGRAMS program on kernel; the scause of the trap taken at `here` (None: none)."""
-    from oskit.toolchain import build
-    from oskit.toolchain.elfinfo import symbols
+    from oskit.toolchain import build, symbols
     out = {}
     for name, (_, insn) in TRAP_PROGRAMS.items():
         elf = build({f"trap_{name}.c": _trap_program(insn)}, mode="user", name=f"trap_{name}")
@@ -231,7 +230,7 @@ def _signed(v: int) -> int:
 
 def run_division() -> tuple[dict[str, int], list]:
     """Each DIVISION_CASES case computed by div/rem on a bare machine: (results, traps taken)."""
-    from oskit.machine.machine import Machine
+    from oskit.machine import Machine
     from oskit.toolchain import build
     m = Machine()
     img = m.load_elf(build({"division.c": DIVISION_SOURCE}, mode="bare", name="division"))

@@ -60,7 +60,7 @@ def elf_code(elf: bytes, symbol: str, count: int) -> list[tuple[int, str]]:
 
 def run_program(kernel, name: str, source: str, argv=None):
     """Compile C ``source`` into /bin/NAME of ``kernel`` and run it to its end: (proc, None) or (None, why)."""
-    from oskit.toolchain.errors import CompileError
+    from oskit.toolchain import CompileError
     try:
         path = _install(kernel, name, source)
     except CompileError as e:

@@ -77,12 +77,10 @@ from oskit.kernel.vm.object import AnonObject, Page
 from oskit.kernel.vm.pager import Pager
 from oskit.kernel.vm.pmem import PhysMem
 from oskit.kernel.vm.stats import VMStats
+from oskit.machine import JUMPED, Machine
 from oskit.machine.clint import TIMEBASE_HZ
 from oskit.machine.cpu import GuestCallError
-from oskit.machine.hostcall import JUMPED
-from oskit.machine.machine import Machine
-from oskit.toolchain import build
-from oskit.toolchain.errors import CompileError
+from oskit.toolchain import CompileError, build
 
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's
 # HANDLERS): importing a module registers its handlers, so this is the list of them.

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 import oskit
+from oskit.kernel.riscv import cpu
 from oskit.kernel.structs import UCRED
 from oskit.lab import labdev, weaknesses
 from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_X, allowed
 from oskit.machine.trap import Priv
-from oskit.kernel.riscv import cpu
 
 EXPLOITS = Path(weaknesses.__file__).resolve().parent.parent / "userland" / "exploits"
 

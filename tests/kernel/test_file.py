@@ -5,10 +5,22 @@ import itertools
 import pytest
 
 from oskit.kernel.errno import Errno
-from oskit.kernel.param import NOFILE
-from oskit.kernel.fs.file import O_APPEND, O_RDONLY, O_RDWR, O_WRONLY, SEEK_CUR, SEEK_END, SEEK_SET, File, FileTable, VnodeFile, open_vnode
+from oskit.kernel.fs.file import (
+    O_APPEND,
+    O_RDONLY,
+    O_RDWR,
+    O_WRONLY,
+    SEEK_CUR,
+    SEEK_END,
+    SEEK_SET,
+    File,
+    FileTable,
+    VnodeFile,
+    open_vnode,
+)
 from oskit.kernel.fs.vfs import VFS
 from oskit.kernel.kern.syscall import SyscallError
+from oskit.kernel.param import NOFILE
 
 
 class Probe(File):

@@ -439,9 +439,8 @@ def arm_itimer(k, p, value_us: int, interval_us: int = 0):
     import struct
 
     from oskit.kernel.kern.sys_time import sys_setitimer
-    from oskit.kernel.param import USRSTACK
+    from oskit.kernel.param import PAGE_SIZE, USRSTACK
     from oskit.kernel.riscv.copyinout import copyout
-    from oskit.kernel.param import PAGE_SIZE
     td = p.main_thread
     addr = USRSTACK - 8 * PAGE_SIZE
     copyout(td, addr, struct.pack("<qqqq", 0, interval_us, 0, value_us))
@@ -492,9 +491,8 @@ def test_setitimer_interval_rings_again_until_exit():
     import struct
 
     from oskit.kernel.kern.sys_time import sys_getitimer
-    from oskit.kernel.param import USRSTACK
+    from oskit.kernel.param import PAGE_SIZE, USRSTACK
     from oskit.kernel.riscv.copyinout import copyin
-    from oskit.kernel.param import PAGE_SIZE
     k = make(src, "interval")
     p = k.spawn("/bin/interval")
     assert k.run().reason == "idle"

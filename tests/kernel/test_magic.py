@@ -4,7 +4,7 @@ import pytest
 
 import oskit
 from oskit.magic import c_magic
-from oskit.toolchain.errors import CompileError
+from oskit.toolchain import CompileError
 
 CELL = '#include <stdio.h>\nint main(void) { puts("from a cell"); return 0; }\n'
 

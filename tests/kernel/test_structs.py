@@ -4,8 +4,7 @@ import pytest
 
 from oskit.kernel import structs
 from oskit.kernel.structs import SIGFRAME, TRAPFRAME, UCRED, Struct, c_header
-from oskit.toolchain import build
-from oskit.toolchain.errors import CompileError
+from oskit.toolchain import CompileError, build
 
 USE = r"""
 #include "oskit_structs.h"

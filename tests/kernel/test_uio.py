@@ -5,9 +5,8 @@ import pytest
 import oskit
 from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
-from oskit.kernel.param import DMAP_BASE, TRAMPOLINE, USRSTACK
+from oskit.kernel.param import DMAP_BASE, PAGE_SIZE, TRAMPOLINE, USRSTACK
 from oskit.kernel.riscv.copyinout import copyin, copyinstr, copyout
-from oskit.kernel.param import PAGE_SIZE
 
 WAITER = r"""
 #include <unistd.h>

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 import oskit
-from oskit.kernel.param import PROT_READ, PROT_WRITE
+from oskit.kernel.param import PAGE_SIZE, PROT_READ, PROT_WRITE
 from oskit.kernel.riscv.pmap import PTE_A
 from oskit.kernel.vm.object import vnode_object
-from oskit.kernel.param import PAGE_SIZE
 from oskit.toolchain import build
 
 P = PAGE_SIZE

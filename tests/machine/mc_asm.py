@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
+from oskit.machine import Machine
 from oskit.machine.csr import CSR_NUMBERS
-from oskit.machine.machine import Machine
 
 RAM = 0x8000_0000
 ABI = ("zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 "

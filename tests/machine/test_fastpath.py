@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mc_asm import RAM, asm, asm1, load, machine
 
-from oskit.machine.machine import Machine
+from oskit.machine import Machine
 
 DATA = RAM + 0x10_0000
 CODE = RAM + 0x1000

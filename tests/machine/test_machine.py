@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from oskit.machine import Machine, Priv
 from oskit.machine.choices import INSTRUCTIONS_PER_TICK
-from oskit.machine.machine import Machine
-from oskit.machine.trap import Priv
 from oskit.toolchain import build
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs" / "bare"

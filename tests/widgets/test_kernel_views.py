@@ -9,17 +9,10 @@ from collections import Counter
 
 from widget_programs import kernel_with, visible_text
 
+from widgets import Console, MemoryMap, PageTable, ProcessTree, Registers, SyscallTrace, TrapFrame, TrapStepper
 from widgets.base import redraw_all
-from widgets.console import Console
-from widgets.memorymap import MemoryMap
-from widgets.pagetable import PageTable
 from widgets.plots import Plots, cpu_time_by_process, syscalls_by_name
-from widgets.processtree import ProcessTree
-from widgets.registers import Registers
 from widgets.style import hexw
-from widgets.syscalltrace import SyscallTrace
-from widgets.trapframe import TrapFrame
-from widgets.trapstepper import TrapStepper
 
 
 def to_first_ecall(ts):

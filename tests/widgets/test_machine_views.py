@@ -9,12 +9,8 @@ import re
 from widget_programs import machine_with, visible_text
 
 from oskit.machine.decode import ABI_NAMES
-from widgets import peek
-from widgets.console import Console
-from widgets.pagetable import PageTable
-from widgets.registers import Registers
+from widgets import Console, PageTable, Registers, TLBView, peek
 from widgets.style import hexw
-from widgets.tlbview import TLBView
 
 DATA_VA = 0x4000_0000
 
@@ -113,7 +109,7 @@ def test_redraws_are_throttled():
     """Events arriving non-stop for 0.35 s redraw the view about 10 times a second, not once per event."""
     import time
 
-    from oskit.machine.machine import Machine
+    from oskit.machine import Machine
     m = Machine(ram_mib=1)
     view = Registers(m.harts[0]).attach()
     start, events = view.renders, 0

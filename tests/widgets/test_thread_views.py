@@ -3,10 +3,7 @@
 from widget_programs import kernel_with, visible_text
 
 from oskit.toolchain import build
-from widgets.plots import Plots
-from widgets.processtree import ProcessTree
-from widgets.syscalltrace import SyscallTrace
-from widgets.trapframe import TrapFrame
+from widgets import Plots, ProcessTree, SyscallTrace, TrapFrame
 
 THREADS = r"""
 #include <pthread.h>

@@ -10,7 +10,7 @@
 import html
 import re
 
-from oskit.machine.machine import Machine
+from oskit.machine import Machine
 
 HELLO = r"""
 #include "bare.h"
