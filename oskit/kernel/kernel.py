@@ -52,6 +52,7 @@ from oskit.kernel.fs.vfs import VFS
 from oskit.kernel.kern import exec, signal, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
 from oskit.kernel.kern.cred import crfree
 from oskit.kernel.kern.exec import exec_image
+from oskit.kernel.kern.ktime import KernelClock
 from oskit.kernel.kern.panic import KernelPanic, make_report
 from oskit.kernel.kern.proc import Proc, ProcState, Thread, ThreadState, Ucred
 from oskit.kernel.kern.resource import KMEM_PER_PROC
@@ -192,6 +193,8 @@ class Kernel:
         self.vm_vnode_objects: dict = {}                # id(vnode) -> the VnodeObject mmap shares
         self.pager = Pager(self)                        # the clock pager and swap
         self.pmem.reclaim = self.pager                  # asked for frames when few are left
+        self.kclock = KernelClock()                     # what the kernel's work costs in time (kern/ktime.py)
+        self.pmem.clock = self.kclock
         self.tlb_mailbox: list[list] = [[] for _ in m.harts]   # per hart: (va, asid) to flush at the IPI
         self.next_asid = 1
         self.kpmap: Pmap | None = None                  # the kernel's page table; its upper half is in
@@ -528,16 +531,6 @@ class Kernel:
         return self.machine.clint.mtime * 1_000_000_000 // self.timebase_hz
 
     # -- memory helpers ---------------------------------------------------------------------------
-    def mmu_translate(self, td: Thread, va: int, access: str) -> int:
-        """Translate a user address of td's process as the user would (the MMU, user privilege)."""
-        hart = td.hart if td.hart is not None else self.machine.harts[0]
-        vs = td.proc.vmspace
-        if vs is None:
-            raise SyscallError(errno.EFAULT, "the process has no address space")
-        vs.pmap.activate(hart.hartid)           # VM (ch. 5): this hart now caches translations of this ASID
-        with cpu.user_address_space(hart, vs.pmap.satp):
-            return hart.translate(va, access, priv=0)
-
     def vm_fault(self, td: Thread, va: int, access: str, from_kernel: bool = False) -> bool:
         """The page-fault handler's entry: True if the fault was resolved (retry the access).
 
@@ -555,6 +548,7 @@ class Kernel:
         """RAM that may hold code changed; the machine re-checks its translated blocks by itself."""
 
     def copy_frame(self, src: int, dst: int) -> None:
+        self.kclock.charge("page_copy")
         data = self.machine.bus.ram.data
         a, b = src - RAM_BASE, dst - RAM_BASE
         data[b:b + PAGE_SIZE] = data[a:a + PAGE_SIZE]

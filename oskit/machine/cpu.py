@@ -119,6 +119,8 @@ class Hart:
         self.partial = 0  # set by every block on its way out: how many instructions it ran
         self._call_depth = 0
         self._returned = False
+        self.stall = 0  # cycles of work done for this hart outside its instructions (a host call's), not yet spent
+        self.run_stall = 0  # of the steps the last run() returned, how many were such cycles (stall)
         ram = machine.bus.ram
         self._ram_base, self._ram_size = ram.base, ram.size
         mv = memoryview(ram.data)
@@ -463,13 +465,27 @@ class Hart:
 
     # -- running ----------------------------------------------------------------------------
 
+    def spend(self, cycles: int) -> None:
+        """Occupy this hart for ``cycles`` more cycles, as if it had run that many instructions.
+
+        A host function does work that real hardware would do with instructions
+        (the Python kernel's trap handling): it calls this so that the work takes
+        time. The cycles count in mcycle (not minstret: no instruction retired)
+        and in the steps run() returns, so the machine's clock advances by them
+        and this hart's slice ends that much sooner.
+        """
+        self.stall += cycles
+        self.csr.cycle_delta += cycles
+
     def run(self, n: int) -> int:
-        """Execute up to n steps (instructions, or traps taken); returns how many.
+        """Execute up to n steps (instructions, traps taken, or cycles spent by host calls); returns how many.
 
         Returns early when the hart starts waiting in WFI, when machine.stop()
         was called, or when a hart.call() routine returned. A waiting hart
-        wakes when an interrupt enabled in mie is pending.
+        wakes when an interrupt enabled in mie is pending. ``run_stall`` says how
+        many of the steps were cycles spent (``spend``), not instructions.
         """
+        self.run_stall = 0
         if self.waiting:
             if not self.csr.effective_mip() & self.csr.mie:
                 return 0
@@ -494,6 +510,10 @@ class Hart:
                     break
             self._step()
             done += 1
+            if self.stall:
+                done += self.stall
+                self.run_stall += self.stall
+                self.stall = 0
         return done
 
     def _must_return(self) -> bool:
@@ -522,6 +542,10 @@ class Hart:
                 if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END:
                     self._step()  # a misaligned pc or a host call: the plain path knows what to do
                     done += 1
+                    if self.stall:  # the host call spent cycles (spend): they take time too
+                        done += self.stall
+                        self.run_stall += self.stall
+                        self.stall = 0
                     continue
                 try:
                     d = self._fetch_page(pc)  # translate the page once; then the block path goes on

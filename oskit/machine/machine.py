@@ -209,9 +209,9 @@ class Machine:
                         break
                     n = min(n, left)
                 bus.current_hart = hart.hartid
-                k = hart.run(n)
-                executed += k
-                self.instructions += k
+                k = hart.run(n)                       # steps: instructions, and cycles host calls spent
+                executed += k - hart.run_stall
+                self.instructions += k - hart.run_stall
                 if k > longest:
                     longest = k
                 if htif.tohost is not None:

@@ -155,6 +155,7 @@ class Thread:
         self.tls = 0
         # accounting: what this thread used (also added to proc.rusage, the process's total)
         self.rusage = Rusage()
+        self.stime_cycles = 0                   # kernel cycles billed, not yet a whole tick (kern/ktime.py)
 
     @property
     def kernel(self):

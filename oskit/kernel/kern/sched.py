@@ -190,6 +190,7 @@ class Scheduler:
         if old is not td:
             self.switches += 1
             hs.switches += 1
+            self.kernel.kclock.charge("switch")
             if old is not hs.idle and old.hart is hart:
                 old.hart = None
             self.kernel.probes.fire("switch", hart=hs.hartid, old=old, new=td, mtime=now)

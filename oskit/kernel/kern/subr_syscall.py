@@ -28,6 +28,7 @@ def syscallenter(kernel, td) -> None:
 
     code, regs = machdep.fetch_syscall_args(td)
     td.scratch = {}                                   # a new call: fresh per-call state
+    kernel.kclock.charge("syscall")
     td.proc.rusage.syscalls += 1
     td.rusage.syscalls += 1
     info = SYSCALLS.get(code)

@@ -1,17 +1,24 @@
 """Moving bytes between user memory and the kernel: copyin, copyout, copyinstr.
 
-These are the only way a system call touches user memory. Each user address
-is translated *as the user would see it*: through the hart's MMU with user
-privilege, so a page without the U bit (every kernel page), an unmapped page,
-or a read-only page for copyout, fails. sstatus.SUM (permit Supervisor User
-Memory access) is set only for the duration of the copy, as a real kernel does.
+These are the only way a system call touches user memory, and they do it as
+a RISC-V kernel does (FreeBSD's riscv copyinout.S):
 
-A page that belongs to the process but is not present yet (demand paging) is
-brought in by the VM fault handler, exactly as if the user had touched it.
+1. check the range: every byte must lie below VM_MAXUSER_ADDRESS, the top of
+   the user half. This check is what keeps a kernel address out: with SUM
+   set, the supervisor may touch any page, its own included;
+2. set sstatus.SUM (permit Supervisor User Memory access) for the copy only,
+   and translate with the *supervisor's* privilege through the process's page
+   table: the MMU allows loads and stores to U pages because SUM is set, and
+   still enforces W (a read-only page fails copyout). Everywhere else SUM is
+   clear, so a stray kernel access to a user page faults (SMAP's lesson,
+   chapter 8);
+3. a page that belongs to the process but is not present yet (demand paging,
+   copy-on-write) is brought in by the VM fault handler, as if the user had
+   touched it; anything else is EFAULT.
 
 They never raise anything but ``SyscallError(EFAULT)`` (or ENAMETOOLONG from
 copyinstr), and never fault the kernel: a bad pointer from a program is the
-program's problem.
+program's problem. Each copy costs kernel time (kern/ktime.py).
 
     copyin(td, uaddr, n)            -> bytes
     copyout(td, uaddr, data)        -> None
@@ -22,32 +29,51 @@ program's problem.
 from __future__ import annotations
 
 import struct
+from contextlib import contextmanager
 
 from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
-from oskit.kernel.param import PAGE_SIZE
+from oskit.kernel.param import PAGE_SHIFT, PAGE_SIZE, VM_MAXUSER_ADDRESS
+from oskit.kernel.riscv import cpu
+from oskit.kernel.riscv.pmap import PTE_PPN_SHIFT, PTE_R, PTE_U
 from oskit.machine.trap import Trap
 
-SSTATUS_SUM = 1 << 18          # sstatus bit 18: S-mode may access U pages
+S_MODE = 1                     # the privilege the copy translates with
 
 
-def _trap_types():
-    return Trap
+def check_user_range(uaddr: int, n: int) -> None:
+    """EFAULT unless [uaddr, uaddr + n) lies in the user half (below VM_MAXUSER_ADDRESS)."""
+    if not 0 <= uaddr or uaddr + n > VM_MAXUSER_ADDRESS:
+        raise SyscallError(errno.EFAULT, f"[{uaddr:#x}, +{n:#x}) is not in the user address space "
+                                         f"(below {VM_MAXUSER_ADDRESS:#x})")
 
 
-def user_translate(td, uaddr: int, access: str) -> int:
-    """Physical address of user virtual address ``uaddr`` for ``access`` ('r' or 'w').
+@contextmanager
+def user_access(td):
+    """The copy window: td's address space on the hart, SUM set; the hart, for translate().
+
+    A thread that is not running (spawn's exec, before it ever ran) borrows hart 0.
+    """
+    kernel = td.proc.kernel
+    vs = td.proc.vmspace
+    if vs is None:
+        raise SyscallError(errno.EFAULT, "the process has no address space")
+    hart = td.hart if td.hart is not None else kernel.machine.harts[0]
+    vs.pmap.activate(hart.hartid)           # VM (ch. 5): this hart may now cache this ASID
+    with cpu.user_address_space(hart, vs.pmap.satp, sum_on=True):
+        yield hart
+
+
+def user_translate(td, hart, uaddr: int, access: str) -> int:
+    """Physical address of user virtual address ``uaddr`` for ``access`` ('r' or 'w'), inside user_access.
 
     Runs the VM fault handler on a fault the process could have taken legally
     (a page not yet paged in, copy-on-write); raises SyscallError(EFAULT) otherwise.
     """
-    if not 0 <= uaddr < (1 << 64):
-        raise SyscallError(errno.EFAULT, f"address {uaddr:#x} is not a 64-bit value")
     kernel = td.proc.kernel
-    Trap = _trap_types()
     for _attempt in range(3):
         try:
-            return kernel.mmu_translate(td, uaddr, access)
+            return hart.translate(uaddr, access, priv=S_MODE)
         except Trap as fault:
             if not kernel.vm_fault(td, uaddr, access, from_kernel=True):
                 raise SyscallError(errno.EFAULT,
@@ -64,34 +90,20 @@ def _chunks(uaddr: int, n: int):
         n -= length
 
 
-class _SumWindow:
-    """Hold sstatus.SUM for the duration of a copy on the hart running td (if any)."""
-
-    def __init__(self, td):
-        self.hart = td.hart
-
-    def __enter__(self):
-        if self.hart is not None:
-            self.saved = self.hart.csr.read("sstatus")
-            self.hart.csr.write("sstatus", self.saved | SSTATUS_SUM)
-
-    def __exit__(self, *exc):
-        if self.hart is not None:
-            self.hart.csr.write("sstatus", self.saved)
-        return False
-
-
 def copyin(td, uaddr: int, n: int) -> bytes:
     """Copy ``n`` bytes from user address ``uaddr``; EFAULT if any byte is not readable by the user."""
     if n < 0:
         raise SyscallError(errno.EINVAL, f"copyin of a negative length {n}")
     if n == 0:
         return b""
-    bus = td.proc.kernel.machine.bus
+    check_user_range(uaddr, n)
+    kernel = td.proc.kernel
+    kernel.kclock.charge_copy(n)
+    bus = kernel.machine.bus
     out = bytearray()
-    with _SumWindow(td):
+    with user_access(td) as hart:
         for va, length in _chunks(uaddr, n):
-            pa = user_translate(td, va, "r")
+            pa = user_translate(td, hart, va, "r")
             out += bus.read_bytes(pa, length)
     return bytes(out)
 
@@ -104,10 +116,12 @@ def copyout(td, uaddr: int, data: bytes) -> None:
     """
     if not data:
         return
+    check_user_range(uaddr, len(data))
     kernel = td.proc.kernel
+    kernel.kclock.charge_copy(len(data))
     bus = kernel.machine.bus
-    with _SumWindow(td):
-        pieces = [(user_translate(td, va, "w"), length) for va, length in _chunks(uaddr, len(data))]
+    with user_access(td) as hart:
+        pieces = [(user_translate(td, hart, va, "w"), length) for va, length in _chunks(uaddr, len(data))]
         pos = 0
         for pa, length in pieces:
             bus.write_bytes(pa, bytes(data[pos:pos + length]))
@@ -121,21 +135,54 @@ def copyinstr(td, uaddr: int, maxlen: int = 1024) -> str:
     ENAMETOOLONG if no NUL within maxlen bytes; EFAULT on a bad address.
     Bytes that are not UTF-8 survive as surrogate escapes.
     """
-    bus = td.proc.kernel.machine.bus
+    kernel = td.proc.kernel
+    bus = kernel.machine.bus
     out = bytearray()
     va = uaddr
-    with _SumWindow(td):
+    with user_access(td) as hart:
         while len(out) < maxlen:
             length = min(maxlen - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1)))
-            pa = user_translate(td, va, "r")
+            check_user_range(va, length)
+            pa = user_translate(td, hart, va, "r")
             chunk = bus.read_bytes(pa, length)
             nul = chunk.find(0)
             if nul >= 0:
                 out += chunk[:nul]
+                kernel.kclock.charge_copy(len(out) + 1)
                 return out.decode("utf-8", "surrogateescape")
             out += chunk
             va += length
     raise SyscallError(errno.ENAMETOOLONG, f"string at {uaddr:#x} longer than {maxlen - 1} bytes")
+
+
+def peekstr(td, uaddr: int, maxlen: int = 256) -> str | None:
+    """The string at user address ``uaddr`` as a debugger reads it: None if it cannot be read as it is.
+
+    For the tracer: it reads the process's page table in memory (Pmap.lookup)
+    and RAM directly, so it changes nothing the traced program could see: no
+    page is faulted in, no A or D bit is set, no TLB entry is filled, no probe
+    fires, no time is charged. A string on a page that is not resident (or not
+    mapped, or above the user half) is None; one longer than ``maxlen`` is cut.
+    """
+    vs = td.proc.vmspace
+    if vs is None or not 0 <= uaddr < VM_MAXUSER_ADDRESS:
+        return None
+    ram = td.proc.kernel.machine.bus.ram
+    out = bytearray()
+    va = uaddr
+    while len(out) < maxlen and va < VM_MAXUSER_ADDRESS:
+        pte = vs.pmap.lookup(va)
+        if pte is None or not pte & PTE_R or not pte & PTE_U:
+            return None
+        pa = (pte >> PTE_PPN_SHIFT << PAGE_SHIFT) | (va & (PAGE_SIZE - 1))
+        length = min(maxlen - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1)))
+        chunk = bytes(ram.data[pa - ram.base:pa - ram.base + length])
+        nul = chunk.find(0)
+        if nul >= 0:
+            return (out + chunk[:nul]).decode("utf-8", "surrogateescape")
+        out += chunk
+        va += length
+    return out.decode("utf-8", "surrogateescape")
 
 
 def copyin_u64(td, uaddr: int) -> int:

@@ -92,6 +92,7 @@ class Pmap:
         return int.from_bytes(self.ram.data[pa - self.ram.base:pa - self.ram.base + 8], "little")
 
     def _wr(self, pa: int, value: int) -> None:
+        self.kernel.kclock.charge("pte")           # kernel time (kern/ktime.py)
         off = pa - self.ram.base
         self.ram.data[off:off + 8] = value.to_bytes(8, "little")
 

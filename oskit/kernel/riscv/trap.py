@@ -70,6 +70,9 @@ def trap(kernel, hart) -> None:
     scause = csr.read("scause")
     stval = csr.read("stval")
     now = kernel.machine.clint.mtime
+    kclock = kernel.kclock
+    kclock.begin()                       # kernel time (kern/ktime.py): this trap's work from here
+    kclock.charge("trap")
     if td is not hs.idle and td.state is ThreadState.DEAD:
         # Its process ended (exit, a fatal signal, exec) while it ran here, on another hart:
         # it never runs again. Take the interrupt that told us, and run something else.
@@ -136,6 +139,9 @@ def trap(kernel, hart) -> None:
 
     nxt = choose(kernel, hs, td, preempt)
     kernel.sched.switch_to(hs, nxt)
+    # The kernel's work in this trap takes time (kern/ktime.py): billed to the thread that
+    # trapped, and the thread returning to user mode starts its user time after it.
+    hs.user_since += kclock.settle(hart, td if from_user else None)
     hart.x[10] = dmap(nxt.frame_addr)
     if kernel.dead_threads:
         kernel.free_dead_threads()        # a thread that exited in this trap is no hart's any more

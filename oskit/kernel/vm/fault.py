@@ -38,7 +38,7 @@ def vm_fault(kernel, td, va: int, access: str, from_kernel: bool = False) -> boo
     rl = p.rlimits
     vs.stack_limit = min(MAXSSIZ, rl[3][0]) if rl else MAXSSIZ      # RLIMIT_STACK = 3
     # The hart that walks this page table now may cache it: the thread's, or hart 0 where
-    # kernel.mmu_translate does copyin/copyout for a thread that is not running (spawn's exec).
+    # the copy routines (riscv/copyinout.py) borrow for a thread that is not running (spawn's exec).
     vs.pmap.active.add(td.hart.hartid if td.hart is not None else 0)
     stats.faults += 1
     mtime = kernel.machine.clint.mtime

@@ -55,6 +55,7 @@ class PhysMem:
         self.heap_used: dict[int, int] = {}
         self.zeroed = 0
         self.reclaim = None                         # the pager: called when frames run low
+        self.clock = None                           # the kernel's KernelClock: zeroing a frame takes time
         self._reclaiming = False
 
     # -- frames ---------------------------------------------------------------------
@@ -75,6 +76,8 @@ class PhysMem:
             off = pa - self.base
             self.ram.data[off:off + PAGE_SIZE] = bytes(PAGE_SIZE)
             self.zeroed += 1
+            if self.clock is not None:
+                self.clock.charge("page_zero")         # kernel time (kern/ktime.py)
         self.owner[pa] = owner
         return pa
 
