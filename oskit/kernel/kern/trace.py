@@ -96,6 +96,7 @@ class SyscallRecord:
     message: str = ""            # why it failed, in the kernel's words
     sleeps: int = 0              # how many times it slept before finishing
     info: Any = field(default=None, repr=False)
+    reread: Any = field(default=None, repr=False)   # (td, vmspace): a string was unreadable at entry
 
     @property
     def done(self) -> bool:
@@ -159,8 +160,13 @@ class Trace:
     def enter(self, td, info, number: int, args: tuple) -> SyscallRecord:
         self.seq += 1
 
+        unread = []
+
         def fetch(addr: int):
-            return peekstr(td, addr, 256)      # side-effect free: the trace must not change the run
+            text = peekstr(td, addr, 256)      # side-effect free: the trace must not change the run
+            if text is None:
+                unread.append(addr)
+            return text
 
         if info is None:
             name, call = f"#{number}", f"syscall#{number}({', '.join(hex(a) for a in args[:6])})"
@@ -169,6 +175,11 @@ class Trace:
             call = info.format_call(args, fetch) if self.enabled else name
         rec = SyscallRecord(self.seq, td.proc.pid, td.tid, td.proc.comm, number, name, args, call,
                             self.kernel.machine.clint.mtime, info=info)
+        if unread:
+            # A string on a page that is not in memory yet (a literal in .rodata never touched):
+            # the call itself will copy it in, so read it again when the call returns, as
+            # ktrace records a path when namei copies it (never if the image was replaced).
+            rec.reread = (td, td.proc.vmspace)
         if self.enabled:
             self.records.append(rec)
         self.kernel.probes.fire("syscall_entry", record=rec)
@@ -179,6 +190,11 @@ class Trace:
         rec.result = None if rv is None else rv[0]
         rec.errno = int(error)
         rec.message = message
+        if rec.reread is not None:
+            td, vmspace = rec.reread
+            rec.reread = None
+            if td.proc.vmspace is vmspace:
+                rec.call = rec.info.format_call(rec.args, lambda addr: peekstr(td, addr, 256))
         self.kernel.probes.fire("syscall_return", record=rec)
 
     def psig(self, td, signo: int, action: str) -> None:
