@@ -7,7 +7,8 @@ return::
 
     AuditRecord
       time, end        mtime at entry and at return
-      event            the audit event from syscalls.master's audit column (AUE_OPEN_RWTC, ...)
+      event            the audit event from syscalls.master's audit column (AUE_SETUID, ...);
+                       open/openat: by its flags (AUE_OPEN_R, AUE_OPEN_WTC, ...)
       call             the system-call name
       subject          pid, comm, auid (the uid the process tree was started as), ruid, euid,
                        rgid, egid: who asked, as the kernel saw it at entry
@@ -22,7 +23,7 @@ prologue and epilogue), so it needs no code in the handlers.
     k.audit.records(pid=None, event=None, call=None, uid=None, failed=None)
     k.audit.render(...)            one praudit-like line per record
     k.audit.enabled = False        stop recording (on by default)
-    k.audit.select = {"AUE_OPEN_RWTC", "AUE_SETUID"}    preselection: only these events
+    k.audit.select = {"AUE_OPEN_R", "AUE_SETUID"}    preselection: only these events
 """
 
 from __future__ import annotations
@@ -74,6 +75,20 @@ class AuditRecord:
                 f"ruid:{s['ruid']},euid:{s['euid']},rgid:{s['rgid']},egid:{s['egid']}{paths},{outcome}")
 
 
+def open_event(table_event: str, args: tuple) -> str:
+    """open/openat: the event its flags make it, as FreeBSD's audit_flags_and_error_to_openevent.
+
+    syscalls.master names the widest event (AUE_OPEN_RWTC); the record says what
+    this call asked for: R, W or RW, then T for O_TRUNC and C for O_CREAT
+    (a read-only open is AUE_OPEN_R, O_WRONLY|O_CREAT|O_TRUNC is AUE_OPEN_WTC).
+    """
+    at = table_event.startswith("AUE_OPENAT")
+    flags = args[2] if at else args[1]
+    access = {0: "R", 1: "W", 2: "RW"}.get(flags & 3, "RW")
+    return ("AUE_OPENAT_" if at else "AUE_OPEN_") + access + ("T" if flags & 0x400 else "") + \
+        ("C" if flags & 0x200 else "")
+
+
 class Audit:
     """The audit trail of one kernel (``kernel.audit``)."""
 
@@ -94,7 +109,7 @@ class Audit:
         info = rec.info
         if not self.enabled or info is None:
             return
-        event = info.audit or "AUE_NULL"
+        event = open_event(info.audit, rec.args) if info.name in ("open", "openat") else info.audit or "AUE_NULL"
         if self.select is not None and event not in self.select:
             return
         p = self.kernel.procs.get(rec.pid)
