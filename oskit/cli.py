@@ -30,6 +30,11 @@ import select
 import sys
 from pathlib import Path
 
+from oskit.kernel.kernel import Kernel, SpawnError
+from oskit.machine.uart import Console
+from oskit.toolchain import build
+from oskit.toolchain.errors import CompileError
+
 STATUS_CANNOT_RUN = 2
 STATUS_PANIC = 70
 STATUS_LIMIT = 124
@@ -60,7 +65,6 @@ def _program_bytes(program: str) -> bytes:
     if not path.is_file():
         raise ValueError(f"{program}: no such file")
     if path.suffix == ".c":
-        from oskit.toolchain import build
         path = build([path], mode="user", name=path.stem)
     return path.read_bytes()
 
@@ -68,7 +72,6 @@ def _program_bytes(program: str) -> bytes:
 def run_main(argv: list[str]) -> int:
     """`python -m oskit run [options] PROGRAM [ARGS...]`; returns the exit status."""
     opts = _parser("python -m oskit run", True).parse_args(argv)
-    from oskit.toolchain.errors import CompileError
     try:
         data = _program_bytes(opts.program)
     except (ValueError, OSError) as e:
@@ -87,8 +90,6 @@ def sh_main(argv: list[str]) -> int:
 
 
 def _session(opts, path: str, data: bytes | None, args: list[str], programs: bool) -> int:
-    from oskit.kernel.kernel import Kernel, SpawnError
-    from oskit.machine.uart import Console
 
     out = sys.stdout.buffer
 

@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import shlex
 
+from oskit.kernel.kernel import Kernel
+from oskit.toolchain import build
+from oskit.toolchain.errors import CompileError
+
 _STATE: dict = {}
 
 
 def magic_kernel():
     """The kernel %%c installs into when no --kernel is given (booted on first use)."""
     if "kernel" not in _STATE:
-        from oskit.kernel.kernel import Kernel
         _STATE["kernel"] = Kernel.boot()
     return _STATE["kernel"]
 
 
 def compile_into(kernel, name: str, source: str) -> str:
     """Build ``source`` (C) and install it as /bin/NAME in ``kernel``; returns the path."""
-    from oskit.toolchain import build
     if not name or "/" in name or name.startswith("."):
         raise ValueError(f"%%c: NAME must be a plain file name like 'hello', found {name!r}")
     elf = build({f"{name}.c": source}, mode="user", name=name)
@@ -41,7 +43,6 @@ def compile_into(kernel, name: str, source: str) -> str:
 
 def c_magic(line: str, cell: str, namespace: dict | None = None):
     """The body of %%c: parse ``NAME [--kernel VAR]``, compile, install; show errors readably."""
-    from oskit.toolchain.errors import CompileError
     words = shlex.split(line)
     if not words:
         raise ValueError("%%c needs a program name: %%c NAME [--kernel VAR]")

@@ -22,6 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oskit.kernel.kernel import SpawnError
+from oskit.kernel.param import dmap
+from oskit.kernel.structs import TRAPFRAME
+from oskit.machine import Machine
+from oskit.magic import compile_into
+from oskit.toolchain import build, symbols
+
 M64 = (1 << 64) - 1
 RUN_LIMIT = 5_000_000          # instructions a check lets a program run before giving up
 
@@ -55,7 +62,6 @@ def _as_int(value, name: str) -> tuple[int | None, str | None]:
 
 def _run(kernel, path: str, argv=None):
     """Spawn path on kernel and run it to its end; returns (proc, None) or (None, why it could not)."""
-    from oskit.kernel.kernel import SpawnError
     try:
         p = kernel.spawn(path, argv or [path.rsplit("/", 1)[-1]])
     except SpawnError as e:
@@ -68,7 +74,6 @@ def _run(kernel, path: str, argv=None):
 
 def _install(kernel, name: str, source: str) -> str:
     """Compile C source into /bin/NAME of kernel (as %%c does); returns the path."""
-    from oskit.magic import compile_into
     return compile_into(kernel, name, source)
 
 
@@ -161,7 +166,6 @@ def _trap_program(insn: str) -> str:
 
 def measure_trap_causes(kernel) -> dict[str, int | None]:
     """Run each TRAP_PROGRAMS program on kernel; the scause of the trap taken at `here` (None: none)."""
-    from oskit.toolchain import build, symbols
     out = {}
     for name, (_, insn) in TRAP_PROGRAMS.items():
         elf = build({f"trap_{name}.c": _trap_program(insn)}, mode="user", name=f"trap_{name}")
@@ -230,8 +234,6 @@ def _signed(v: int) -> int:
 
 def run_division() -> tuple[dict[str, int], list]:
     """Each DIVISION_CASES case computed by div/rem on a bare machine: (results, traps taken)."""
-    from oskit.machine import Machine
-    from oskit.toolchain import build
     m = Machine()
     img = m.load_elf(build({"division.c": DIVISION_SOURCE}, mode="bare", name="division"))
     m.run()                              # crt0 sets up the stack and trap vector; main returns at once
@@ -323,7 +325,6 @@ def check_sscratch(answer, kernel) -> Verdict:
     The truth is measured: a spinning process is run until the hart is in U-mode, then
     sscratch is compared with the thread's trap frame address (through the DMAP).
     """
-    from oskit.kernel.param import dmap
     if answer is None:
         return _not_answered("set `answer` to one of " + ", ".join(repr(c) for c in SSCRATCH_CHOICES))
     if not isinstance(answer, str) or answer.lower() not in SSCRATCH_CHOICES:
@@ -355,7 +356,6 @@ def check_sscratch(answer, kernel) -> Verdict:
 
 def check_frame_offset(answer) -> Verdict:
     """Exercise 2.3: the byte offset of a0 in struct trapframe (oskit/kernel/structs.py)."""
-    from oskit.kernel.structs import TRAPFRAME
     if answer is None:
         return _not_answered("set `answer` to the offset of a0 in bytes")
     answer, why = _as_int(answer, "answer")

@@ -25,7 +25,18 @@ exactly what was measured.
 
 from __future__ import annotations
 
+import io
+import re
+from collections import Counter
+
+from elftools.elf.elffile import ELFFile
+
+import oskit
 from oskit.book.checks import RUN_LIMIT, Verdict, _as_int, _install, _not_answered, _run
+from oskit.kernel.kern import syscalls_table
+from oskit.kernel.kern.syscall import HANDLERS
+from oskit.machine.decode import disassemble
+from oskit.toolchain import CompileError
 
 # -- helpers -------------------------------------------------------------------------------------
 
@@ -35,11 +46,8 @@ def elf_code(elf: bytes, symbol: str, count: int) -> list[tuple[int, str]]:
 
     Raises KeyError naming the symbol when the ELF does not define it.
     """
-    import io
 
-    from elftools.elf.elffile import ELFFile
 
-    from oskit.machine.decode import disassemble
 
     f = ELFFile(io.BytesIO(elf))
     table = f.get_section_by_name(".symtab")
@@ -60,7 +68,6 @@ def elf_code(elf: bytes, symbol: str, count: int) -> list[tuple[int, str]]:
 
 def run_program(kernel, name: str, source: str, argv=None):
     """Compile C ``source`` into /bin/NAME of ``kernel`` and run it to its end: (proc, None) or (None, why)."""
-    from oskit.toolchain import CompileError
     try:
         path = _install(kernel, name, source)
     except CompileError as e:
@@ -217,8 +224,6 @@ NEW_SYSCALL_OUTPUT = "double_it(21) = 42\ndouble_it(-5) = -1, errno 22\n"
 
 def check_new_syscall(kernel) -> Verdict:
     """Exercise 3.3: system call 555, double_it(int x), returns 2x, and fails with EINVAL when x < 0."""
-    from oskit.kernel.kern import syscalls_table
-    from oskit.kernel.kern.syscall import HANDLERS
     info = syscalls_table.SYSCALLS.get(NEW_SYSCALL_NUMBER)
     if info is None:
         return Verdict(False, f"the loaded table has no call number {NEW_SYSCALL_NUMBER} yet", [
@@ -371,10 +376,7 @@ def check_atomic_counter(kernel, path: str = "/bin/atomic") -> Verdict:
     right when it prints "counter = 40000", made 4 threads (thr_new) and slept on no lock
     (at most one _umtx_op per pthread_join).
     """
-    import re
-    from collections import Counter
 
-    import oskit
     try:
         elf = kernel.vfs.read_file(path)
     except Exception as e:                   # no such file, a directory, ...
@@ -531,7 +533,6 @@ SWEEP_PAGES = 1000
 def measure_sweep_order(pages: int = SWEEP_PAGES) -> dict:
     """Faults served from swap when SWEEP_PROGRAM makes 4 passes over `pages` pages, in order and at
     random, each on a fresh kernel with 4 MiB of RAM: {"order": n, "random": n}."""
-    import oskit
     out = {}
     for mode in ("order", "random"):
         small = oskit.boot(ram_mib=4, programs=False)

@@ -18,7 +18,17 @@ kernel it is tried on: that is a verdict too.
 
 from __future__ import annotations
 
+import oskit
 from oskit.book.checks import Verdict, _as_int, _install, _not_answered
+from oskit.kernel.errno import errno_name
+from oskit.kernel.kern.resource import KMEM_PER_PROC
+from oskit.kernel.kernel import SpawnError
+from oskit.kernel.structs import UCRED
+from oskit.lab import weaknesses
+from oskit.lab.labdev import LAB_INFO
+from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, allowed
+from oskit.machine.trap import Priv
+from oskit.toolchain import build
 
 RUN_LIMIT = 10_000_000          # instructions a check lets a program run before giving up
 ATTACKER_UID = 1001
@@ -54,7 +64,6 @@ def check_setuid_steps(answers, kernel) -> Verdict:
     The truth: SETUID_STEPS is built, installed as /tmp/setuid_steps (root, mode 04755)
     and run as uid 1000 on ``kernel``.
     """
-    from oskit.toolchain import build
     keys = [line.split('"')[1] for line in SETUID_STEPS.splitlines() if line.strip().startswith("step(\"")]
     if not isinstance(answers, dict) or any(answers.get(key) is None for key in keys):
         return _not_answered('fill in "ok" or "EPERM" for every step in `answers`')
@@ -77,7 +86,6 @@ def check_setuid_steps(answers, kernel) -> Verdict:
 
 def check_refused_forks(answer, kernel) -> Verdict:
     """Exercise 6.3: (how many fork calls of uid 1000 failed, the errno's name), from kernel's audit trail."""
-    from oskit.kernel.errno import errno_name
     if answer is None:
         return _not_answered("set `answer` to (number of refused forks, errno name), e.g. (3, \"EPERM\")")
     if not (isinstance(answer, tuple) and len(answer) == 2):
@@ -139,7 +147,6 @@ MOST_HOGS = 32
 def measure_hogs_to_starve() -> tuple[int | None, list[str]]:
     """Start PIPE_HOLDERs (uid 1000, default limits) one by one on a fresh 16 MiB kernel until a
     victim (uid 2000) is refused a pipe. Returns (how many hogs that took, what each hog printed)."""
-    import oskit
     k = oskit.boot(programs=False, ram_mib=HOG_MACHINE_MIB)
     holder = _install(k, "holder", PIPE_HOLDER)
     victim = _install(k, "victim", PIPE_VICTIM)
@@ -185,7 +192,6 @@ def check_hogs_to_starve(answer) -> Verdict:
 
 
 def _kmem_share() -> int:
-    from oskit.kernel.kern.resource import KMEM_PER_PROC
     return KMEM_PER_PROC
 
 
@@ -193,7 +199,6 @@ def _kmem_share() -> int:
 
 def padding_offsets() -> set[int]:
     """The byte offsets of struct lab_info that belong to no field (from the kernel's own layout)."""
-    from oskit.lab.labdev import LAB_INFO
     used = set()
     for f in LAB_INFO.fields.values():
         used |= set(range(f.offset, f.offset + f.size))
@@ -229,8 +234,6 @@ def check_zeroing_patch(zeroing) -> Verdict:
     (uid 1002) then ``reuse find`` (uid 1001): right when nothing is found and
     the kernel still runs.
     """
-    import oskit
-    from oskit.lab import weaknesses
     if zeroing is None:
         return _not_answered("define zeroing(pmem) returning a new alloc_frame")
     if not callable(zeroing):
@@ -281,8 +284,6 @@ def check_copyout_patch(fn) -> Verdict:
     ordinary read still works and its read into the credential fails with
     EFAULT, leaving the uid alone.
     """
-    import oskit
-    from oskit.lab import weaknesses
     if fn is None:
         return _not_answered("define my_copyout(td, uaddr, data) and pass it to the check")
     if not callable(fn):
@@ -318,9 +319,6 @@ def check_euid_exploit(kernel, path: str) -> Verdict:
     The truth is read from the process's ucred in guest memory at each of its
     system calls, not from what the program prints.
     """
-    from oskit.kernel.kernel import SpawnError
-    from oskit.kernel.structs import UCRED
-    from oskit.lab import weaknesses
     w = weaknesses.attach(kernel)
     was_on = "unchecked_user_pointer" in w
     w.enable("unchecked_user_pointer")
@@ -376,8 +374,6 @@ SUPERVISOR_CASES = {          # name -> (mode, access, SUM); every page is a U p
 
 def check_supervisor_rules(answers) -> Verdict:
     """Exercise 8.3: for each case, does RISC-V's MMU allow the access to a U page (True/False)?"""
-    from oskit.machine.mmu import PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, allowed
-    from oskit.machine.trap import Priv
     if not isinstance(answers, dict) or any(answers.get(c) is None for c in SUPERVISOR_CASES):
         return _not_answered("fill in True or False for every case in `answers`")
     pte = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U
