@@ -30,10 +30,6 @@ from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.param import dmap
 from oskit.kernel.riscv import cpu
 
-SSTATUS_SIE = 1 << 1
-SSTATUS_SPIE = 1 << 5
-SSTATUS_SPP = 1 << 8
-SIP_SSIP = 1 << 1
 NEVER = 2**64 - 1
 
 

@@ -8,6 +8,7 @@ an inter-processor interrupt and flush in their trap handler (ipi_received).
 
 from __future__ import annotations
 
+from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.pmap import Pmap
 
 # -- TLB shootdown ------------------------------------------------------------------------------
@@ -46,7 +47,7 @@ def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = 
         # Firmware's M-mode handler on hart h: acknowledge msip, raise SSIP for the kernel.
         m.clint.set_msip(h, 0)
         hart = m.harts[h]
-        hart.csr.write("sip", hart.csr.read("sip") | (1 << 1))
+        cpu.post_ssip(hart)
 
 
 def ipi_received(kernel, hart) -> None:

@@ -28,11 +28,10 @@ from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.kern.resource import cpu_check  # SECURITY (ch. 6): RLIMIT_CPU
 from oskit.kernel.kern.subr_syscall import syscall_resume, syscallenter
 from oskit.kernel.param import dmap
+from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.tlb import ipi_received
 
 INTERRUPT = 1 << 63
-SSTATUS_SPP = 1 << 8           # the privilege the trap came from: 1 = S
-SIP_SSIP = 1 << 1
 
 # scause exception codes
 MISALIGNED_FETCH, FETCH_ACCESS, ILLEGAL, BREAKPOINT = 0, 1, 2, 3
@@ -66,9 +65,7 @@ def trap(kernel, hart) -> None:
     """The host function the trampoline calls; sets a0 to the trap frame to return to."""
     hs = kernel.percpu[hart.hartid]
     td = hs.curthread
-    csr = hart.csr
-    scause = csr.read("scause")
-    stval = csr.read("stval")
+    scause, sepc, stval = cpu.trap_registers(hart)
     now = kernel.machine.clint.mtime
     kclock = kernel.kclock
     kclock.begin()                       # kernel time (kern/ktime.py): this trap's work from here
@@ -88,9 +85,9 @@ def trap(kernel, hart) -> None:
         td.proc.rusage.utime_ticks += ran
         td.rusage.utime_ticks += ran
         cpu_check(kernel, td)            # SECURITY (ch. 6): RLIMIT_CPU (resource.py)
-        if csr.read("sstatus") & SSTATUS_SPP:
+        if cpu.trapped_from_kernel(hart):
             # The trap came from S-mode while a user thread was current: the trampoline itself faulted.
-            kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={csr.read('sepc'):#x} "
+            kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={sepc:#x} "
                          f"stval={stval:#x} (current: {td})", hart)
             return
     # A thread whose time slice has run out gives up the hart at this trap, whatever its cause:
@@ -106,7 +103,7 @@ def trap(kernel, hart) -> None:
         elif code == IRQ_SEI:
             kernel.console.interrupt()
         elif code == IRQ_SSI:
-            csr.write("sip", csr.read("sip") & ~SIP_SSIP)
+            cpu.clear_ssip(hart)
             # An IPI: a TLB shootdown queued for this hart (vm.py), or just a kick to reschedule.
             ipi_received(kernel, hart)
         else:
@@ -158,7 +155,7 @@ def dead_thread_trap(kernel, hs, td, scause: int) -> None:
     """
     hart = hs.hart
     if scause == INTERRUPT | IRQ_SSI:
-        hart.csr.write("sip", hart.csr.read("sip") & ~SIP_SSIP)
+        cpu.clear_ssip(hart)
         ipi_received(kernel, hart)             # a shootdown may be queued too
     elif scause == INTERRUPT | IRQ_STI:
         kernel.sched.expire(kernel.machine.clint.mtime)
