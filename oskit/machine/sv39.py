@@ -215,7 +215,6 @@ class Leaf(NamedTuple):
     pa: int  # first physical address of the page
     pte: int
     level: int  # 0: 4 KiB, 1: 2 MiB, 2: 1 GiB
-    pte_pa: int  # where the leaf PTE lives
 
 
 def leaves(read_pte: Callable[[int], int | None], satp: int, user_only: bool = False) -> Iterator[Leaf]:
@@ -232,14 +231,13 @@ def leaves(read_pte: Callable[[int], int | None], satp: int, user_only: bool = F
         for index in range(512):
             if user_only and level == LEVELS - 1 and index >= 256:
                 return
-            pte_pa = table + PTE_SIZE * index
-            pte = read_pte(pte_pa)
+            pte = read_pte(table + PTE_SIZE * index)
             if pte is None or not pte & PTE_V or pte & PTE_RESERVED or (pte & (PTE_R | PTE_W)) == PTE_W:
                 continue
             va = base | index << (PAGE_SHIFT + VPN_BITS * level)
             if pte & (PTE_R | PTE_X):
                 if leaf_fault(pte, level) is None:
-                    yield Leaf(sign_extend(va), pte_ppn(pte) << PAGE_SHIFT, pte, level, pte_pa)
+                    yield Leaf(sign_extend(va), pte_ppn(pte) << PAGE_SHIFT, pte, level)
             elif level > 0:
                 yield from tables(pte_ppn(pte) << PAGE_SHIFT, level - 1, va)
 
