@@ -43,6 +43,13 @@ Two ways to execute, with the same results:
    device, so an interrupt that the device raised is taken at the next
    instruction, exactly as in the plain interpreter.
 
+   With translation on, every fetch and every load, store or AMO is a TLB
+   lookup (mmu.lookups): the plain interpreter counts them one by one, a
+   block adds them up once per run (Hart.count_lookups), so both paths count
+   the same. A slow-path access that evicts the TLB entry of the page being
+   executed also ends the block (h.brk), so that the next fetch looks the TLB
+   up and walks, as it does in the plain interpreter.
+
    See the translation of the block at pc with hart.block_source(pc).
 
 Every trap goes through trap.take_trap(). Interrupts are checked at
@@ -761,7 +768,7 @@ class _Exit(ast.NodeTransformer):
             src += "if t_ == P and c + __k1__ + __n__ <= L:\n    c += __k1__\n    continue\n"
         src += "h.partial = c + __k1__\n"
         if self.mode:
-            src += "h.rounds = c // __k1b__\n"
+            src += "h.rounds = c // __round__\n"
         src += "return t_"
         template = ast.parse(src).body
         template[0].value = node.value
@@ -781,7 +788,7 @@ def _template(op, mode: str) -> str:
             stmts.extend(stmt if isinstance(stmt, list) else [stmt])
         text = ast.unparse(ast.fix_missing_locations(ast.Module(stmts, [])))
         text = text.replace("{", "{{").replace("}", "}}")
-        for name in (*_FIELDS, "rdt", "n", "k1", "k1b"):
+        for name in (*_FIELDS, "rdt", "n", "k1", "round"):
             text = text.replace(f"__{name}__", "{" + name + "}")
         _templates[key] = text
     return _templates[key]
@@ -800,7 +807,7 @@ def _specialized(dec, k: int, n: int, back: int | None = None) -> list[str]:
     text = _template(dec.op, mode).format(
         rd=dec.rd, rs1=dec.rs1, rs2=dec.rs2, imm=f"({dec.imm})" if dec.imm < 0 else dec.imm,
         pc=f"(P + {4 * k})" if k else "P", rdt=f"x[{dec.rd}]" if dec.rd else "_", n=n, k1=k + 1,
-        k1b=0 if back is None else back + 1,
+        round=0 if back is None else back + 1,
     )  # fmt: skip
     return text.splitlines()
 
