@@ -168,10 +168,11 @@ class Hart:
         """Privilege, mstatus or satp changed: pick the page caches that match, re-check interrupts.
 
         The fast page caches (virtual page -> RAM offset) are valid for one
-        combination of satp, privilege, SUM and MXR; one set is kept per
-        combination, so returning to a mode finds its pages again. With
-        translation on they hold only what the TLB holds: every entry is tied
-        to the TLB entry it was filled from and leaves with it (mmu.py).
+        combination of address space (satp's ASID, as the TLB's tags),
+        privilege, SUM and MXR; one set is kept per combination, so returning
+        to an address space or a mode finds its pages again. With translation
+        on they hold only what the TLB holds: every entry is tied to the TLB
+        entry it was filled from and leaves with it (mmu.py).
         """
         ms = self.csr.mstatus
         satp = self.csr.satp
@@ -184,8 +185,9 @@ class Hart:
         self._xlate_data = sv39 and dpriv != Priv.M
         self._translating = self._xlate_fetch or self._xlate_data  # some access is a TLB lookup
         caches = self._caches
-        xkey = ("x", satp, priv) if self._xlate_fetch else ("x",)
-        dkey = ("d", satp, dpriv, ms & (MSTATUS_SUM | MSTATUS_MXR)) if self._xlate_data else ("d",)
+        asid = (satp >> 44) & 0xFFFF
+        xkey = ("x", asid, priv) if self._xlate_fetch else ("x",)
+        dkey = ("d", asid, dpriv, ms & (MSTATUS_SUM | MSTATUS_MXR)) if self._xlate_data else ("d",)
         if xkey not in caches:
             caches[xkey] = {}
         if dkey not in caches:
