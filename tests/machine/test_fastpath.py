@@ -147,7 +147,8 @@ def test_block_source_is_readable():
 GOLDEN = Path(__file__).parent.parent / "programs" / "bare"
 
 
-@pytest.mark.parametrize("name", ["traps_m", "traps_lower", "interrupts", "sv39_perms", "sv39_ad", "sfence", "xret", "timer"])
+@pytest.mark.parametrize("name", ["traps_m", "traps_lower", "interrupts", "sv39_perms", "sv39_ad", "sfence", "xret",
+                                  "timer"])
 def test_golden_programs_agree(name):
     """The bare-metal golden programs take the same traps with the same registers, and TLB counts, on both paths."""
     from oskit.toolchain import build as build_elf
