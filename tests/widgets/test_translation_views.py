@@ -1,11 +1,16 @@
-"""The views' side-effect-free walk sees what the MMU sees: the same checks, the same pages, no writes."""
+"""Views of address translation: peek's walk sees what the MMU sees; PageTable and TLBView show it.
+
+peek walks with the machine's own walker (no A/D writes, no TLB), so it
+faults exactly where the hardware does; TLBView's counters are the TLB's.
+"""
 
 import pytest
+from widget_programs import visible_text
 
-from oskit.machine import Machine
+from oskit.machine import Machine, choices
 from oskit.machine.sv39 import PTE_A, PTE_R, PTE_V, PTE_W, PTE_X, make_satp
 from oskit.machine.trap import PageFault
-from widgets import PageTable, peek
+from widgets import PageTable, TLBView, peek
 
 RAM = 0x8000_0000
 ROOT = RAM + 0x10_0000
@@ -85,3 +90,15 @@ def test_pagetable_lists_only_usable_leaves_and_marks_the_rest(m):
     assert tree.count("a walk faults here") == 3
     for reason in ("reserved bits set", "W without R", "misaligned superpage"):
         assert reason in tree
+
+
+def test_tlbview_counts_every_lookup(m):
+    """Four loads from one page: one lookup each, the first a miss: hits 3, hit rate 75.0%, one entry."""
+    h = m.harts[0]
+    for offset in (0, 8, 16, 24):
+        h.translate(0x1000 + offset, "r")
+    view = TLBView(h)
+    counters = visible_text(view.counters.value)
+    for text in ("lookups 4", "hits 3", "misses 1", "hit rate 75.0%"):
+        assert text in counters
+    assert f"1 of {choices.TLB_CAPACITY} entries" in visible_text(view.head.value)
