@@ -258,7 +258,7 @@ class Hart:
     def _fill(self, cache: dict, va: int, d: int, translated: bool) -> None:
         """Remember va's page in a page cache: tied to its TLB entry when translated (mmu.py)."""
         if translated:
-            self.mmu.fill_page_cache(cache, va >> 12, d)
+            self.mmu.fill_page_cache(cache, va >> 12, d, cache is self._xc)
         else:
             cache[va >> 12] = d  # untranslated: the page cache only saves the RAM bounds check
 

@@ -120,8 +120,8 @@ class MMU:
         self.events = hart.machine.events
         self.capacity = TLB_CAPACITY  # at most this many entries (a chapter may make a tiny TLB)
         self.tlb: dict[tuple[int, int, int], TLBEntry] = {}  # TLBEntry.key -> entry, oldest first
-        # TLBEntry.key -> the hart's page-cache slots filled from that entry: [(cache dict, vpn), ...]
-        self._page_cache_slots: dict[tuple[int, int, int], list[tuple[dict, int]]] = {}
+        # TLBEntry.key -> the hart's page-cache slots filled from that entry: [(cache, vpn, fetch), ...]
+        self._page_cache_slots: dict[tuple[int, int, int], list[tuple[dict, int, bool]]] = {}
         self.last_key: tuple[int, int, int] | None = None  # the entry the last translate() used
         self.lookups = 0
         self.misses = 0
@@ -216,14 +216,17 @@ class MMU:
 
     # -- the hart's page caches, tied to TLB entries ---------------------------------------------
 
-    def fill_page_cache(self, cache: dict, vpn: int, value: int) -> None:
-        """Put cache[vpn] = value, derived from the entry the last translate() used, and tie it there."""
+    def fill_page_cache(self, cache: dict, vpn: int, value: int, fetch: bool) -> None:
+        """Put cache[vpn] = value, derived from the entry the last translate() used, and tie it there.
+
+        fetch: cache is one the hart fetches instructions through.
+        """
         cache[vpn] = value
         slots = self._page_cache_slots.get(self.last_key)
         if slots is None:
-            self._page_cache_slots[self.last_key] = [(cache, vpn)]
+            self._page_cache_slots[self.last_key] = [(cache, vpn, fetch)]
         else:
-            slots.append((cache, vpn))
+            slots.append((cache, vpn, fetch))
 
     def forget_page_caches(self) -> None:
         """The hart dropped all its page caches: nothing is tied to TLB entries any more."""
@@ -232,15 +235,12 @@ class MMU:
     def _drop(self, key: tuple[int, int, int]) -> None:
         """Remove one TLB entry and every page-cache entry filled from it."""
         del self.tlb[key]
-        slots = self._page_cache_slots.pop(key, None)
-        if slots:
-            xc = self.hart._xc
-            for cache, vpn in slots:
-                cache.pop(vpn, None)
-                if cache is xc:
-                    # The page the hart executes from lost its translation: a running block
-                    # must stop so that the next fetch looks the TLB up again (and walks).
-                    self.hart.brk = True
+        for cache, vpn, fetch in self._page_cache_slots.pop(key, ()):
+            del cache[vpn]
+            if fetch:
+                # A page the hart may be executing from lost its translation: a running block
+                # must stop so that the next fetch looks the TLB up again (and walks).
+                self.hart.brk = True
 
     # -- sfence.vma ------------------------------------------------------------------------------
 
