@@ -208,3 +208,33 @@ def test_an_evicted_code_page_is_walked_again_before_its_next_instruction():
         assert ("x" in {a for _, a in seen[1:]}), "the code page was walked again"
         walks.append(seen)
     assert walks[0] == walks[1]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_raising_permissions_needs_no_sfence(fast):
+    """A page first read through a read-only PTE, then made writable in memory: the store re-walks and succeeds.
+
+    The TLB entry (and the page-cache entries filled from it) would fault the
+    store, so it is dropped and the page walked again (one more miss); the
+    next load uses the new entry.
+    """
+    m = machine()
+    load(m, asm("ld t2, 0(a0)\nsd t2, 8(a0)\nld t3, 8(a0)\nwfi"), CODE)
+    tables = Tables(m)
+    root = tables.new_table()
+    tables.map(root, CODE, CODE, PTE_R | PTE_X | PTE_A)
+    tables.map(root, DATA_VA, FRAME, PTE_R | PTE_A)
+    h = m.harts[0]
+    h.fast = fast
+    h.hot_threshold = 1
+    h.csr.write("satp", make_satp(root, asid=1))
+    h.priv = S
+    h.pc, h.x[10] = CODE, DATA_VA
+    m.bus.write_bytes(FRAME, (1234).to_bytes(8, "little"))
+    assert h.run(1) == 1 and h.x[7] == 1234
+    assert h.mmu.misses == 2  # the code page and the data page
+    tables.map(root, DATA_VA, FRAME, PTE_R | PTE_W | PTE_A | PTE_D)  # no sfence.vma
+    h.run(3)
+    assert h.waiting and h.csr.read("mcause") == 0  # no trap was taken
+    assert h.x[28] == 1234 and h.mmu.misses == 3
+    assert h.mmu.lookups == 4 + 3  # four fetches (wfi too), three data accesses
