@@ -67,12 +67,12 @@ def walk(machine, satp: int, va: int) -> Walk:
     As in the hardware, a walk that ends on a leaf still needs the permission
     check of the access (step 5); .pa is where an allowed access would go.
     """
-    return sv39.walk(lambda pa: read_u64(machine, pa), satp, va)
+    return sv39.walk(sv39.ram_reader(machine.bus.ram), satp, va)
 
 
 def leaves(machine, satp: int, user_only: bool = False) -> list[Leaf]:
     """Every mapping under satp's root that a walk would use, in address order (sv39.leaves over RAM)."""
-    return list(sv39.leaves(lambda pa: read_u64(machine, pa), satp, user_only))
+    return list(sv39.leaves(sv39.ram_reader(machine.bus.ram), satp, user_only))
 
 
 def translates(hart) -> bool:

@@ -118,6 +118,7 @@ class MMU:
         self.hart = hart
         self.bus = hart.machine.bus
         self.events = hart.machine.events
+        self._read_pte = sv39.ram_reader(self.bus.ram)  # page tables are read from RAM only
         self.capacity = TLB_CAPACITY  # at most this many entries (a chapter may make a tiny TLB)
         self.tlb: dict[tuple[int, int, int], TLBEntry] = {}  # TLBEntry.key -> entry, oldest first
         # TLBEntry.key -> the hart's page-cache slots filled from that entry: [(cache, vpn, fetch), ...]
@@ -205,14 +206,6 @@ class MMU:
             self.bus.store(pte_pa, 8, pte)  # in RAM (step 2 checked); through the bus for its store hooks
         low = (1 << (VPN_BITS * w.level)) - 1
         return TLBEntry((va >> PAGE_SHIFT) & ~low, GLOBAL if w.glob else 0, w.ppn, pte, w.level, pte_pa)
-
-    def _read_pte(self, pa: int) -> int | None:
-        """The PTE at pa, or None outside RAM (choices.PAGE_TABLES_IN_RAM_ONLY: devices hold no tables)."""
-        ram = self.bus.ram
-        off = pa - ram.base
-        if not 0 <= off <= ram.size - 8:
-            return None
-        return int.from_bytes(ram.data[off : off + 8], "little")
 
     # -- the hart's page caches, tied to TLB entries ---------------------------------------------
 

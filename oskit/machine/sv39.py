@@ -9,10 +9,12 @@ The map of this module:
     satp_fields(), make_satp()  satp's MODE, ASID and root PPN
     walk(read_pte, satp, va)    the privileged spec's translation algorithm -> Walk (or its fault)
     leaves(read_pte, satp)      every usable leaf of a page-table tree, in address order -> Leaf
+    ram_reader(ram)             the read_pte of page tables in a machine's RAM
 
 Nothing here has a side effect: no A/D bit is set, no TLB is filled, no event
 is published. The caller passes ``read_pte(pa) -> int | None``, which reads
-the 8-byte PTE at a physical address (None: no memory answers there). The MMU
+the 8-byte PTE at a physical address (None: no memory answers there), usually
+``ram_reader(machine.bus.ram)``. The MMU
 (mmu.py) builds the hardware on top of walk(): the permission check (its one
 ``allowed()`` rule), the A/D updates, the TLB and the events. Views and
 tracers call walk() and leaves() directly, so they see exactly what the
@@ -242,3 +244,20 @@ def leaves(read_pte: Callable[[int], int | None], satp: int, user_only: bool = F
                 yield from tables(pte_ppn(pte) << PAGE_SHIFT, level - 1, va)
 
     yield from tables((satp & PPN_MASK) << PAGE_SHIFT, LEVELS - 1, 0)
+
+
+def ram_reader(ram) -> Callable[[int], int | None]:
+    """read_pte for page tables in RAM (an object with .base, .size, .data): None outside it.
+
+    Walks read PTEs from RAM only (choices.PAGE_TABLES_IN_RAM_ONLY): a table
+    address in a device, or where nothing answers, makes the walk fault.
+    """
+    base, size, data = ram.base, ram.size, ram.data
+
+    def read_pte(pa: int) -> int | None:
+        off = pa - base
+        if not 0 <= off <= size - PTE_SIZE:
+            return None
+        return int.from_bytes(data[off : off + PTE_SIZE], "little")
+
+    return read_pte

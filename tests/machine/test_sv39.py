@@ -42,7 +42,9 @@ def test_walk_matches_the_reference_and_writes_nothing(mappings, queries):
         want = reference_translate(mirror, satp(), va, "r", S, True, True)
         got = ("ok", w.pa) if w.fault is None else ("fault", w.fault)
         assert got == want, (hex(va), w.why)
-        assert reads == [pa for _, pa, _ in w.ptes]  # it read exactly the PTEs it reports
+        # It read exactly the PTEs it reports, and then, for an access fault, the address that has no memory.
+        assert reads[: len(w.ptes)] == [pa for _, pa, _ in w.ptes]
+        assert len(reads) == len(w.ptes) + (w.fault == "access")
     assert bytes(m.ram.data) == before
 
 
@@ -94,6 +96,17 @@ def test_each_step_says_why_it_faults():
         assert (w.fault, w.pa) == (fault, None) and w.why.startswith(why), (hex(va), w.why)
     w = sv39.walk(read, satp(), 0x5678)
     assert (w.fault, w.pa, w.level, w.pte_pa, len(w.ptes)) == (None, 0x8010_2678, 0, l0 + 8 * 5, 3)
+
+
+def test_ram_reader_reads_only_ram():
+    """ram_reader gives the little-endian PTE in RAM and None for any 8 bytes not wholly inside it."""
+    m = machine()
+    m.bus.write_bytes(RAM + 0x100, (0x1122_3344_5566_7788).to_bytes(8, "little"))
+    read = sv39.ram_reader(m.bus.ram)
+    assert read(RAM + 0x100) == 0x1122_3344_5566_7788
+    end = RAM + len(m.ram.data)
+    assert read(end - 8) is not None
+    assert read(end - 4) is None and read(end) is None and read(RAM - 8) is None and read(0x1000_0000) is None
 
 
 def test_pte_bits_table_names_the_eight_flags():
