@@ -33,9 +33,10 @@ translation the TLB does not, and never outlive it.
 Counters (what the TLB widget and the kernel's vmstats show):
 
     lookups   every translated access: one per instruction fetched and one per
-              load, store, AMO, lr or sc executed while translation is on
-              (counted by the hart, see Hart.count_lookups), and one per
-              Hart.translate() a host makes
+              load, store, AMO, lr or sc executed while translation is on,
+              also when it faults (counted by the hart, which adds up a
+              translated block's lookups once per run: Hart.count_lookups),
+              and one per Hart.translate() a host makes
     misses    lookups that found no usable entry and walked the page table
     hits      lookups - misses
     flushes   sfence.vma (and host flush() calls)
