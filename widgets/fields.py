@@ -1,7 +1,7 @@
 """CSR fields in words: what the views print next to a raw register value.
 
     priv_name(p)          "U", "S" or "M"
-    cause_name(xcause)    "ecall from U-mode", "supervisor timer interrupt", ...
+    cause_name(xcause)    "ecall from U-mode", "supervisor timer interrupt", ... (oskit.machine.trap's)
     sstatus_text(v)       "SPP=U SIE=0 SPIE=1 SUM=0 MXR=0"
     mstatus_text(v)       "MPP=M MIE=0 MPIE=0 MPRV=0"
     satp_text(v)          "Sv39 ASID=1 root table 0x8020_3000" or "Bare (no translation)"
@@ -18,53 +18,16 @@ Bit layouts (RISC-V privileged spec v1.12):
 
 from __future__ import annotations
 
-from oskit.machine.trap import Cause, Interrupt
+from oskit.machine.trap import cause_name  # noqa: F401  (the machine's one table of cause names)
 
 from widgets.style import hexw
 
 PRIV_NAMES = {0: "U", 1: "S", 3: "M"}
-INTERRUPT_BIT = 1 << 63
-
-# Readable names for the cause codes (the enums' names, said as a person would).
-EXCEPTION_TEXT = {
-    Cause.INSTRUCTION_ADDRESS_MISALIGNED: "instruction address misaligned",
-    Cause.INSTRUCTION_ACCESS_FAULT: "instruction access fault",
-    Cause.ILLEGAL_INSTRUCTION: "illegal instruction",
-    Cause.BREAKPOINT: "breakpoint",
-    Cause.LOAD_ADDRESS_MISALIGNED: "load address misaligned",
-    Cause.LOAD_ACCESS_FAULT: "load access fault",
-    Cause.STORE_ADDRESS_MISALIGNED: "store address misaligned",
-    Cause.STORE_ACCESS_FAULT: "store access fault",
-    Cause.ECALL_FROM_U: "ecall from U-mode",
-    Cause.ECALL_FROM_S: "ecall from S-mode",
-    Cause.ECALL_FROM_M: "ecall from M-mode",
-    Cause.INSTRUCTION_PAGE_FAULT: "instruction page fault",
-    Cause.LOAD_PAGE_FAULT: "load page fault",
-    Cause.STORE_PAGE_FAULT: "store page fault",
-}
-INTERRUPT_TEXT = {
-    Interrupt.SSI: "supervisor software interrupt",
-    Interrupt.MSI: "machine software interrupt",
-    Interrupt.STI: "supervisor timer interrupt",
-    Interrupt.MTI: "machine timer interrupt",
-    Interrupt.SEI: "supervisor external interrupt",
-    Interrupt.MEI: "machine external interrupt",
-}
 
 
 def priv_name(priv: int) -> str:
     """The letter of a privilege mode (U, S, M)."""
     return PRIV_NAMES.get(int(priv), f"?{priv}")
-
-
-def cause_name(xcause: int, interrupt: bool | None = None) -> str:
-    """What an mcause/scause value means; interrupt=None reads bit 63 of xcause."""
-    if interrupt is None:
-        interrupt = bool(xcause & INTERRUPT_BIT)
-    code = xcause & ~INTERRUPT_BIT
-    if interrupt:
-        return INTERRUPT_TEXT.get(code, f"interrupt {code}")
-    return EXCEPTION_TEXT.get(code, f"exception {code}")
 
 
 def _bit(value: int, n: int) -> int:

@@ -14,7 +14,9 @@ The hardware's walks come from the machine's "walk" events: the PTEs the
 last walk through this tree visited are highlighted and their levels open.
 A small tree (at most OPEN_UP_TO leaves) is drawn with every level open.
 A tree can be huge (a direct map of all RAM in 4 KiB pages); at most
-MAX_LINES entries are drawn, and the rest are counted.
+MAX_LINES entries are drawn, and the rest are counted. An entry that a walk
+would fault on (reserved bits, W without R, a misaligned superpage) is drawn
+in red with the reason, as the MMU would judge it (oskit/machine/sv39.py).
 
 Reading is side-effect free (widgets/peek.py): no A/D bits set, no TLB.
 """
@@ -23,39 +25,21 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from oskit.machine import sv39
+
 from widgets import peek
 from widgets.base import View, machine_of
 from widgets.style import header, hexw
 
 MAX_LINES = 400  # entries drawn in all; the rest are counted
 OPEN_UP_TO = 64  # a tree with at most this many leaves is drawn with every level open
-SIZES = {0: "4 KiB", 1: "2 MiB", 2: "1 GiB"}
+SIZES = sv39.PAGE_SIZES
+sign_extend_va = sv39.sign_extend  # Sv39 addresses copy bit 38 upwards (the kernel half is 0xFFFF_FFC0_...)
 
 
-def sign_extend_va(va: int) -> int:
-    """Sv39 addresses are sign-extended from bit 38 (the kernel half starts at 0xFFFF_FFC0_...)."""
-    return va | 0xFFFF_FF80_0000_0000 if va >> 38 & 1 else va
-
-
-def leaves(machine, satp: int, user_only: bool = False) -> list[tuple[int, int, int, int]]:
-    """Every valid leaf under satp's root: (va, pa, pte, level), in address order."""
-    found = []
-
-    def rec(table: int, level: int, base: int) -> None:
-        for i in range(512):
-            if user_only and level == 2 and i >= 256:
-                return
-            pte = peek.read_u64(machine, table + 8 * i)
-            if not pte or not pte & peek.PTE_V:
-                continue
-            va = sign_extend_va(base | i << (12 + 9 * level))
-            if peek.is_leaf(pte):
-                found.append((va, peek.pte_ppn(pte) << 12, pte, level))
-            elif level > 0:
-                rec(peek.pte_ppn(pte) << 12, level - 1, va)
-
-    rec((satp & peek.PPN_MASK) << 12, 2, 0)
-    return found
+def leaves(machine, satp: int, user_only: bool = False) -> list[sv39.Leaf]:
+    """Every mapping a walk would use under satp's root: (va, pa, pte, level), in address order."""
+    return peek.leaves(machine, satp, user_only)
 
 
 class PageTable(View):
@@ -119,8 +103,8 @@ class PageTable(View):
             return f"hart {self.hart.hartid}"
         return f"satp {self.satp:#x}"
 
-    def leaves(self) -> list[tuple[int, int, int, int]]:
-        """Every valid leaf of the tree shown: (va, pa, pte, level)."""
+    def leaves(self) -> list[sv39.Leaf]:
+        """Every mapping of the tree shown: (va, pa, pte, level)."""
         return leaves(self.machine, self.satp, self.user_only)
 
     # -- drawing -------------------------------------------------------------------------------
@@ -173,7 +157,11 @@ class PageTable(View):
             va = sign_extend_va(base | i << (12 + 9 * level))
             cls = ' class="oskit-cur"' if pte_pa in lit else ""
             index = f"[{i}]".ljust(5)
-            if peek.is_leaf(pte):
+            bad = sv39.leaf_fault(pte, level if peek.is_leaf(pte) else 0)  # what step 3 or 6 rejects
+            if bad is not None:
+                out.append(f'<div class="oskit-err">{index} {hexw(va)} {peek.pte_flags(pte)} '
+                           f'{bad}: a walk faults here</div>')
+            elif peek.is_leaf(pte):
                 out.append(f'<div{cls}>{index} {hexw(va)} {SIZES[level]:>5} -> '
                            f'{hexw(peek.pte_ppn(pte) << 12, 9)} {peek.pte_flags(pte)}</div>')
             elif level == 0:

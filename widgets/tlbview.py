@@ -1,21 +1,24 @@
 """TLBView: one hart's TLB: each cached translation with its ASID and flags, and the counters.
 
 Read from ``hart.mmu`` (see oskit/machine/mmu.py): ``entries()`` oldest
-first, ``hits``, ``misses``, ``flushes``. Entries that arrived since the
-last drawing are highlighted; a flush (sfence.vma, a satp write) shows as
-the line under the table.
+first (at most ``capacity``), ``lookups``, ``hits``, ``misses``,
+``flushes``. Every instruction fetch and every load, store or AMO made with
+translation on is a lookup, as in a hardware TLB; a miss is a page-table
+walk. So the hit rate is that of the program's accesses, not of some
+software cache. Entries that arrived since the last drawing are
+highlighted; a flush (sfence.vma) shows as the line under the table.
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
 
-from widgets import peek
+from oskit.machine.mmu import GLOBAL
+from oskit.machine.sv39 import PAGE_SIZES, pte_flags
+
 from widgets.base import View, machine_of
 from widgets.style import badge, esc, header, hexw, table
 
-GLOBAL = -1  # the ASID slot of global entries in the MMU's keys
-PAGE_SIZES = {0: "4 KiB", 1: "2 MiB", 2: "1 GiB"}
 MAX_ROWS = 64  # the newest entries shown; the rest are counted
 
 
@@ -72,12 +75,13 @@ class TLBView(View):
         self.seen = keys
         satp = self.hart.csr.read("satp")
         asid_now = (satp >> 44) & 0xFFFF
-        self.head.value = header("TLB", f"hart {self.hart.hartid}, {len(entries)} entries, "
-                                        f"current ASID {asid_now}")
-        lookups = self.mmu.hits + self.mmu.misses
-        rate = f"{100 * self.mmu.hits / lookups:.1f}%" if lookups else "-"
-        self.counters.value = (f"{badge(f'hits {self.mmu.hits}', 'ok')} {badge(f'misses {self.mmu.misses}', 'err')}"
-                               f" {badge(f'flushes {self.mmu.flushes}')} hit rate {rate}")
+        self.head.value = header("TLB", f"hart {self.hart.hartid}, {len(entries)} of {self.mmu.capacity} "
+                                        f"entries, current ASID {asid_now}")
+        mmu = self.mmu
+        rate = f"{100 * mmu.hits / mmu.lookups:.1f}%" if mmu.lookups else "-"
+        self.counters.value = (f"{badge(f'lookups {mmu.lookups}')} {badge(f'hits {mmu.hits}', 'ok')} "
+                               f"{badge(f'misses {mmu.misses}', 'err')} {badge(f'flushes {mmu.flushes}')} "
+                               f"hit rate {rate}")
         rows, classes = [], []
         shown = entries[-MAX_ROWS:]
         for e in shown:
@@ -85,7 +89,7 @@ class TLBView(View):
             rows.append([f'<span class="oskit-mono">{hexw(e.vpn << 12)}</span>',
                          f'<span class="oskit-mono">{hexw(e.ppn << 12, 9)}</span>',
                          esc(asid), PAGE_SIZES.get(e.level, "?"),
-                         f'<span class="oskit-mono">{peek.pte_flags(e.pte)}</span>'])
+                         f'<span class="oskit-mono">{pte_flags(e.pte)}</span>'])
             classes.append("oskit-chg" if (e.vpn, e.asid) in self.new else
                            "" if e.asid in (GLOBAL, asid_now) else "oskit-dim")
         more = len(entries) - len(shown)

@@ -7,8 +7,9 @@ The map, one module per block of hardware:
 - ``cpu.py``      Hart: registers, fetch/decode/execute, run(n), step(), call()
 - ``decode.py``   the instruction table: decoding, execution and disassembly from one source
 - ``csr.py``      control and status registers
-- ``trap.py``     Trap and its kinds, cause codes; taking traps and interrupts
-- ``mmu.py``      Sv39 translation and the TLB
+- ``trap.py``     Trap and its kinds, cause codes and their names; taking traps and interrupts
+- ``sv39.py``     the Sv39 layout, PTE bits, and the walk as pure functions (walk, leaves)
+- ``mmu.py``      Sv39 translation as hardware: permissions, A/D bits, the TLB and its counters
 - ``choices.py``  every choice the specification leaves to an implementation, in one place
 - ``bus.py``      the physical address space: RAM and memory-mapped devices; BusError
 - ``clint.py``    timer (mtime, mtimecmp) and software interrupts (msip) per hart

@@ -61,8 +61,10 @@ TLB_CAPACITY = 256
 translations only; a hit that would fault now (or a store through an entry
 whose D bit was clear) walks the page table again, so a kernel that only
 adds permissions needs no sfence.vma; one that removes them does, as on real
-hardware. The hart's per-page fast caches (cpu.py) are part of this TLB as
-far as software can tell: sfence.vma drops them too."""
+hardware. The hart's per-page fast caches (cpu.py) are part of this TLB:
+each of their entries leaves with the TLB entry it came from (evicted or
+flushed), so a program whose working set is larger than the TLB walks on
+every pass, in the fast path as in the plain interpreter."""
 
 HOSTCALL_DATA_ACCESS = "access fault"
 """Loads and stores to the host-call range are access faults (5, 7) in M and

@@ -27,7 +27,9 @@ Two ways to execute, with the same results:
    bodies of the very same table functions, with the register numbers and
    immediates turned into constants. Loads and stores go straight to RAM
    through per-page caches (virtual page -> RAM offset) filled by the slow
-   path, which is the table's own code. Blocks are cached by physical address
+   path, which is the table's own code. Those page caches are part of the
+   TLB (see mmu.py): each entry is tied to the TLB entry it came from and
+   leaves with it. Blocks are cached by physical address
    and re-checked against the instruction bytes before each run
    (choices.CODE_COHERENT), so code that changes is retranslated. Only code
    reached choices.BLOCK_HOT_THRESHOLD times is translated. A block in which
@@ -40,6 +42,13 @@ Two ways to execute, with the same results:
    A block leaves early (h.partial) after a slow-path access that reached a
    device, so an interrupt that the device raised is taken at the next
    instruction, exactly as in the plain interpreter.
+
+   With translation on, every fetch and every load, store or AMO is a TLB
+   lookup (mmu.lookups): the plain interpreter counts them one by one, a
+   block adds them up once per run (Hart.count_lookups), so both paths count
+   the same. A slow-path access that evicts the TLB entry of the page being
+   executed also ends the block (h.brk), so that the next fetch looks the TLB
+   up and walks, as it does in the plain interpreter.
 
    See the translation of the block at pc with hart.block_source(pc).
 
@@ -83,6 +92,9 @@ from oskit.machine.trap import (
     take_trap,
 )
 
+DATA_ACCESS_KINDS = frozenset({"load", "store", "amo"})
+"""Instructions of these kinds (decode.py) make one data access: one TLB lookup when translated."""
+
 CALL_RETURN = HOSTCALL_RESERVED
 """hart.call() puts this in ra: when the guest routine returns there, the call is over."""
 
@@ -117,6 +129,7 @@ class Hart:
         self.blocks_translated = 0  # how many blocks the fast path has made (for views and tests)
         self.brk = True  # something changed: look at interrupts/stop before the next instruction
         self.partial = 0  # set by every block on its way out: how many instructions it ran
+        self.rounds = 0  # set by every looping block on its way out: how many rounds of its loop completed
         self._call_depth = 0
         self._returned = False
         self.stall = 0  # cycles of work done for this hart outside its instructions (a host call's), not yet spent
@@ -157,9 +170,11 @@ class Hart:
         """Privilege, mstatus or satp changed: pick the page caches that match, re-check interrupts.
 
         The fast page caches (virtual page -> RAM offset) are valid for one
-        combination of satp, privilege, SUM and MXR; one set is kept per
-        combination, so returning to a mode finds its pages again. sfence.vma
-        drops them all.
+        combination of address space (satp's ASID, as the TLB's tags),
+        privilege, SUM and MXR; one set is kept per combination, so returning
+        to an address space or a mode finds its pages again. With translation
+        on they hold only what the TLB holds: every entry is tied to the TLB
+        entry it was filled from and leaves with it (mmu.py).
         """
         ms = self.csr.mstatus
         satp = self.csr.satp
@@ -170,9 +185,11 @@ class Hart:
         sv39 = satp >> 60 == 8
         self._xlate_fetch = sv39 and priv != Priv.M
         self._xlate_data = sv39 and dpriv != Priv.M
+        self._translating = self._xlate_fetch or self._xlate_data  # some access is a TLB lookup
         caches = self._caches
-        xkey = ("x", satp, priv) if self._xlate_fetch else ("x",)
-        dkey = ("d", satp, dpriv, ms & (MSTATUS_SUM | MSTATUS_MXR)) if self._xlate_data else ("d",)
+        asid = (satp >> 44) & 0xFFFF
+        xkey = ("x", asid, priv) if self._xlate_fetch else ("x",)
+        dkey = ("d", asid, dpriv, ms & (MSTATUS_SUM | MSTATUS_MXR)) if self._xlate_data else ("d",)
         if xkey not in caches:
             caches[xkey] = {}
         if dkey not in caches:
@@ -182,8 +199,9 @@ class Hart:
         self.brk = True
 
     def flush_page_caches(self) -> None:
-        """Drop every fast page cache (after sfence.vma, or when the bus's store hooks change)."""
+        """Drop every fast page cache (when the bus's store hooks change); the TLB keeps its entries."""
         self._caches.clear()
+        self.mmu.forget_page_caches()
         self.context_changed()
 
     def interrupts_changed(self) -> None:
@@ -208,6 +226,7 @@ class Hart:
         access is "r", "w" or "x". priv defaults to the current mode (for
         "r"/"w" with mstatus.MPRV applied). Uses satp, SUM and MXR; sets A/D
         like the hardware walk; raises PageFault (cause 12/13/15, tval = va).
+        Counts as one TLB lookup.
         """
         if access not in ("r", "w", "x"):
             raise ValueError(f"access must be 'r', 'w' or 'x', found {access!r}")
@@ -217,6 +236,7 @@ class Hart:
         if priv == Priv.M or satp >> 60 != 8:
             return va
         ms = self.csr.mstatus
+        self.mmu.lookups += 1
         return self.mmu.translate(va, access, priv, satp, bool(ms & MSTATUS_SUM), bool(ms & MSTATUS_MXR))
 
     def _data_pa(self, va: int, access: str) -> int:
@@ -237,6 +257,28 @@ class Hart:
             return (off & ~0xFFF) - (va & ~0xFFF)
         return None
 
+    def _fill(self, cache: dict, va: int, d: int, translated: bool) -> None:
+        """Remember va's page in a page cache: tied to its TLB entry when translated (mmu.py)."""
+        if translated:
+            self.mmu.fill_page_cache(cache, va >> 12, d, cache is self._xc)
+        else:
+            cache[va >> 12] = d  # untranslated: the page cache only saves the RAM bounds check
+
+    def count_lookups(self, block: Block, ran: int, rounds: int) -> None:
+        """Count the TLB lookups of `ran` instructions of a block, `rounds` rounds of its loop among them.
+
+        A real TLB is looked up on every fetch and every data access; a block
+        does not count them one by one (that would cost an attribute update
+        per instruction). They are added up once per run of the block instead:
+        `ran` fetches, and the loads, stores and AMOs among those
+        instructions, from a table the block was made with (Block.accesses).
+        """
+        mmu = self.mmu
+        if self._xlate_fetch:
+            mmu.lookups += ran
+        if self._xlate_data:
+            mmu.lookups += block.data_accesses(ran, rounds)
+
     # -- memory accesses of instructions ---------------------------------------------------
 
     def load(self, va: int, size: int) -> int:
@@ -254,7 +296,7 @@ class Hart:
                     raise ACCESS_FAULT["r"](va) from None
                 self.brk = True  # a device read may change interrupt lines
                 return value
-            self._rc[va >> 12] = d
+            self._fill(self._rc, va, d, self._xlate_data)
         return self._views[(size, False)][(va + d) >> _SHIFT[size]]
 
     def store(self, va: int, size: int, value: int) -> None:
@@ -278,7 +320,7 @@ class Hart:
                 if self.machine.stopping:
                     self.brk = True
                 return
-            self._wc[va >> 12] = d
+            self._fill(self._wc, va, d, self._xlate_data)
         self._views[(size, False)][(va + d) >> _SHIFT[size]] = value
 
     def amo(self, va: int, size: int, combine, src: int) -> int:
@@ -385,7 +427,10 @@ class Hart:
     # -- fetch -------------------------------------------------------------------------------
 
     def _fetch_page(self, pc: int) -> int:
-        """Translate pc for a fetch and return (and cache) its page's RAM delta; traps otherwise."""
+        """Translate pc for a fetch and return (and cache) its page's RAM delta; traps otherwise.
+
+        The caller counts the lookup (per instruction fetched, see count_lookups).
+        """
         if pc & 3:
             raise InstructionAddressMisaligned(pc)
         pa = pc
@@ -396,7 +441,7 @@ class Hart:
         d = self._ram_page(pc, pa)
         if d is None:
             raise InstructionAccessFault(pc)  # only RAM holds code
-        self._xc[pc >> 12] = d
+        self._fill(self._xc, pc, d, self._xlate_fetch)
         return d
 
     def _hostcall(self, pc: int) -> None:
@@ -442,6 +487,8 @@ class Hart:
             if pc >= HOSTCALL_BASE and pc < HOSTCALL_END:
                 self._hostcall(pc)
                 return
+            if self._xlate_fetch:
+                self.mmu.lookups += 1  # the fetch is a TLB lookup (a hit when _xc has the page)
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
                 d = self._fetch_page(pc)
@@ -449,6 +496,8 @@ class Hart:
             dec = decode(word)
             if dec is None:
                 raise IllegalInstruction(word)
+            if self._xlate_data and dec.op.kind in DATA_ACCESS_KINDS:
+                self.mmu.lookups += 1  # its load, store or AMO is one more
             events = self.machine.events
             if events.instruction_subscribers:
                 events.publish("instruction", InstructionEvent(self.hartid, pc, word))
@@ -550,6 +599,8 @@ class Hart:
                 try:
                     d = self._fetch_page(pc)  # translate the page once; then the block path goes on
                 except Trap as t:
+                    if self._xlate_fetch:
+                        self.mmu.lookups += 1  # the fetch that faulted was a lookup (and a miss)
                     take_trap(self, t.cause, t.tval)  # a fetch fault: nothing ran
                     done += 1
                     continue
@@ -582,12 +633,16 @@ class Hart:
                     raise
                 k = blk.line_to_index[tb.tb_lineno]
                 retired = k + tb.tb_frame.f_locals["c"]  # + instructions of completed rounds
+                if self._translating:  # the trapping one was fetched (and its access looked up) too
+                    self.count_lookups(blk, retired + 1, blk.round and tb.tb_frame.f_locals["c"] // blk.round)
                 self.instret += retired
                 done += retired + 1
                 self.pc = (pc + 4 * k) & M64
                 take_trap(self, t.cause, t.tval)
                 continue
             count = self.partial  # every way out of a block sets it
+            if self._translating:
+                self.count_lookups(blk, count, self.rounds if blk.loop else 0)
             self.pc = npc
             self.instret += count
             done += count
@@ -684,16 +739,23 @@ class Block:
     instructions it ran.
     """
 
-    __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index", "loop")
+    __slots__ = ("n", "nbytes", "code", "fn", "source", "line_to_index", "loop", "round", "accesses")
 
-    def __init__(self, n, code, fn, source, line_to_index, loop):
-        self.loop = loop  # fn loops back to P by itself, within the budget L (the argument)
+    def __init__(self, n, code, fn, source, line_to_index, back=None, accesses=(0,)):
+        self.loop = back is not None  # fn loops back to P by itself, within the budget L (the argument)
+        self.round = 0 if back is None else back + 1  # instructions per round of the loop
+        self.accesses = accesses  # accesses[k]: loads, stores and AMOs among the first k instructions
         self.n = n
         self.nbytes = len(code)
         self.code = code  # the instruction bytes it was made from
         self.fn = fn
         self.source = source
         self.line_to_index = line_to_index
+
+    def data_accesses(self, ran: int, rounds: int = 0) -> int:
+        """The data accesses of `ran` instructions of this block, `rounds` of its loop among them."""
+        done = rounds * self.round
+        return rounds * self.accesses[self.round] + self.accesses[ran - done]
 
 
 _FIELDS = ("rd", "rs1", "rs2", "imm", "pc")
@@ -715,51 +777,63 @@ class _Placeholders(ast.NodeTransformer):
 
 
 class _Exit(ast.NodeTransformer):
-    """`return target` inside a block: say how many instructions ran; a jump back to P may go round again."""
+    """`return target` inside a block: say how many instructions ran; the back edge may go round again.
 
-    def __init__(self, loop: bool):
-        self.loop = loop
+    mode "": an ordinary block. "in loop": a looping block, not its back
+    edge: also say how many rounds ran. "back edge": the branch of a looping
+    block that goes back to P.
+    """
+
+    def __init__(self, mode: str):
+        self.mode = mode
 
     def visit_Return(self, node):
         src = "t_ = 0\n"
-        if self.loop:
+        if self.mode == "back edge":
             # Round again only when a whole further pass (at most n instructions) fits in the budget L.
             src += "if t_ == P and c + __k1__ + __n__ <= L:\n    c += __k1__\n    continue\n"
-        src += "h.partial = c + __k1__\nreturn t_"
+        src += "h.partial = c + __k1__\n"
+        if self.mode:
+            src += "h.rounds = c // __round__\n"
+        src += "return t_"
         template = ast.parse(src).body
         template[0].value = node.value
         return template
 
 
-_templates: dict[tuple[str, bool], str] = {}
+_templates: dict[tuple[str, str], str] = {}
 
 
-def _template(op, loop: bool) -> str:
-    """The body of op's semantics function as a str.format template (made once per op and loop flag)."""
-    key = (op.name, loop)
+def _template(op, mode: str) -> str:
+    """The body of op's semantics function as a str.format template (made once per op and _Exit mode)."""
+    key = (op.name, mode)
     if key not in _templates:
         stmts = []
         for stmt in ast.parse(textwrap.dedent(inspect.getsource(op.fn))).body[0].body:
-            stmt = _Exit(loop).visit(_Placeholders().visit(stmt))
+            stmt = _Exit(mode).visit(_Placeholders().visit(stmt))
             stmts.extend(stmt if isinstance(stmt, list) else [stmt])
         text = ast.unparse(ast.fix_missing_locations(ast.Module(stmts, [])))
         text = text.replace("{", "{{").replace("}", "}}")
-        for name in (*_FIELDS, "rdt", "n", "k1"):
+        for name in (*_FIELDS, "rdt", "n", "k1", "round"):
             text = text.replace(f"__{name}__", "{" + name + "}")
         _templates[key] = text
     return _templates[key]
 
 
-def _specialized(dec, k: int, n: int, loop: bool = False) -> list[str]:
+def _specialized(dec, k: int, n: int, back: int | None = None) -> list[str]:
     """The statements of dec's semantics with the fields as constants and pc as P + 4k.
 
     A write to x0 becomes a write to `_` (x0 stays zero). A return (a taken
     branch or a jump) records k + 1 instructions (plus earlier rounds, c) in
-    h.partial, or, in a looping block, goes round again when it targets P.
+    h.partial. back: in a looping block, the index of its back edge; that
+    instruction goes round again when it targets P, and every way out also
+    records the rounds completed in h.rounds.
     """
-    text = _template(dec.op, loop).format(
+    mode = "" if back is None else "back edge" if k == back else "in loop"
+    text = _template(dec.op, mode).format(
         rd=dec.rd, rs1=dec.rs1, rs2=dec.rs2, imm=f"({dec.imm})" if dec.imm < 0 else dec.imm,
         pc=f"(P + {4 * k})" if k else "P", rdt=f"x[{dec.rd}]" if dec.rd else "_", n=n, k1=k + 1,
+        round=0 if back is None else back + 1,
     )  # fmt: skip
     return text.splitlines()
 
@@ -780,14 +854,19 @@ def make_block(items, ns: dict, code: bytes) -> Block:
 
     The function runs the instructions in order; a taken branch or a jump
     leaves it (a "side exit"), and every way out sets h.partial to the number
-    of instructions that ran. When some branch or jal targets the block's own
-    start (P), the body sits in a `while True` loop and goes round again as
-    long as another whole pass fits in the budget L.
+    of instructions that ran. When a branch or jal targets the block's own
+    start (P), the first such one is the back edge: the body sits in a
+    `while True` loop, goes round again as long as another whole pass fits in
+    the budget L, and every way out also sets h.rounds to the rounds
+    completed (each one back + 1 instructions), so that the TLB lookups
+    of a run can be counted (Hart.count_lookups).
     """
     from oskit.machine.decode import disassemble
 
     n = len(items)
-    loop = any(d.op.fmt in ("B", "J") and d.imm == -4 * k for k, (_, d) in enumerate(items))
+    back = next((k for k, (_, d) in enumerate(items) if d.op.fmt in ("B", "J") and d.imm == -4 * k), None)
+    loop = back is not None
+    rounds = f"; h.rounds = c // {back + 1}" if loop else ""
     lines = ["def block(h, x, P, R, W, L):", "    c = 0  # instructions run in earlier rounds"]
     indent0 = 1
     if loop:
@@ -802,7 +881,7 @@ def make_block(items, ns: dict, code: bytes) -> Block:
     for k, (word, dec) in enumerate(items):
         op = dec.op
         lines.append("    " * indent0 + f"# {k}: {disassemble(word)}")
-        leave = f"if h.brk: h.partial = c + {k + 1}; return P + {4 * (k + 1)}"
+        leave = f"if h.brk: h.partial = c + {k + 1}{rounds}; return P + {4 * (k + 1)}"
         if op.kind in ("load", "store"):
             # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
             # Otherwise the table's own code (which translates, faults, or reaches a device).
@@ -830,17 +909,20 @@ def make_block(items, ns: dict, code: bytes) -> Block:
                 emit(k, "x[0] = 0")
             emit(k, leave)
         else:  # alu, branch, jump, fence: the body itself
-            body = _specialized(dec, k, n, loop)
+            body = _specialized(dec, k, n, back)
             if op.kind == "alu" and dec.rd == 0:
                 body = ["pass"]  # an ALU result for x0 has no effect at all
             for text in body:
                 emit(k, text)
     if not (items and items[-1][1].op.kind == "jump"):  # a jump at the end always returned already
-        lines.append("    " * indent0 + f"h.partial = c + {n}")
+        lines.append("    " * indent0 + f"h.partial = c + {n}{rounds}")
         lines.append("    " * indent0 + f"return P + {4 * n}")
     source = "\n".join(lines)
     if not items:
-        return Block(0, code, None, source, {}, False)
+        return Block(0, code, None, source, {})
     exec(compile(source, "<block>", "exec"), ns)
-    return Block(n, code, ns.pop("block"), source, line_to_index, loop)
+    accesses = [0]
+    for _, dec in items:
+        accesses.append(accesses[-1] + (dec.op.kind in DATA_ACCESS_KINDS))
+    return Block(n, code, ns.pop("block"), source, line_to_index, back, tuple(accesses))
 

@@ -5,6 +5,8 @@ The map of this module:
     Priv                    the privilege modes U=0, S=1, M=3
     Cause                   exception codes (mcause/scause with the interrupt bit clear)
     Interrupt               interrupt codes (mcause/scause with the interrupt bit set)
+    CAUSE_NAMES, INTERRUPT_NAMES, cause_name(xcause)
+                            the codes in words, for views, tracers and panic messages
     INTERRUPT_PRIORITY      the order in which simultaneous interrupts are taken
     Trap                    base class of every guest exception, with .cause and .tval
       InstructionAddressMisaligned, InstructionAccessFault, IllegalInstruction,
@@ -67,6 +69,45 @@ class Interrupt(IntEnum):
 INTERRUPT_PRIORITY = (Interrupt.MEI, Interrupt.MSI, Interrupt.MTI, Interrupt.SEI, Interrupt.SSI, Interrupt.STI)
 
 INTERRUPT_BIT = 1 << 63  # set in xcause for an interrupt
+
+# The codes in words, as a person says them (the one table of names: views, tracers and kernels use it).
+CAUSE_NAMES = {
+    Cause.INSTRUCTION_ADDRESS_MISALIGNED: "instruction address misaligned",
+    Cause.INSTRUCTION_ACCESS_FAULT: "instruction access fault",
+    Cause.ILLEGAL_INSTRUCTION: "illegal instruction",
+    Cause.BREAKPOINT: "breakpoint",
+    Cause.LOAD_ADDRESS_MISALIGNED: "load address misaligned",
+    Cause.LOAD_ACCESS_FAULT: "load access fault",
+    Cause.STORE_ADDRESS_MISALIGNED: "store address misaligned",
+    Cause.STORE_ACCESS_FAULT: "store access fault",
+    Cause.ECALL_FROM_U: "ecall from U-mode",
+    Cause.ECALL_FROM_S: "ecall from S-mode",
+    Cause.ECALL_FROM_M: "ecall from M-mode",
+    Cause.INSTRUCTION_PAGE_FAULT: "instruction page fault",
+    Cause.LOAD_PAGE_FAULT: "load page fault",
+    Cause.STORE_PAGE_FAULT: "store page fault",
+}
+INTERRUPT_NAMES = {
+    Interrupt.SSI: "supervisor software interrupt",
+    Interrupt.MSI: "machine software interrupt",
+    Interrupt.STI: "supervisor timer interrupt",
+    Interrupt.MTI: "machine timer interrupt",
+    Interrupt.SEI: "supervisor external interrupt",
+    Interrupt.MEI: "machine external interrupt",
+}
+
+
+def cause_name(xcause: int, interrupt: bool | None = None) -> str:
+    """What an mcause/scause value means, in words; interrupt=None reads bit 63 of xcause.
+
+    A code without a name says what it is: "exception 10", "interrupt 13".
+    """
+    if interrupt is None:
+        interrupt = bool(xcause & INTERRUPT_BIT)
+    code = xcause & ~INTERRUPT_BIT
+    if interrupt:
+        return INTERRUPT_NAMES.get(code, f"interrupt {code}")
+    return CAUSE_NAMES.get(code, f"exception {code}")
 
 
 class Trap(Exception):

@@ -147,9 +147,10 @@ def test_block_source_is_readable():
 GOLDEN = Path(__file__).parent.parent / "programs" / "bare"
 
 
-@pytest.mark.parametrize("name", ["traps_m", "traps_lower", "interrupts", "sv39_perms", "xret", "timer"])
+@pytest.mark.parametrize("name", ["traps_m", "traps_lower", "interrupts", "sv39_perms", "sv39_ad", "sfence", "xret",
+                                  "timer"])
 def test_golden_programs_agree(name):
-    """The bare-metal golden programs take the same traps with the same registers on both paths."""
+    """The bare-metal golden programs take the same traps with the same registers, and TLB counts, on both paths."""
     from oskit.toolchain import build as build_elf
 
     src = next(p for p in GOLDEN.iterdir() if p.stem == name and p.suffix in (".c", ".S"))
@@ -164,7 +165,8 @@ def test_golden_programs_agree(name):
         seen = []
         m.events.subscribe("trap", lambda ev, m=m, seen=seen: seen.append((ev.cause, ev.epc, tuple(m.harts[ev.hart].x))))
         r = m.run(max_instructions=2_000_000)
-        runs.append((seen, r.reason, r.exit_code, r.instructions, m.uart.output.text))
+        tlb = [(h.mmu.lookups, h.mmu.misses) for h in m.harts]  # the TLB counts every access on both paths
+        runs.append((seen, r.reason, r.exit_code, r.instructions, m.uart.output.text, tlb))
     assert runs[0][0], "the program takes traps"
     assert runs[0] == runs[1]
 
