@@ -64,9 +64,9 @@ from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.kern.trace import Probes, Trace
 from oskit.kernel.param import DMAP_BASE, HEAP_SIZE, IMAGE_PAGES, PAGE_SIZE, RAM_BASE, TRAMPOLINE, dmap, page_ceil
 from oskit.kernel.riscv import cpu
-from oskit.kernel.riscv.pmap import PTE_G, PTE_R, PTE_W, PTE_X, Pmap
+from oskit.kernel.riscv.pmap import Pmap
 from oskit.kernel.riscv.tlb import tlb_shootdown
-from oskit.kernel.riscv.trap import cause_name, trap
+from oskit.kernel.riscv.trap import trap
 from oskit.kernel.security.audit import Audit
 from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
@@ -81,6 +81,8 @@ from oskit.kernel.vm.stats import VMStats
 from oskit.machine import JUMPED, Machine
 from oskit.machine.clint import TIMEBASE_HZ
 from oskit.machine.cpu import GuestCallError
+from oskit.machine.sv39 import PTE_G, PTE_R, PTE_W, PTE_X
+from oskit.machine.trap import cause_name
 from oskit.toolchain import CompileError, build
 
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's

@@ -39,10 +39,11 @@ from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.param import VM_MAXUSER_ADDRESS, dmap
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import copyout
-from oskit.kernel.riscv.trap import FAULT_ACCESS, cause_name
+from oskit.kernel.riscv.trap import FAULT_ACCESS
 from oskit.kernel.structs import Struct
 from oskit.machine.cpu import CALL_RETURN, GuestCallError
 from oskit.machine.hostcall import JUMPED
+from oskit.machine.trap import cause_name
 from oskit.toolchain import build
 
 LAB_BUFSIZE = 256

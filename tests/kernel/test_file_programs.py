@@ -9,7 +9,6 @@ the host's UNIX (``tests/programs/check_native.py files``): oskit must print the
 from pathlib import Path
 
 import pytest
-
 from golden import run_golden
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "programs" / "files"

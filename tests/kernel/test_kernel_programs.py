@@ -8,7 +8,6 @@ so a pass means our kernel behaves as a real UNIX does for that program.
 from pathlib import Path
 
 import pytest
-
 from golden import run_golden
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "kernel"

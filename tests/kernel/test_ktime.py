@@ -6,7 +6,7 @@ import pytest
 from golden import run_golden
 
 import oskit
-from oskit.kernel.kern.ktime import COSTS, COPY_CYCLES_PER_PAGE
+from oskit.kernel.kern.ktime import COPY_CYCLES_PER_PAGE, COSTS
 from oskit.kernel.riscv import cpu
 from oskit.toolchain import build
 

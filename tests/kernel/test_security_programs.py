@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from golden import run_golden
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "security"

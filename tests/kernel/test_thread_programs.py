@@ -10,7 +10,6 @@ hart (threads take turns) and on two (threads of one process run at once).
 from pathlib import Path
 
 import pytest
-
 from golden import run_golden
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "threads"

@@ -9,10 +9,10 @@ import pytest
 
 import oskit
 from oskit.kernel.param import PAGE_SIZE, PROT_READ, PROT_WRITE
-from oskit.kernel.riscv.pmap import PTE_V, PTE_W
 from oskit.kernel.vm.fault import FaultError
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import vnode_object
+from oskit.machine.sv39 import PTE_V, PTE_W
 
 P = PAGE_SIZE
 BASE = 0x1000_0000

@@ -10,8 +10,8 @@ import pytest
 
 import oskit
 from oskit.kernel.param import PAGE_SIZE, PROT_READ, PROT_WRITE
-from oskit.kernel.riscv.pmap import PTE_A
 from oskit.kernel.vm.object import vnode_object
+from oskit.machine.sv39 import PTE_A
 from oskit.toolchain import build
 
 P = PAGE_SIZE

@@ -10,11 +10,10 @@ such a program runs.
 from pathlib import Path
 
 import pytest
+from golden import run_golden
 
 import oskit
 from oskit.toolchain import build
-
-from golden import run_golden
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "vm"
 PROGRAMS = sorted(p.stem for p in HERE.glob("*.c"))

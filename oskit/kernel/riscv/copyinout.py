@@ -33,9 +33,9 @@ from contextlib import contextmanager
 
 from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
-from oskit.kernel.param import PAGE_SHIFT, PAGE_SIZE, VM_MAXUSER_ADDRESS
+from oskit.kernel.param import PAGE_SIZE, VM_MAXUSER_ADDRESS
 from oskit.kernel.riscv import cpu
-from oskit.kernel.riscv.pmap import PTE_PPN_SHIFT, PTE_R, PTE_U
+from oskit.machine import sv39
 from oskit.machine.trap import Trap
 
 S_MODE = 1                     # the privilege the copy translates with
@@ -158,23 +158,26 @@ def copyinstr(td, uaddr: int, maxlen: int = 1024) -> str:
 def peekstr(td, uaddr: int, maxlen: int = 256) -> str | None:
     """The string at user address ``uaddr`` as a debugger reads it: None if it cannot be read as it is.
 
-    For the tracer: it reads the process's page table in memory (Pmap.lookup)
-    and RAM directly, so it changes nothing the traced program could see: no
-    page is faulted in, no A or D bit is set, no TLB entry is filled, no probe
-    fires, no time is charged. A string on a page that is not resident (or not
-    mapped, or above the user half) is None; one longer than ``maxlen`` is cut.
+    For the tracer: it walks the process's page table with the machine's own
+    walker (sv39.walk: the hardware's checks, no side effects) and reads RAM
+    directly, so it changes nothing the traced program could see: no page is
+    faulted in, no A or D bit is set, no TLB entry is filled, no probe fires,
+    no time is charged. A string on a page that is not resident (or not mapped,
+    or not readable by the user, or above the user half) is None; one longer
+    than ``maxlen`` is cut.
     """
     vs = td.proc.vmspace
     if vs is None or not 0 <= uaddr < VM_MAXUSER_ADDRESS:
         return None
     ram = td.proc.kernel.machine.bus.ram
+    read_pte = sv39.ram_reader(ram)
     out = bytearray()
     va = uaddr
     while len(out) < maxlen and va < VM_MAXUSER_ADDRESS:
-        pte = vs.pmap.lookup(va)
-        if pte is None or not pte & PTE_R or not pte & PTE_U:
+        w = sv39.walk(read_pte, vs.pmap.satp, va)
+        if w.fault or not w.pte & sv39.PTE_R or not w.pte & sv39.PTE_U:
             return None
-        pa = (pte >> PTE_PPN_SHIFT << PAGE_SHIFT) | (va & (PAGE_SIZE - 1))
+        pa = w.pa
         length = min(maxlen - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1)))
         chunk = bytes(ram.data[pa - ram.base:pa - ram.base + length])
         nul = chunk.find(0)

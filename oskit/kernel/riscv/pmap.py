@@ -14,20 +14,10 @@ this, and sets A and D in it.
 from __future__ import annotations
 
 from oskit.kernel.param import PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE
+from oskit.machine import sv39
+from oskit.machine.sv39 import PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_R, PTE_V, PTE_W, PTE_X
 
-# Sv39 PTE (64 bits):
-#   63..54 reserved | 53..10 PPN | 9..8 RSW | 7 D | 6 A | 5 G | 4 U | 3 X | 2 W | 1 R | 0 V
-PTE_V = 1 << 0
-PTE_R = 1 << 1
-PTE_W = 1 << 2
-PTE_X = 1 << 3
-PTE_U = 1 << 4
-PTE_G = 1 << 5
-PTE_A = 1 << 6
-PTE_D = 1 << 7
-PTE_PPN_SHIFT = 10
-# satp (Sv39): 63..60 MODE=8 | 59..44 ASID | 43..0 PPN of the root table
-SATP_MODE_SV39 = 8 << 60
+# The PTE bits are the machine's (oskit/machine/sv39.py: PTE_BITS names them): one table for all.
 
 
 def pte_bits(prot: int) -> int:
@@ -85,7 +75,7 @@ class Pmap:
 
     @property
     def satp(self) -> int:
-        return SATP_MODE_SV39 | (self.asid << 44) | (self.root >> PAGE_SHIFT)
+        return sv39.make_satp(self.root, self.asid)
 
     # raw PTE access (physical addresses)
     def _rd(self, pa: int) -> int:
@@ -174,23 +164,13 @@ class Pmap:
         return pte if pte & PTE_V else None
 
     def mappings(self, user_only: bool = True):
-        """Every valid leaf: yields (va, pa, pte) in address order (the user half by default)."""
-        def rec(table, level, base):
-            for i in range(512):
-                if user_only and level == 2 and i >= 256:
-                    return
-                pte = self._rd(table + 8 * i)
-                if not pte & PTE_V:
-                    continue
-                va = base | (i << (12 + 9 * level))
-                if level == 2 and i >= 256:
-                    va |= 0xFFFF_FF80_0000_0000       # sign-extend bit 38
-                pa = (pte >> PTE_PPN_SHIFT) << PAGE_SHIFT
-                if pte & (PTE_R | PTE_W | PTE_X):
-                    yield va, pa, pte
-                else:
-                    yield from rec(pa, level - 1, va)
-        yield from rec(self.root, 2, 0)
+        """Every leaf a walk would use: yields (va, pa, pte) in address order (the user half by default).
+
+        The machine's walker enumerates them (sv39.leaves): what this says is mapped
+        is what the MMU would translate, superpages and faulting entries included.
+        """
+        for leaf in sv39.leaves(sv39.ram_reader(self.ram), self.satp, user_only):
+            yield leaf.va, leaf.pa, leaf.pte
 
     def destroy(self) -> None:
         """Free every page-table frame of the user half (the kernel half is shared and stays)."""

@@ -30,6 +30,7 @@ from oskit.kernel.kern.subr_syscall import syscall_resume, syscallenter
 from oskit.kernel.param import dmap
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.tlb import ipi_received
+from oskit.machine.trap import cause_name
 
 INTERRUPT = 1 << 63
 
@@ -46,19 +47,6 @@ SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN = 1, 2, 1, 1, 1
 
 FAULT_ACCESS = {FETCH_PAGE_FAULT: "x", LOAD_PAGE_FAULT: "r", STORE_PAGE_FAULT: "w",
                 FETCH_ACCESS: "x", LOAD_ACCESS: "r", STORE_ACCESS: "w"}
-CAUSE_NAMES = {0: "instruction address misaligned", 1: "instruction access fault",
-               2: "illegal instruction", 3: "breakpoint", 4: "load address misaligned",
-               5: "load access fault", 6: "store address misaligned", 7: "store access fault",
-               8: "ecall from U-mode", 9: "ecall from S-mode", 12: "instruction page fault",
-               13: "load page fault", 15: "store page fault"}
-IRQ_NAMES = {1: "supervisor software interrupt", 5: "supervisor timer interrupt",
-             9: "supervisor external interrupt"}
-
-
-def cause_name(scause: int) -> str:
-    if scause & INTERRUPT:
-        return IRQ_NAMES.get(scause & ~INTERRUPT, f"interrupt {scause & ~INTERRUPT}")
-    return CAUSE_NAMES.get(scause, f"exception {scause}")
 
 
 def trap(kernel, hart) -> None:

@@ -29,10 +29,11 @@ from oskit.kernel.param import (
     page_floor,
     prot_str,
 )
-from oskit.kernel.riscv.pmap import PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X, Pmap, pte_bits
+from oskit.kernel.riscv.pmap import Pmap, pte_bits
 from oskit.kernel.riscv.tlb import tlb_shootdown
 from oskit.kernel.vm.fault import FaultError
 from oskit.kernel.vm.object import AnonObject, VMObject, VnodeObject
+from oskit.machine.sv39 import PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X
 
 # Inheritance (minherit): what fork does with an entry.
 INHERIT_COPY, INHERIT_SHARE, INHERIT_NONE = "copy", "share", "none"

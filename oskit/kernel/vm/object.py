@@ -10,8 +10,8 @@ so the pager can unmap it. ``collapse`` keeps shadow chains short.
 from __future__ import annotations
 
 from oskit.kernel.param import PAGE_SHIFT, PAGE_SIZE, RAM_BASE, page_ceil
-from oskit.kernel.riscv.pmap import PTE_D
 from oskit.kernel.riscv.tlb import tlb_shootdown
+from oskit.machine.sv39 import PTE_D
 
 
 class Page:

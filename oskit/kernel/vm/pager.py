@@ -36,9 +36,9 @@ stay in RAM, and a process that needs more is killed (out of memory).
 from __future__ import annotations
 
 from oskit.kernel.param import PAGE_SIZE
-from oskit.kernel.riscv.pmap import PTE_A
 from oskit.kernel.riscv.tlb import tlb_shootdown
 from oskit.kernel.vm.object import VnodeObject
+from oskit.machine.sv39 import PTE_A
 
 HIGH_WATER = 48           # reclaim until this many frames are free
 SWAP_MIN_PAGES = 8192     # the swap area: twice RAM, at least 32 MiB (a real disk is finite too)

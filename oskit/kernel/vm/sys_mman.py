@@ -47,8 +47,8 @@ from oskit.kernel.param import (
     page_ceil,
 )
 from oskit.kernel.riscv.copyinout import copyout
-from oskit.kernel.riscv.pmap import PTE_A, PTE_D
 from oskit.kernel.vm.object import AnonObject, VnodeObject, vnode_object
+from oskit.machine.sv39 import PTE_A, PTE_D
 
 MAP_SHARED, MAP_PRIVATE, MAP_FIXED = 0x1, 0x2, 0x10
 MAP_STACK, MAP_NOSYNC, MAP_ANON, MAP_GUARD, MAP_EXCL = 0x400, 0x800, 0x1000, 0x2000, 0x4000
