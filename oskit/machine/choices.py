@@ -14,15 +14,22 @@ Hart (MACHINE-CORE)
 
 # -- memory accesses -------------------------------------------------------------------
 
-MISALIGNED_ACCESS_TRAPS = True
-"""A load or store whose address is not a multiple of its size traps:
-load address misaligned (cause 4) or store/AMO address misaligned (cause 6),
-tval = the address. The kernel turns them into SIGBUS. (The alternative,
-performing the access in pieces, is equally allowed; we trap because the book
-shows the fault.) lr is a load (4); sc and AMOs are stores (6). Checked before
-translation, so a misaligned access to an unmapped page reports cause 4/6,
-not a page fault. (Implemented in cpu.Hart.load/store/amo and the block
-translator in cpu.make_block.)"""
+MISALIGNED_ACCESS_TRAPS = False
+"""The default of ``machine.misaligned_access_traps``, which a chapter may change at any
+time. False (as spike and most cores): a load or store whose address is not a
+multiple of its size is done by the hardware, in one piece per page it touches;
+each piece is translated as an access of its own, the lower page first, and all
+before a byte moves, so a fault (say a page fault on the second page) reports
+the address of the piece that faulted as tval and a store that faults writes
+nothing. Only RAM is accessed in pieces: a misaligned access to a device
+register is an access fault (5, 7). True: such a load or store traps, load
+address misaligned (cause 4) or store address misaligned (cause 6), tval = the
+address, checked before translation, so a misaligned access to an unmapped page
+reports cause 4/6, not a page fault; the kernel turns both into SIGBUS.
+Either way, lr, sc and AMOs on a misaligned address trap, lr with 4, sc and
+AMOs with 6: an atomic access is never split. (Implemented in
+cpu.Hart.load/store and their _misaligned helpers; the fast path's blocks call
+them for any access that is not aligned.)"""
 
 HARDWARE_AD_UPDATE = True
 """The page-table walker sets a PTE's A bit on any access and D on a write

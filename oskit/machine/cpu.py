@@ -242,7 +242,7 @@ class Hart:
     def load(self, va: int, size: int) -> int:
         """An instruction's load of size bytes at va: the unsigned value, or a trap."""
         if va & (size - 1):
-            raise LoadAddressMisaligned(va)
+            return self._load_misaligned(va, size)
         d = self._rc.get(va >> 12)
         if d is None:
             pa = self._data_pa(va, "r")
@@ -260,7 +260,8 @@ class Hart:
     def store(self, va: int, size: int, value: int) -> None:
         """An instruction's store of the low size bytes of value at va, or a trap."""
         if va & (size - 1):
-            raise StoreAddressMisaligned(va)
+            self._store_misaligned(va, size, value)
+            return
         d = self._wc.get(va >> 12)
         if d is None:
             pa = self._data_pa(va, "w")
@@ -281,10 +282,57 @@ class Hart:
             self._wc[va >> 12] = d
         self._views[(size, False)][(va + d) >> _SHIFT[size]] = value
 
+    # Misaligned loads and stores are rare, so they leave the aligned path above with one
+    # test of the low address bits and are done here, in pieces (choices.MISALIGNED_ACCESS_TRAPS).
+
+    def _load_misaligned(self, va: int, size: int) -> int:
+        """A load whose address is not a multiple of its size: trap, or read the bytes piece by piece."""
+        if self.machine.misaligned_access_traps:
+            raise LoadAddressMisaligned(va)
+        value = shift = 0
+        for pa, n in self._misaligned_pieces(va, size, "r"):
+            value |= self.machine.bus.load(pa, n) << shift
+            shift += 8 * n
+        return value
+
+    def _store_misaligned(self, va: int, size: int, value: int) -> None:
+        """A store whose address is not a multiple of its size: trap, or write the bytes piece by piece."""
+        if self.machine.misaligned_access_traps:
+            raise StoreAddressMisaligned(va)
+        for pa, n in self._misaligned_pieces(va, size, "w"):
+            # Through the bus, so that a watched page (HTIF's tohost) sees the store.
+            self.machine.bus.store(pa, n, value)
+            value >>= 8 * n
+
+    def _misaligned_pieces(self, va: int, size: int, access: str) -> list[tuple[int, int]]:
+        """The physical (address, length) of each part of a misaligned access: one per page it touches.
+
+        Each part is translated as an access of its own, the lower page first,
+        and all of them before a byte moves: a store that faults on its second
+        page has written nothing. A fault reports the virtual address of the
+        part that faulted (privileged spec: "the portion of the access that
+        caused the fault"), so a page fault on the second page has tval = the
+        first address of that page. Only RAM is accessed in pieces: a part
+        that falls on a device register is an access fault (a device register
+        has one size and one address; splitting an access to it would read or
+        write something else).
+        """
+        first = min(size, PAGE - (va & (PAGE - 1)))
+        parts = [(va, first)] if first == size else [(va, first), ((va + first) & M64, size - first)]
+        pieces = []
+        for part_va, n in parts:
+            pa = self._data_pa(part_va, access)
+            if not self.machine.bus.ram.contains(pa, n):
+                raise ACCESS_FAULT[access](part_va)
+            pieces.append((pa, n))
+        return pieces
+
     def amo(self, va: int, size: int, combine, src: int) -> int:
         """An AMO: old = mem[va]; mem[va] = combine(old, src); returns old (unsigned, size bytes).
 
         Translated and checked as a store (faults are store/AMO faults, causes 6, 7, 15).
+        A misaligned AMO always traps (cause 6), whatever misaligned_access_traps says:
+        an atomic access must not be split (the spec lets it raise address-misaligned).
         """
         if va & (size - 1):
             raise StoreAddressMisaligned(va)
@@ -299,7 +347,10 @@ class Hart:
         return old
 
     def load_reserved(self, va: int, size: int) -> int:
-        """lr: load and remember (address, size, value) (choices.RESERVATION_BY_VALUE)."""
+        """lr: load and remember (address, size, value) (choices.RESERVATION_BY_VALUE).
+
+        A misaligned lr always traps (cause 4), as a misaligned AMO does (cause 6).
+        """
         if va & (size - 1):
             raise LoadAddressMisaligned(va)
         pa = self._data_pa(va, "r")
@@ -311,7 +362,10 @@ class Hart:
         return value
 
     def store_conditional(self, va: int, size: int, value: int) -> int:
-        """sc: store and return 0 when the reservation holds, else return 1 and store nothing."""
+        """sc: store and return 0 when the reservation holds, else return 1 and store nothing.
+
+        A misaligned sc always traps (cause 6).
+        """
         if va & (size - 1):
             raise StoreAddressMisaligned(va)
         pa = self._data_pa(va, "w")
@@ -805,7 +859,8 @@ def make_block(items, ns: dict, code: bytes) -> Block:
         leave = f"if h.brk: h.partial = c + {k + 1}; return P + {4 * (k + 1)}"
         if op.kind in ("load", "store"):
             # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
-            # Otherwise the table's own code (which translates, faults, or reaches a device).
+            # Otherwise the table's own code (which translates, faults, reaches a device, or does
+            # a misaligned access in pieces): an aligned access pays nothing for the rare cases.
             size, shift = op.size, _SHIFT[op.size]
             emit(k, f"a = (x[{dec.rs1}] + {dec.imm}) & M64")
             cache = "R" if op.kind == "load" else "W"

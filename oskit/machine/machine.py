@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oskit.machine.bus import Bus, Ram
-from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, QUANTUM
+from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MISALIGNED_ACCESS_TRAPS, MTIMECMP_RESET, QUANTUM
 from oskit.machine.clint import Clint
 from oskit.machine.cpu import Hart
 from oskit.machine.elf import load_elf
@@ -95,6 +95,9 @@ class Machine:
         self._stop_detail = ""
         self._tick_residue = 0  # instructions executed since mtime last ticked
         self.instructions = 0  # executed by all harts, over all runs
+        # False: misaligned loads and stores are done by the hardware; True: they trap (cause 4/6),
+        # which a chapter switches on, at any time, to show the kernel's SIGBUS. (choices.py)
+        self.misaligned_access_traps = MISALIGNED_ACCESS_TRAPS
         # Last: a hart looks at the bus, the devices, events and host calls when it is built.
         self.harts = [Hart(self, i) for i in range(harts)]
 
