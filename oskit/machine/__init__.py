@@ -9,6 +9,7 @@ The map, one module per block of hardware:
 - ``csr.py``      control and status registers
 - ``trap.py``     Trap and its kinds, cause codes; taking traps and interrupts
 - ``mmu.py``      Sv39 translation and the TLB
+- ``trigger.py``  debug triggers (Sdtrig): hardware breakpoints on instruction addresses
 - ``choices.py``  every choice the specification leaves to an implementation, in one place
 - ``bus.py``      the physical address space: RAM and memory-mapped devices; BusError
 - ``clint.py``    timer (mtime, mtimecmp) and software interrupts (msip) per hart

@@ -87,6 +87,15 @@ RESERVATION_LOST_ON_TRAP = True
 """Taking a trap or interrupt drops the reservation (allowed: the spec lets an
 implementation fail sc after any trap)."""
 
+TRIGGER_COUNT = 2
+"""Each hart has 2 debug triggers (Sdtrig, trigger.py): address-match triggers of
+type 6 (mcontrol6) or 2 (mcontrol) that fire on executing one address
+(exact match, per mode m/s/u) with a breakpoint exception, cause 3, tval = the
+address. Load and store matching, other match kinds and actions, chaining and
+tcontrol are not implemented (their fields read back as 0). A trigger does not
+fire in M-mode while mstatus.MIE = 0, nor in S-mode while sstatus.SIE = 0 when
+medeleg delegates breakpoints (the spec's first answer to re-entrancy)."""
+
 # -- trap values ------------------------------------------------------------------------
 
 ILLEGAL_INSTRUCTION_TVAL = "bits"

@@ -5,6 +5,7 @@ The map of this module:
     Hart                    one RISC-V hart (RV64IMA, Zicsr, Zifencei; M, S and U modes)
       .x .pc .priv .csr     architectural state (x: 32 unsigned 64-bit ints, x[0] == 0)
       .mmu                  Sv39 translation and TLB (mmu.py)
+      .triggers             debug triggers: hardware breakpoints (trigger.py)
       .step()               execute exactly one instruction, or take one trap
       .run(n)               execute up to n instructions (returns early on WFI or machine.stop)
       .call(addr, *args)    run a guest routine until it returns to the host
@@ -67,6 +68,7 @@ from oskit.machine.decode import M64, decode
 from oskit.machine.events import InstructionEvent, XretEvent
 from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, HOSTCALL_RESERVED
 from oskit.machine.mmu import MMU
+from oskit.machine.trigger import TriggerModule
 from oskit.machine.trap import (
     ACCESS_FAULT,
     PAGE_FAULT,
@@ -130,6 +132,7 @@ class Hart:
         self._hooks_seen = -1
         self.csr = CSRFile(self)
         self.mmu = MMU(self)
+        self.triggers = TriggerModule(self)  # Sdtrig breakpoints (tselect, tdata1..3, tinfo)
         self._blocks: dict[int, Block] = {}  # RAM offset -> translated block
         self._heat: dict[int, int] = {}  # RAM offset -> times a block start was reached before translation
         self._caches: dict = {}
@@ -450,7 +453,9 @@ class Hart:
         d = self._ram_page(pc, pa)
         if d is None:
             raise InstructionAccessFault(pc)  # only RAM holds code
-        self._xc[pc >> 12] = d
+        if pc >> 12 not in self.triggers.execute_pages:
+            # (A page with an armed breakpoint stays out of the cache: each fetch there is checked.)
+            self._xc[pc >> 12] = d
         return d
 
     def _hostcall(self, pc: int) -> None:
@@ -498,6 +503,9 @@ class Hart:
                 return
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
+                if self.triggers.execute_pages:
+                    # Before the fetch: a breakpoint on this address outranks a fetch fault.
+                    self.triggers.check_execute(pc)
                 d = self._fetch_page(pc)
             word = self._u32[(pc + d) >> 2]
             dec = decode(word)
@@ -593,8 +601,10 @@ class Hart:
             pc = self.pc
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
-                if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END:
-                    self._step()  # a misaligned pc or a host call: the plain path knows what to do
+                if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END or pc >> 12 in self.triggers.execute_pages:
+                    # A misaligned pc, a host call, or a page with an armed breakpoint (never in the
+                    # fetch cache, never run as blocks): the plain path knows what to do.
+                    self._step()
                     done += 1
                     if self.stall:  # the host call spent cycles (spend): they take time too
                         done += self.stall

@@ -101,6 +101,8 @@ CSR_NUMBERS: dict[str, int] = {
     # physical memory protection (kept, not enforced: choices.PMP_ENFORCED)
     "pmpcfg0": 0x3A0, "pmpcfg2": 0x3A2,
     **{f"pmpaddr{i}": 0x3B0 + i for i in range(16)},
+    # debug triggers (Sdtrig: trigger.py)
+    "tselect": 0x7A0, "tdata1": 0x7A1, "tdata2": 0x7A2, "tdata3": 0x7A3, "tinfo": 0x7A4,
     # machine counters
     "mcycle": 0xB00, "minstret": 0xB02, "mcountinhibit": 0x320,
     **{f"mhpmcounter{i}": 0xB00 + i for i in range(3, 32)},
@@ -262,6 +264,8 @@ class CSRFile:
             return 0  # choices.HPM_COUNTERS_ZERO
         if n in (0x320, 0x10A):
             return 0  # mcountinhibit, senvcfg: read-only zero (choices.ZERO_WARL_CSRS)
+        if 0x7A0 <= n <= 0x7A4:
+            return hart.triggers.read(n)  # tselect, tdata1..3, tinfo
         return getattr(self, _FIELD[n])
 
     def _write(self, n: int, v: int) -> None:
@@ -330,6 +334,8 @@ class CSRFile:
             pass  # mcountinhibit, senvcfg: hard-wired to zero (choices.ZERO_WARL_CSRS)
         elif n == 0x14D:  # stimecmp
             self.stimecmp = v
+        elif 0x7A0 <= n <= 0x7A4:  # tselect, tdata1..3 (tinfo ignores writes): trigger.py
+            hart.triggers.write(n, v)
         elif n in _FIELD:
             setattr(self, _FIELD[n], v)
         else:

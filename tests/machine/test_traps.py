@@ -93,7 +93,7 @@ def test_sret_restores_mode_and_interrupt_enable():
     [("mret", S, 0), ("sret", U, 0), ("sret", S, 1 << 22), ("wfi", U, 0), ("wfi", S, 1 << 21),
      ("sfence.vma zero, zero", S, 1 << 20), ("sfence.vma zero, zero", U, 0), ("csrrs a0, satp, zero", S, 1 << 20),
      ("csrrs a0, mstatus, zero", S, 0), ("csrrs a0, sstatus, zero", U, 0), ("csrrw zero, mhartid, a0", M, 0),
-     ("csrrs a0, 0x7a0, zero", M, 0)],
+     ("csrrs a0, 0x7a5, zero", M, 0)],
 )  # fmt: skip
 def test_privileged_instructions_out_of_reach_are_illegal(text, priv, status):
     """mret below M, sret in U or with TSR, wfi in U or with TW, TVM, CSRs above the mode or read-only: cause 2."""
