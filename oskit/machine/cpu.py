@@ -29,8 +29,9 @@ Two ways to execute, with the same results:
    immediates turned into constants. Loads and stores go straight to RAM
    through per-page caches (virtual page -> RAM offset) filled by the slow
    path, which is the table's own code. Blocks are cached by physical address
-   and re-checked against the instruction bytes before each run
-   (choices.CODE_COHERENT), so code that changes is retranslated. Only code
+   and re-checked against the instruction bytes before each run, so code
+   written by a store, another hart or the host is always seen, with or
+   without fence.i (stronger than the spec asks), and retranslated. Only code
    reached choices.BLOCK_HOT_THRESHOLD times is translated. A block in which
    a branch or jal goes back to its first instruction loops inside Python,
    within the instruction budget it is given.
@@ -44,7 +45,9 @@ Two ways to execute, with the same results:
 
    See the translation of the block at pc with hart.block_source(pc).
 
-Every trap goes through trap.take_trap(). Interrupts are checked at
+Every trap goes through trap.take_trap(). An access to a physical address where
+no RAM or device answers (bus.BusError) is an access fault: 1 (fetch), 5 (load),
+7 (store or AMO), tval = the virtual address. Interrupts are checked at
 instruction boundaries whenever something that can change them happened (the
 ``brk`` flag: a CSR write, a device line, a privilege change, a device access).
 
@@ -113,7 +116,7 @@ class Hart:
         self._priv = choices.RESET_PRIV
         self.instret = 0  # instructions retired (minstret and mcycle are views with offsets)
         self.waiting = False  # in WFI until an enabled interrupt is pending
-        self.reservation = None  # lr: (address, size, value) (choices.RESERVATION_BY_VALUE)
+        self.reservation = None  # lr: (physical address, size, value) (see load_reserved)
         self.fast = True  # use translated blocks in run() (False: the plain interpreter only)
         self.hot_threshold = choices.BLOCK_HOT_THRESHOLD  # visits before a block is translated (1: at once)
         self.blocks_translated = 0  # how many blocks the fast path has made (for views and tests)
@@ -223,6 +226,12 @@ class Hart:
         return self.mmu.translate(va, access, priv, satp, bool(ms & MSTATUS_SUM), bool(ms & MSTATUS_MXR))
 
     def _data_pa(self, va: int, access: str) -> int:
+        """The physical address of a load ("r") or store ("w") at va, or a fault.
+
+        The host-call range is neither readable nor writable: access faults
+        (5, 7) in M and S mode; page faults (13, 15) from U (or M with MPRV and
+        MPP = U), as for any kernel address a user program touches.
+        """
         if HOSTCALL_BASE <= va < HOSTCALL_END:
             if self._dpriv == Priv.U:
                 raise PAGE_FAULT[access](va)
@@ -350,8 +359,14 @@ class Hart:
         return old
 
     def load_reserved(self, va: int, size: int) -> int:
-        """lr: load and remember (address, size, value) (choices.RESERVATION_BY_VALUE).
+        """lr: load and remember (physical address, size, value).
 
+        The reservation is checked by value (an implementation choice): sc
+        succeeds when it is for the same address and size and memory still
+        holds that value, so a store by another hart, a DMA or the host that
+        changes the word breaks it, and one that writes the same value does
+        not (LR/SC allows that when it cannot be observed). Any sc, successful
+        or not, ends the reservation; so may a trap (choices.RESERVATION_LOST_ON_TRAP).
         A misaligned lr always traps (cause 4), as a misaligned AMO does (cause 6).
         """
         if va & (size - 1):
@@ -422,9 +437,14 @@ class Hart:
     def wfi(self) -> None:
         """wfi: wait until an interrupt enabled in mie is pending (even with mstatus.xIE off).
 
-        Illegal in U-mode (choices.WFI_IN_U_MODE_ILLEGAL) and in S-mode when mstatus.TW is set.
+        Illegal in U-mode (or, with choices.WFI_IN_U_MODE_ILLEGAL off, a nop there) and in
+        S-mode when mstatus.TW is set.
         """
-        if self._priv == Priv.U or (self._priv == Priv.S and self.csr.mstatus & MSTATUS_TW):
+        if self._priv == Priv.U:
+            if choices.WFI_IN_U_MODE_ILLEGAL:
+                raise IllegalInstruction()
+            return  # completes at once: a wfi may always end early
+        if self._priv == Priv.S and self.csr.mstatus & MSTATUS_TW:
             raise IllegalInstruction()
         if not self.csr.effective_mip() & self.csr.mie:
             self.waiting = True
@@ -437,7 +457,7 @@ class Hart:
         self.mmu.flush(va, asid)
 
     def fence_i(self) -> None:
-        """fence.i: nothing to do, blocks are re-checked against memory (choices.CODE_COHERENT)."""
+        """fence.i: nothing to do, blocks are re-checked against memory before each run."""
 
     # -- fetch -------------------------------------------------------------------------------
 
@@ -521,8 +541,13 @@ class Hart:
             self.instret += 1
         except Trap as t:
             self.pc = pc
-            # choices.ILLEGAL_INSTRUCTION_TVAL: the instruction's bits, wherever the trap was raised.
-            tval = word if (t.cause == Cause.ILLEGAL_INSTRUCTION and word is not None) else t.tval
+            tval = t.tval
+            if t.cause == Cause.ILLEGAL_INSTRUCTION:
+                # The instruction's bits (wherever the trap was raised: decode, a CSR, xret), or 0.
+                if choices.ILLEGAL_INSTRUCTION_TVAL == "zero":
+                    tval = 0
+                elif word is not None:
+                    tval = word
             take_trap(self, t.cause, tval)
 
     # -- running ----------------------------------------------------------------------------

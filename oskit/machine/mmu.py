@@ -178,7 +178,7 @@ class MMU:
             # (2) pte = the 8 bytes at a + va.vpn[i] * PTESIZE; outside RAM it is an access fault.
             pte_pa = a + ((va >> (PAGE_SHIFT + VPN_BITS * i)) & 0x1FF) * 8
             off = pte_pa - ram.base
-            if not 0 <= off <= ram.size - 8:  # choices.PAGE_TABLES_IN_RAM_ONLY
+            if not 0 <= off <= ram.size - 8:  # page tables live in RAM only (devices: no walks)
                 raise ACCESS_FAULT[access](va)
             pte = int.from_bytes(ram.data[off : off + 8], "little")
             ptes.append((pte_pa, pte))
