@@ -106,7 +106,8 @@ class Trigger:
     @property
     def watches_execute(self) -> bool:
         """Armed on instruction execution in at least one mode."""
-        return self.type != TYPE_DISABLED and self.bits & BIT_EXECUTE and self.bits & (BIT_M | BIT_S | BIT_U)
+        armed = self.type != TYPE_DISABLED and self.bits & BIT_EXECUTE
+        return bool(armed and self.bits & (BIT_M | BIT_S | BIT_U))
 
 
 class TriggerModule:
