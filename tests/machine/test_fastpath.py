@@ -22,6 +22,17 @@ HANDLER = """
 """
 
 
+def offset(rng: random.Random, size: int) -> int:
+    """An offset from s0 (a page start) for an access of size bytes: mostly aligned, sometimes
+    misaligned inside the page, sometimes misaligned across the page boundary below s0."""
+    r = rng.random()
+    if size > 1 and r < 0.05:
+        return rng.randrange(0, 256, size) + 1
+    if size > 1 and r < 0.12:
+        return -rng.randint(1, size - 1)
+    return rng.randrange(0, 256, size)
+
+
 def random_program(rng: random.Random, length: int) -> list[str]:
     """A straight-line body of ALU, M, memory, AMO and trapping instructions with short forward branches."""
     regs = ["a0", "a1", "a2", "a3", "a4", "a5", "t0", "t1", "t2", "s2", "s3"]
@@ -40,12 +51,10 @@ def random_program(rng: random.Random, length: int) -> list[str]:
             lines.append(f"{rng.choice(['slli', 'srli', 'srai'])} {d}, {a}, {rng.randint(0, 63)}")
         elif r < 0.75:
             name, size = rng.choice([("ld", 8), ("lw", 4), ("lwu", 4), ("lh", 2), ("lhu", 2), ("lb", 1), ("lbu", 1)])
-            off = rng.randrange(0, 256, size) + (1 if rng.random() < 0.05 and size > 1 else 0)
-            lines.append(f"{name} {d}, {off}(s0)")
+            lines.append(f"{name} {d}, {offset(rng, size)}(s0)")
         elif r < 0.87:
             name, size = rng.choice([("sd", 8), ("sw", 4), ("sh", 2), ("sb", 1)])
-            off = rng.randrange(0, 256, size) + (1 if rng.random() < 0.05 and size > 1 else 0)
-            lines.append(f"{name} {a}, {off}(s0)")
+            lines.append(f"{name} {a}, {offset(rng, size)}(s0)")
         elif r < 0.90:
             lines.append(f"{rng.choice(['amoadd.d', 'amoswap.w', 'amomax.w', 'amominu.d'])} {d}, {a}, (s0)")
         elif r < 0.95 and i + 3 < length:
