@@ -51,7 +51,8 @@ what it wrote or tdata1's type is 0.
 The hart checks triggers only on the slow road of an instruction fetch (a
 miss in its fetch page cache): a page holding an armed execute trigger is kept
 out of that cache, and the fast path runs no translated block on it. With no
-trigger armed, nothing is checked at all.
+trigger armed, a fetch that hits the cache (almost all of them) pays nothing,
+and a miss one test of an empty set.
 """
 
 from __future__ import annotations
