@@ -10,6 +10,7 @@ The map, one module per block of hardware:
 - ``trap.py``     Trap and its kinds, cause codes and their names; taking traps and interrupts
 - ``sv39.py``     the Sv39 layout, PTE bits, and the walk as pure functions (walk, leaves)
 - ``mmu.py``      Sv39 translation as hardware: permissions, A/D bits, the TLB and its counters
+- ``trigger.py``  debug triggers (Sdtrig): hardware breakpoints on instruction addresses
 - ``choices.py``  every choice the specification leaves to an implementation, in one place
 - ``bus.py``      the physical address space: RAM and memory-mapped devices; BusError
 - ``clint.py``    timer (mtime, mtimecmp) and software interrupts (msip) per hart

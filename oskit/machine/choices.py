@@ -1,50 +1,59 @@
-"""Implementation choices: every place where the RISC-V specifications let a machine choose.
+"""Implementation choices: where the RISC-V specifications let a machine choose, what oskit's does.
 
 The unprivileged and privileged specifications (v1.12) leave some behaviour to
-the implementation. This module lists what oskit's machine does, once, as
-constants; the code that implements each choice imports the constant, so
-changing one here changes the machine (tests pin the defaults). A few
-constants only document a behaviour for which the code has a single
-implementation (MISALIGNED_ACCESS_TRAPS, PMP_ENFORCED, ...): changing those
-means writing the other behaviour, and their docstrings say where.
+the implementation. Each constant below is one such choice, and the code that
+makes the choice reads it (tests/machine/test_choices.py fails when a constant
+is read nowhere), so changing one here changes the machine; tests pin the
+defaults. Where a constant is the default of a per-machine or per-hart
+setting, its docstring names the setting, which a chapter may change at run
+time (``machine.misaligned_access_traps``, ``hart.mmu.legacy_smode_exec_user``,
+``machine.idle_fast_forward``).
 
-Hart (MACHINE-CORE)
--------------------
+Choices for which the machine has only one implementation are not constants
+here; they are documented where the code makes them:
+
+    pmpcfg/pmpaddr are kept (WARL, lock bit) but never checked     csr.py
+    reserved mstatus.MPP and xtvec.MODE writes keep the old value;
+    xepc bits 1:0 read 0; hpm counters and events read 0; FS, VS,
+    XS, SD are 0 and UXL = SXL = 64; one cycle per instruction       csr.py
+    where nothing answers: an access fault (1, 5, 7; tval = the
+    virtual address); page tables are read from RAM only            cpu.py, mmu.py
+    loads and stores to the host-call range fault                   cpu.py (Hart._data_pa)
+    lr/sc reservations are checked by value                         cpu.py (Hart.load_reserved)
+    translated blocks are re-checked against memory before each
+    run, so written code is always seen, with or without fence.i    cpu.py
+    fence with reserved fm/rd/rs1 values is an ordinary fence        decode.py
+    the reset state of registers and CSRs                           cpu.Hart, csr.CSRFile
+    the UART receives into an unbounded queue, sends instantly      uart.py
+
+Hart
+----
 """
 
 # -- memory accesses -------------------------------------------------------------------
 
-MISALIGNED_ACCESS_TRAPS = True
-"""A load or store whose address is not a multiple of its size traps:
-load address misaligned (cause 4) or store/AMO address misaligned (cause 6),
-tval = the address. The kernel turns them into SIGBUS. (The alternative,
-performing the access in pieces, is equally allowed; we trap because the book
-shows the fault.) lr is a load (4); sc and AMOs are stores (6). Checked before
-translation, so a misaligned access to an unmapped page reports cause 4/6,
-not a page fault. (Implemented in cpu.Hart.load/store/amo and the block
-translator in cpu.make_block.)"""
+MISALIGNED_ACCESS_TRAPS = False
+"""The default of ``machine.misaligned_access_traps``, which a chapter may change at any
+time. False (as spike and most cores): a load or store whose address is not a
+multiple of its size is done by the hardware, in one piece per page it touches;
+each piece is translated as an access of its own, the lower page first, and all
+before a byte moves, so a fault (say a page fault on the second page) reports
+the address of the piece that faulted as tval and a store that faults writes
+nothing. Only RAM is accessed in pieces: a misaligned access to a device
+register is an access fault (5, 7). True: such a load or store traps, load
+address misaligned (cause 4) or store address misaligned (cause 6), tval = the
+address, checked before translation, so a misaligned access to an unmapped page
+reports cause 4/6, not a page fault; the kernel turns both into SIGBUS.
+Either way, lr, sc and AMOs on a misaligned address trap, lr with 4, sc and
+AMOs with 6: an atomic access is never split. (Implemented in
+cpu.Hart.load/store and their _misaligned helpers; the fast path's blocks call
+them for any access that is not aligned.)"""
 
 HARDWARE_AD_UPDATE = True
 """The page-table walker sets a PTE's A bit on any access and D on a write
 (as QEMU does; the spec's Svadu-style behaviour) instead of raising a page
 fault for software to set them. The update is done in memory by the walk,
 before the access completes."""
-
-PMP_ENFORCED = False
-"""pmpcfg0, pmpcfg2 and pmpaddr0..15 exist and keep what is written (WARL:
-pmpaddr keeps bits 53:0; a locked entry (L bit) ignores writes), so firmware
-that programs them runs, but they are never checked on accesses."""
-
-BUS_ERROR_IS_ACCESS_FAULT = True
-"""A physical address where no RAM or device answers gives an access fault:
-1 (fetch), 5 (load), 7 (store/AMO), tval = the virtual address. A page-table
-walk that reads such an address gives the access fault of the access that
-caused the walk."""
-
-PAGE_TABLES_IN_RAM_ONLY = True
-"""The page-table walker reads PTEs only from RAM: a PTE address in a device
-(or where nothing answers) is an access fault of the access being translated
-(the spec's PMA check: device regions do not support page-table walks)."""
 
 LEGACY_SMODE_EXEC_USER = False
 """NOT RISC-V CONFORMING when True. The privileged spec says S-mode never
@@ -66,32 +75,33 @@ each of their entries leaves with the TLB entry it came from (evicted or
 flushed), so a program whose working set is larger than the TLB walks on
 every pass, in the fast path as in the plain interpreter."""
 
-HOSTCALL_DATA_ACCESS = "access fault"
-"""Loads and stores to the host-call range are access faults (5, 7) in M and
-S mode; from U-mode (or M with MPRV and MPP = U) they are page faults (13, 15),
-as for any kernel address a user program touches."""
-
-RESERVATION_BY_VALUE = True
-"""lr.w/lr.d remember the address, size and the value loaded. sc succeeds when
-the reservation is for the same address and size and memory still holds that
-value (so a store by another hart, a DMA or the host that changes it breaks
-the reservation; one that writes the same value does not, as LR/SC allows
-when it cannot be observed). Any sc, successful or not, ends the reservation."""
-
 RESERVATION_LOST_ON_TRAP = True
-"""Taking a trap or interrupt drops the reservation (allowed: the spec lets an
-implementation fail sc after any trap)."""
+"""True: taking a trap or interrupt drops an lr reservation, so an sc after it
+fails (allowed: the spec lets an implementation fail sc after any trap).
+False: a reservation survives traps (allowed too: xRET need not clear it, and
+trap handlers are told to clear it with a dummy sc). (Read in trap.take_trap.)"""
+
+TRIGGER_COUNT = 2
+"""Each hart has 2 debug triggers (Sdtrig, trigger.py): address-match triggers of
+type 6 (mcontrol6) or 2 (mcontrol) that fire on executing one address
+(exact match, per mode m/s/u) with a breakpoint exception, cause 3, tval = the
+address. Load and store matching, other match kinds and actions, chaining and
+tcontrol are not implemented (their fields read back as 0). A trigger does not
+fire in M-mode while mstatus.MIE = 0, nor in S-mode while sstatus.SIE = 0 when
+medeleg delegates breakpoints (the spec's first answer to re-entrancy)."""
 
 # -- trap values ------------------------------------------------------------------------
 
 ILLEGAL_INSTRUCTION_TVAL = "bits"
-"""mtval/stval on an illegal-instruction trap hold the instruction's 32 bits
-(the spec allows 0 or the bits; the bits let a kernel report them). This
-includes C, F and D instructions, which this machine does not implement."""
+"""mtval/stval on an illegal-instruction trap: "bits", the instruction's 32 bits
+(they let a kernel report them), or "zero" (the spec allows both). This
+includes C, F and D instructions, which this machine does not implement.
+(Read in cpu.Hart._step, where every illegal-instruction trap is taken.)"""
 
 EBREAK_TVAL = "pc"
-"""mtval/stval on ebreak hold the pc of the ebreak (allowed: "the faulting
-virtual address"; 0 would be allowed too). ecall always writes tval = 0."""
+"""mtval/stval on ebreak: "pc", the address of the ebreak (allowed: "the
+faulting virtual address"), or "zero" (allowed too). ecall always writes
+tval = 0. (Read in decode.ebreak.)"""
 
 # -- CSRs (WARL fields) ------------------------------------------------------------------
 
@@ -102,16 +112,6 @@ reserved value) leaves satp entirely unchanged, as the spec allows."""
 ASID_BITS = 16
 """satp.ASID is 16 bits wide (all written bits are kept)."""
 
-MPP_RESERVED_KEEPS_OLD = True
-"""Writing the reserved value 2 to mstatus.MPP keeps the previous MPP."""
-
-TVEC_RESERVED_MODE_KEEPS_OLD = True
-"""mtvec/stvec MODE values 2 and 3 are reserved: such a write keeps the old
-MODE (the BASE part is written)."""
-
-EPC_LOW_BITS_ZERO = True
-"""mepc/sepc bits 1:0 always read as 0 (IALIGN = 32: there is no C extension)."""
-
 MISA_VALUE = (2 << 62) | sum(1 << (ord(c) - ord("A")) for c in "AIMSU")
 """misa reports RV64 (MXL = 2) with extensions A, I, M, S, U; writes are ignored."""
 
@@ -120,41 +120,21 @@ MARCHID = 0
 MIMPID = 0
 """mvendorid, marchid, mimpid read as 0 ("not implemented / non-commercial")."""
 
-HPM_COUNTERS_ZERO = True
-"""mhpmcounter3..31 and mhpmevent3..31 (and hpmcounter3..31) exist, read 0 and
-ignore writes."""
-
 ZERO_WARL_CSRS = ("mcountinhibit", "senvcfg")
-"""These exist (firmware and kernels write them) but every field is hard-wired
-to 0: counters are never inhibited, senvcfg.FIOM has no effect here."""
-
-STATUS_FS_VS_XS_ZERO = True
-"""mstatus.FS, VS, XS and SD are read-only 0 (no F, D, V or custom state);
-UXL = SXL = 2 (64-bit) read-only; UBE/SBE/MBE = 0 (little-endian only)."""
-
-COUNTER_CYCLE_EQUALS_INSTRET = True
-"""Every instruction takes one cycle: mcycle and minstret advance together
-(each can be written separately). A trap or interrupt entry retires nothing."""
+"""These CSRs exist (firmware and kernels write them) but every field is
+hard-wired to 0: counters are never inhibited, senvcfg.FIOM has no effect here.
+Any CSR named here reads 0 and ignores writes. (Read in csr.py.)"""
 
 WFI_IN_U_MODE_ILLEGAL = True
-"""wfi in U-mode is an illegal instruction (the spec allows it to trap when it
-does not complete within a bounded time; we always trap). In S-mode it traps
-only when mstatus.TW = 1."""
-
-UNKNOWN_FENCE_FIELDS_ARE_FENCE = True
-"""fence with reserved fm/rd/rs1 values executes as an ordinary fence (the
-spec asks implementations to do so); fence and fence.i do nothing else since
-this machine has no caches of its own that software could see."""
+"""True: wfi in U-mode is an illegal instruction (the spec lets it trap when it
+does not complete within a bounded time; we always trap). False: it completes
+at once, as a nop (a bounded time of zero). In S-mode it traps only when
+mstatus.TW = 1. (Read in cpu.Hart.wfi.)"""
 
 # -- reset ------------------------------------------------------------------------------
 
 RESET_PRIV = 3
 """Every hart starts in M-mode."""
-
-RESET_STATE = "zero"
-"""At reset: x1..x31 = 0, mstatus = 0 except UXL/SXL, mie = mip = 0, satp = 0
-(Bare), medeleg = mideleg = 0, mtvec = 0, counters = 0, menvcfg = 0,
-stimecmp = all ones (no timer interrupt until software sets one)."""
 
 # -- faster execution --------------------------------------------------------------------
 
@@ -168,14 +148,8 @@ BLOCK_HOT_THRESHOLD = 8
 """A block start is interpreted this many times before it is translated (code
 that runs once, like start-up code, is cheaper to interpret)."""
 
-CODE_COHERENT = True
-"""The fast path re-checks a translated block's instruction bytes before it
-runs it, so code written by a store, another hart or the host is always
-seen, with or without fence.i (stronger than the spec requires)."""
-
-
 # ======================================================================================
-# Platform (PLATFORM): time, harts, devices -- used by clint.py, machine.py, uart.py, plic.py
+# Platform: time, harts, devices -- read by clint.py, machine.py, plic.py
 # ======================================================================================
 
 TIMEBASE_HZ = 10_000_000
@@ -201,9 +175,12 @@ time independent of how a hart executes (one instruction at a time or in
 translated blocks), so both paths see the same times and can be compared."""
 
 IDLE_FAST_FORWARD = True
-"""When every hart waits in WFI, mtime jumps to the earliest deadline that can
-wake one (mtimecmp with mie.MTIE, stimecmp with Sstc on and mie.STIE): idle time
-costs no host time. With no such deadline the run ends with reason "idle"."""
+"""The default of ``machine.idle_fast_forward``. True: when every hart waits in
+WFI, mtime jumps to the earliest deadline that can wake one (mtimecmp with
+mie.MTIE, stimecmp with Sstc on and mie.STIE): idle time costs no host time.
+False: idle time passes one slice at a time, as if the harts spun (the same
+guest-visible times, more host time). Either way, with no such deadline the run
+ends with reason "idle". (Read in Machine.run.)"""
 
 MTIMECMP_RESET = (1 << 64) - 1
 """mtimecmp starts at all ones ("never"), so no timer interrupt is pending
@@ -214,8 +191,3 @@ PLIC_SOURCES = 96
 two contexts per hart: 2*h is hart h in M-mode (MEIP), 2*h+1 in S-mode (SEIP),
 as on QEMU's virt board. Sources are level-triggered."""
 
-UART_RX_UNBOUNDED = True
-"""The UART's receive side holds every byte the host feeds (it never overruns,
-so LSR.OE is never set), and its interrupt is raised as soon as one byte
-waits (no FIFO trigger level). Transmission is instantaneous: LSR.THRE and
-TEMT are always set."""

@@ -5,6 +5,7 @@ The map of this module:
     Hart                    one RISC-V hart (RV64IMA, Zicsr, Zifencei; M, S and U modes)
       .x .pc .priv .csr     architectural state (x: 32 unsigned 64-bit ints, x[0] == 0)
       .mmu                  Sv39 translation and TLB (mmu.py)
+      .triggers             debug triggers: hardware breakpoints (trigger.py)
       .step()               execute exactly one instruction, or take one trap
       .run(n)               execute up to n instructions (returns early on WFI or machine.stop)
       .call(addr, *args)    run a guest routine until it returns to the host
@@ -30,8 +31,9 @@ Two ways to execute, with the same results:
    path, which is the table's own code. Those page caches are part of the
    TLB (see mmu.py): each entry is tied to the TLB entry it came from and
    leaves with it. Blocks are cached by physical address
-   and re-checked against the instruction bytes before each run
-   (choices.CODE_COHERENT), so code that changes is retranslated. Only code
+   and re-checked against the instruction bytes before each run, so code
+   written by a store, another hart or the host is always seen, with or
+   without fence.i (stronger than the spec asks), and retranslated. Only code
    reached choices.BLOCK_HOT_THRESHOLD times is translated. A block in which
    a branch or jal goes back to its first instruction loops inside Python,
    within the instruction budget it is given.
@@ -52,7 +54,9 @@ Two ways to execute, with the same results:
 
    See the translation of the block at pc with hart.block_source(pc).
 
-Every trap goes through trap.take_trap(). Interrupts are checked at
+Every trap goes through trap.take_trap(). An access to a physical address where
+no RAM or device answers (bus.BusError) is an access fault: 1 (fetch), 5 (load),
+7 (store or AMO), tval = the virtual address. Interrupts are checked at
 instruction boundaries whenever something that can change them happened (the
 ``brk`` flag: a CSR write, a device line, a privilege change, a device access).
 
@@ -76,6 +80,7 @@ from oskit.machine.decode import M64, decode
 from oskit.machine.events import InstructionEvent, XretEvent
 from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, HOSTCALL_RESERVED
 from oskit.machine.mmu import MMU
+from oskit.machine.trigger import TriggerModule
 from oskit.machine.trap import (
     ACCESS_FAULT,
     PAGE_FAULT,
@@ -123,7 +128,7 @@ class Hart:
         self._priv = choices.RESET_PRIV
         self.instret = 0  # instructions retired (minstret and mcycle are views with offsets)
         self.waiting = False  # in WFI until an enabled interrupt is pending
-        self.reservation = None  # lr: (address, size, value) (choices.RESERVATION_BY_VALUE)
+        self.reservation = None  # lr: (physical address, size, value) (see load_reserved)
         self.fast = True  # use translated blocks in run() (False: the plain interpreter only)
         self.hot_threshold = choices.BLOCK_HOT_THRESHOLD  # visits before a block is translated (1: at once)
         self.blocks_translated = 0  # how many blocks the fast path has made (for views and tests)
@@ -143,6 +148,7 @@ class Hart:
         self._hooks_seen = -1
         self.csr = CSRFile(self)
         self.mmu = MMU(self)
+        self.triggers = TriggerModule(self)  # Sdtrig breakpoints (tselect, tdata1..3, tinfo)
         self._blocks: dict[int, Block] = {}  # RAM offset -> translated block
         self._heat: dict[int, int] = {}  # RAM offset -> times a block start was reached before translation
         self._caches: dict = {}
@@ -240,6 +246,12 @@ class Hart:
         return self.mmu.translate(va, access, priv, satp, bool(ms & MSTATUS_SUM), bool(ms & MSTATUS_MXR))
 
     def _data_pa(self, va: int, access: str) -> int:
+        """The physical address of a load ("r") or store ("w") at va, or a fault.
+
+        The host-call range is neither readable nor writable: access faults
+        (5, 7) in M and S mode; page faults (13, 15) from U (or M with MPRV and
+        MPP = U), as for any kernel address a user program touches.
+        """
         if HOSTCALL_BASE <= va < HOSTCALL_END:
             if self._dpriv == Priv.U:
                 raise PAGE_FAULT[access](va)
@@ -284,7 +296,7 @@ class Hart:
     def load(self, va: int, size: int) -> int:
         """An instruction's load of size bytes at va: the unsigned value, or a trap."""
         if va & (size - 1):
-            raise LoadAddressMisaligned(va)
+            return self._load_misaligned(va, size)
         d = self._rc.get(va >> 12)
         if d is None:
             pa = self._data_pa(va, "r")
@@ -302,7 +314,8 @@ class Hart:
     def store(self, va: int, size: int, value: int) -> None:
         """An instruction's store of the low size bytes of value at va, or a trap."""
         if va & (size - 1):
-            raise StoreAddressMisaligned(va)
+            self._store_misaligned(va, size, value)
+            return
         d = self._wc.get(va >> 12)
         if d is None:
             pa = self._data_pa(va, "w")
@@ -323,10 +336,57 @@ class Hart:
             self._fill(self._wc, va, d, self._xlate_data)
         self._views[(size, False)][(va + d) >> _SHIFT[size]] = value
 
+    # Misaligned loads and stores are rare, so they leave the aligned path above with one
+    # test of the low address bits and are done here, in pieces (choices.MISALIGNED_ACCESS_TRAPS).
+
+    def _load_misaligned(self, va: int, size: int) -> int:
+        """A load whose address is not a multiple of its size: trap, or read the bytes piece by piece."""
+        if self.machine.misaligned_access_traps:
+            raise LoadAddressMisaligned(va)
+        value = shift = 0
+        for pa, n in self._misaligned_pieces(va, size, "r"):
+            value |= self.machine.bus.load(pa, n) << shift
+            shift += 8 * n
+        return value
+
+    def _store_misaligned(self, va: int, size: int, value: int) -> None:
+        """A store whose address is not a multiple of its size: trap, or write the bytes piece by piece."""
+        if self.machine.misaligned_access_traps:
+            raise StoreAddressMisaligned(va)
+        for pa, n in self._misaligned_pieces(va, size, "w"):
+            # Through the bus, so that a watched page (HTIF's tohost) sees the store.
+            self.machine.bus.store(pa, n, value)
+            value >>= 8 * n
+
+    def _misaligned_pieces(self, va: int, size: int, access: str) -> list[tuple[int, int]]:
+        """The physical (address, length) of each part of a misaligned access: one per page it touches.
+
+        Each part is translated as an access of its own, the lower page first,
+        and all of them before a byte moves: a store that faults on its second
+        page has written nothing. A fault reports the virtual address of the
+        part that faulted (privileged spec: "the portion of the access that
+        caused the fault"), so a page fault on the second page has tval = the
+        first address of that page. Only RAM is accessed in pieces: a part
+        that falls on a device register is an access fault (a device register
+        has one size and one address; splitting an access to it would read or
+        write something else).
+        """
+        first = min(size, PAGE - (va & (PAGE - 1)))
+        parts = [(va, first)] if first == size else [(va, first), ((va + first) & M64, size - first)]
+        pieces = []
+        for part_va, n in parts:
+            pa = self._data_pa(part_va, access)
+            if not self.machine.bus.ram.contains(pa, n):
+                raise ACCESS_FAULT[access](part_va)
+            pieces.append((pa, n))
+        return pieces
+
     def amo(self, va: int, size: int, combine, src: int) -> int:
         """An AMO: old = mem[va]; mem[va] = combine(old, src); returns old (unsigned, size bytes).
 
         Translated and checked as a store (faults are store/AMO faults, causes 6, 7, 15).
+        A misaligned AMO always traps (cause 6), whatever misaligned_access_traps says:
+        an atomic access must not be split (the spec lets it raise address-misaligned).
         """
         if va & (size - 1):
             raise StoreAddressMisaligned(va)
@@ -341,7 +401,16 @@ class Hart:
         return old
 
     def load_reserved(self, va: int, size: int) -> int:
-        """lr: load and remember (address, size, value) (choices.RESERVATION_BY_VALUE)."""
+        """lr: load and remember (physical address, size, value).
+
+        The reservation is checked by value (an implementation choice): sc
+        succeeds when it is for the same address and size and memory still
+        holds that value, so a store by another hart, a DMA or the host that
+        changes the word breaks it, and one that writes the same value does
+        not (LR/SC allows that when it cannot be observed). Any sc, successful
+        or not, ends the reservation; so may a trap (choices.RESERVATION_LOST_ON_TRAP).
+        A misaligned lr always traps (cause 4), as a misaligned AMO does (cause 6).
+        """
         if va & (size - 1):
             raise LoadAddressMisaligned(va)
         pa = self._data_pa(va, "r")
@@ -353,7 +422,10 @@ class Hart:
         return value
 
     def store_conditional(self, va: int, size: int, value: int) -> int:
-        """sc: store and return 0 when the reservation holds, else return 1 and store nothing."""
+        """sc: store and return 0 when the reservation holds, else return 1 and store nothing.
+
+        A misaligned sc always traps (cause 6).
+        """
         if va & (size - 1):
             raise StoreAddressMisaligned(va)
         pa = self._data_pa(va, "w")
@@ -407,9 +479,14 @@ class Hart:
     def wfi(self) -> None:
         """wfi: wait until an interrupt enabled in mie is pending (even with mstatus.xIE off).
 
-        Illegal in U-mode (choices.WFI_IN_U_MODE_ILLEGAL) and in S-mode when mstatus.TW is set.
+        Illegal in U-mode (or, with choices.WFI_IN_U_MODE_ILLEGAL off, a nop there) and in
+        S-mode when mstatus.TW is set.
         """
-        if self._priv == Priv.U or (self._priv == Priv.S and self.csr.mstatus & MSTATUS_TW):
+        if self._priv == Priv.U:
+            if choices.WFI_IN_U_MODE_ILLEGAL:
+                raise IllegalInstruction()
+            return  # completes at once: a wfi may always end early
+        if self._priv == Priv.S and self.csr.mstatus & MSTATUS_TW:
             raise IllegalInstruction()
         if not self.csr.effective_mip() & self.csr.mie:
             self.waiting = True
@@ -422,7 +499,7 @@ class Hart:
         self.mmu.flush(va, asid)
 
     def fence_i(self) -> None:
-        """fence.i: nothing to do, blocks are re-checked against memory (choices.CODE_COHERENT)."""
+        """fence.i: nothing to do, blocks are re-checked against memory before each run."""
 
     # -- fetch -------------------------------------------------------------------------------
 
@@ -441,7 +518,9 @@ class Hart:
         d = self._ram_page(pc, pa)
         if d is None:
             raise InstructionAccessFault(pc)  # only RAM holds code
-        self._fill(self._xc, pc, d, self._xlate_fetch)
+        if pc >> 12 not in self.triggers.execute_pages:
+            # (A page with an armed breakpoint stays out of the cache: each fetch there is checked.)
+            self._fill(self._xc, pc, d, self._xlate_fetch)
         return d
 
     def _hostcall(self, pc: int) -> None:
@@ -491,6 +570,9 @@ class Hart:
                 self.mmu.lookups += 1  # the fetch is a TLB lookup (a hit when _xc has the page)
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
+                if self.triggers.execute_pages:
+                    # Before the fetch: a breakpoint on this address outranks a fetch fault.
+                    self.triggers.check_execute(pc)
                 d = self._fetch_page(pc)
             word = self._u32[(pc + d) >> 2]
             dec = decode(word)
@@ -508,8 +590,13 @@ class Hart:
             self.instret += 1
         except Trap as t:
             self.pc = pc
-            # choices.ILLEGAL_INSTRUCTION_TVAL: the instruction's bits, wherever the trap was raised.
-            tval = word if (t.cause == Cause.ILLEGAL_INSTRUCTION and word is not None) else t.tval
+            tval = t.tval
+            if t.cause == Cause.ILLEGAL_INSTRUCTION:
+                # The instruction's bits (wherever the trap was raised: decode, a CSR, xret), or 0.
+                if choices.ILLEGAL_INSTRUCTION_TVAL == "zero":
+                    tval = 0
+                elif word is not None:
+                    tval = word
             take_trap(self, t.cause, tval)
 
     # -- running ----------------------------------------------------------------------------
@@ -588,8 +675,10 @@ class Hart:
             pc = self.pc
             d = self._xc.get(pc >> 12)
             if d is None or pc & 3:
-                if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END:
-                    self._step()  # a misaligned pc or a host call: the plain path knows what to do
+                if pc & 3 or HOSTCALL_BASE <= pc < HOSTCALL_END or pc >> 12 in self.triggers.execute_pages:
+                    # A misaligned pc, a host call, or a page with an armed breakpoint (never in the
+                    # fetch cache, never run as blocks): the plain path knows what to do.
+                    self._step()
                     done += 1
                     if self.stall:  # the host call spent cycles (spend): they take time too
                         done += self.stall
@@ -884,7 +973,8 @@ def make_block(items, ns: dict, code: bytes) -> Block:
         leave = f"if h.brk: h.partial = c + {k + 1}{rounds}; return P + {4 * (k + 1)}"
         if op.kind in ("load", "store"):
             # Fast: the page is in the cache and the access aligned -> straight into the RAM view.
-            # Otherwise the table's own code (which translates, faults, or reaches a device).
+            # Otherwise the table's own code (which translates, faults, reaches a device, or does
+            # a misaligned access in pieces): an aligned access pays nothing for the rare cases.
             size, shift = op.size, _SHIFT[op.size]
             emit(k, f"a = (x[{dec.rs1}] + {dec.imm}) & M64")
             cache = "R" if op.kind == "load" else "W"

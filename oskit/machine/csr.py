@@ -16,7 +16,20 @@ A CSR number encodes who may touch it (privileged spec 2.1):
 The sstatus, sie and sip registers are views of mstatus, mie and mip: they
 show (and let S-mode change) only the supervisor's bits.
 
-What happens on writes to fields the spec calls WARL is listed in choices.py.
+What happens on writes to fields the spec calls WARL is listed in choices.py,
+except where this machine has one behaviour, documented here:
+
+- pmpcfg0/2 and pmpaddr0..15 keep what is written (pmpaddr bits 53:0; an entry
+  with its L bit set ignores writes), so firmware that programs them runs, but
+  PMP is never checked on accesses;
+- writing the reserved value 2 to mstatus.MPP keeps the old MPP; writing the
+  reserved MODE 2 or 3 to mtvec/stvec keeps the old MODE (BASE is written);
+- mepc/sepc bits 1:0 read 0 (IALIGN = 32: there is no C extension);
+- mhpmcounter3..31, mhpmevent3..31 and hpmcounter3..31 exist, read 0, ignore writes;
+- mstatus.FS, VS, XS and SD are 0 (no F, D, V or custom state), UXL = SXL = 2
+  (64-bit), UBE/SBE/MBE = 0 (little-endian only);
+- every instruction takes one cycle: mcycle and minstret advance together
+  (each can be written on its own); a trap or interrupt entry retires nothing.
 """
 
 from __future__ import annotations
@@ -98,9 +111,11 @@ CSR_NUMBERS: dict[str, int] = {
     "mstatus": 0x300, "misa": 0x301, "medeleg": 0x302, "mideleg": 0x303, "mie": 0x304,
     "mtvec": 0x305, "mcounteren": 0x306, "menvcfg": 0x30A,
     "mscratch": 0x340, "mepc": 0x341, "mcause": 0x342, "mtval": 0x343, "mip": 0x344,
-    # physical memory protection (kept, not enforced: choices.PMP_ENFORCED)
+    # physical memory protection (kept, never checked: see the module docstring)
     "pmpcfg0": 0x3A0, "pmpcfg2": 0x3A2,
     **{f"pmpaddr{i}": 0x3B0 + i for i in range(16)},
+    # debug triggers (Sdtrig: trigger.py)
+    "tselect": 0x7A0, "tdata1": 0x7A1, "tdata2": 0x7A2, "tdata3": 0x7A3, "tinfo": 0x7A4,
     # machine counters
     "mcycle": 0xB00, "minstret": 0xB02, "mcountinhibit": 0x320,
     **{f"mhpmcounter{i}": 0xB00 + i for i in range(3, 32)},
@@ -108,6 +123,7 @@ CSR_NUMBERS: dict[str, int] = {
     **{f"mhpmevent{i}": 0x320 + i for i in range(3, 32)},
 }  # fmt: skip
 CSR_NAMES: dict[int, str] = {v: k for k, v in CSR_NUMBERS.items()}
+ZERO_CSRS = frozenset(CSR_NUMBERS[name] for name in choices.ZERO_WARL_CSRS)  # read 0, ignore writes
 
 
 def csr_number(which: int | str) -> int:
@@ -230,6 +246,8 @@ class CSRFile:
 
     def _read(self, n: int) -> int:
         hart = self.hart
+        if n in ZERO_CSRS:
+            return 0  # hard-wired to zero (choices.ZERO_WARL_CSRS)
         if n == 0x300:
             return self.mstatus
         if n == 0x100:
@@ -259,16 +277,18 @@ class CSRFile:
         if 0x3B0 <= n <= 0x3BF:
             return self.pmpaddr[n - 0x3B0]
         if 0xB03 <= n <= 0xB1F or 0xC03 <= n <= 0xC1F or 0x323 <= n <= 0x33F:
-            return 0  # choices.HPM_COUNTERS_ZERO
-        if n in (0x320, 0x10A):
-            return 0  # mcountinhibit, senvcfg: read-only zero (choices.ZERO_WARL_CSRS)
+            return 0  # hpm counters and events: hard-wired to 0
+        if 0x7A0 <= n <= 0x7A4:
+            return hart.triggers.read(n)  # tselect, tdata1..3, tinfo
         return getattr(self, _FIELD[n])
 
     def _write(self, n: int, v: int) -> None:
         hart = self.hart
+        if n in ZERO_CSRS:
+            return  # hard-wired to zero (choices.ZERO_WARL_CSRS)
         if n == 0x300:  # mstatus
             old = self.mstatus
-            if (v & MSTATUS_MPP) == (2 << 11):  # reserved MPP: keep the old one (choices)
+            if (v & MSTATUS_MPP) == (2 << 11):  # reserved MPP: keep the old one (module docstring)
                 v = (v & ~MSTATUS_MPP) | (old & MSTATUS_MPP)
             self.mstatus = (old & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE) | MSTATUS_XL64
             hart.context_changed()
@@ -326,10 +346,10 @@ class CSRFile:
             pass  # hpm counters and events are hard-wired to 0
         elif n == 0x301:
             pass  # misa: writes are ignored (choices.MISA_VALUE)
-        elif n in (0x320, 0x10A):
-            pass  # mcountinhibit, senvcfg: hard-wired to zero (choices.ZERO_WARL_CSRS)
         elif n == 0x14D:  # stimecmp
             self.stimecmp = v
+        elif 0x7A0 <= n <= 0x7A4:  # tselect, tdata1..3 (tinfo ignores writes): trigger.py
+            hart.triggers.write(n, v)
         elif n in _FIELD:
             setattr(self, _FIELD[n], v)
         else:

@@ -47,6 +47,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
+from oskit.machine import choices
 from oskit.machine.csr import CSR_NAMES
 from oskit.machine.trap import Breakpoint, EnvironmentCall, IllegalInstruction, InstructionAddressMisaligned
 
@@ -822,7 +823,9 @@ _amo("amomaxu", 0b11100, amo_maxu)
 
 @instruction("fence", "FENCE", opcode=0b0001111, funct3=0b000, kind="fence")
 def fence(h, x, rd, rs1, rs2, imm, pc):
-    pass  # one hart runs at a time and memory has no caches: nothing to order
+    # One hart runs at a time and memory has no caches: nothing to order. fm, rd and rs1 are not
+    # decoded: a fence with reserved values there is an ordinary fence, as the spec asks.
+    pass
 
 
 @instruction("fence.i", "NONE", opcode=0b0001111, funct3=0b001, kind="system")
@@ -874,7 +877,7 @@ def ecall(h, x, rd, rs1, rs2, imm, pc):
 
 @instruction("ebreak", "NONE", opcode=0b1110011, exact=0x0010_0073, kind="system")
 def ebreak(h, x, rd, rs1, rs2, imm, pc):
-    raise Breakpoint(pc)  # tval = pc: see choices.EBREAK_TVAL
+    raise Breakpoint(pc if choices.EBREAK_TVAL == "pc" else 0)
 
 
 @instruction("sret", "NONE", opcode=0b1110011, exact=0x1020_0073, kind="system")
@@ -899,5 +902,6 @@ def sfence_vma(h, x, rd, rs1, rs2, imm, pc):
 
 
 def illegal(word: int) -> IllegalInstruction:
-    """The trap for a word that does not decode (tval = the bits: choices.ILLEGAL_INSTRUCTION_TVAL)."""
+    """The trap for a word that does not decode (tval = the bits; cpu.Hart._step applies
+    choices.ILLEGAL_INSTRUCTION_TVAL)."""
     return IllegalInstruction(word & M32)

@@ -17,7 +17,8 @@ What the run loop does, round after round:
 3. when every hart waits in WFI, nothing can happen until a timer fires:
    mtime jumps straight to the earliest deadline that would wake a hart
    (mtimecmp with mie.MTIE, or Sstc's stimecmp with mie.STIE), so idle time
-   costs nothing. With no such deadline the run ends: reason "idle".
+   costs nothing (``machine.idle_fast_forward = False`` lets it pass one slice
+   at a time instead). With no such deadline the run ends: reason "idle".
 
 A run ends with one of these reasons:
 
@@ -36,7 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oskit.machine.bus import Bus, Ram
-from oskit.machine.choices import INSTRUCTIONS_PER_TICK, MTIMECMP_RESET, QUANTUM
+from oskit.machine.choices import (IDLE_FAST_FORWARD, INSTRUCTIONS_PER_TICK, MISALIGNED_ACCESS_TRAPS,
+                                    MTIMECMP_RESET, QUANTUM)
 from oskit.machine.clint import Clint
 from oskit.machine.cpu import Hart
 from oskit.machine.elf import load_elf
@@ -95,6 +97,11 @@ class Machine:
         self._stop_detail = ""
         self._tick_residue = 0  # instructions executed since mtime last ticked
         self.instructions = 0  # executed by all harts, over all runs
+        # False: misaligned loads and stores are done by the hardware; True: they trap (cause 4/6),
+        # which a chapter switches on, at any time, to show the kernel's SIGBUS. (choices.py)
+        self.misaligned_access_traps = MISALIGNED_ACCESS_TRAPS
+        # True: when every hart waits in WFI, time jumps to the next timer deadline (choices.py).
+        self.idle_fast_forward = IDLE_FAST_FORWARD
         # Last: a hart looks at the bus, the devices, events and host calls when it is built.
         self.harts = [Hart(self, i) for i in range(harts)]
 
@@ -227,12 +234,15 @@ class Machine:
                 if not all(h.waiting for h in harts):
                     raise RuntimeError("Machine.run: no hart executed an instruction, yet not all wait in WFI")
                 deadlines = self._deadlines(waking_only=True)
-                if deadlines:
+                if not deadlines:
+                    reason, detail = "idle", "every hart waits in WFI and no enabled timer can wake one"
+                elif self.idle_fast_forward:
                     # Every hart sleeps: jump to the first moment a timer wakes one.
                     self._tick_residue = 0
                     self.clint.set_mtime(min(deadlines))
                 else:
-                    reason, detail = "idle", "every hart waits in WFI and no enabled timer can wake one"
+                    # Let the time of one slice pass (n never reaches past the next deadline).
+                    self._advance_time(n)
         exit_code = self.exit_code if reason == "exit" else None
         return RunResult(reason, exit_code, executed, detail)
 

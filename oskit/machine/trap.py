@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from oskit.machine import choices
+
 
 class Priv(IntEnum):
     """Privilege modes, encoded as in mstatus.MPP and the CSR address bits [9:8]."""
@@ -224,8 +226,8 @@ def take_trap(hart, cause: int, tval: int, interrupt: bool = False) -> None:
     code = int(cause)
     xcause = (INTERRUPT_BIT | code) if interrupt else code
     epc = hart.pc
-    # An interrupted or faulting hart drops any lr reservation (choices.RESERVATION_LOST_ON_TRAP).
-    hart.reservation = None
+    if choices.RESERVATION_LOST_ON_TRAP:
+        hart.reservation = None  # an interrupted or faulting hart drops any lr reservation
     if from_priv <= Priv.S and (deleg >> code) & 1:
         to_priv = Priv.S
         csr.sepc = epc

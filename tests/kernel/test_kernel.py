@@ -247,8 +247,12 @@ int main(void) {
 
 
 def test_faults_become_signals():
-    """Misalignment is SIGBUS, ebreak SIGTRAP, kernel addresses SIGSEGV, privileged CSRs SIGILL."""
+    """Misalignment is SIGBUS, ebreak SIGTRAP, kernel addresses SIGSEGV, privileged CSRs SIGILL.
+
+    Misaligned accesses trap only when the machine is told to (by default the hardware does them).
+    """
     k = make(FAULTS, "faults")
+    k.machine.misaligned_access_traps = True
     p = k.spawn("/bin/faults")
     k.run(until=p.exited)
     assert k.panic_report is None
@@ -257,6 +261,28 @@ def test_faults_become_signals():
                         "handler SIGBUS at 0x100002\ncaught SIGBUS: exited\n")
     killed = [q for q in k.procs.values() if q.exit_reason.startswith("killed by SIGBUS")]
     assert killed == [] or all("address" in q.exit_reason for q in killed)
+
+
+def test_misaligned_accesses_are_done_by_the_hardware_by_default():
+    """Without misaligned_access_traps, a misaligned load and store across a page boundary just work."""
+    src = r"""
+#include <stdio.h>
+#include <string.h>
+static char buf[8192] __attribute__((aligned(4096)));
+int main(void) {
+    for (int i = 0; i < 16; i++) buf[4088 + i] = (char)(i + 1);
+    volatile long *p = (long *)(buf + 4093);          /* 3 bytes on one page, 5 on the next */
+    printf("%lx\n", *p);
+    *p = 0x1122334455667788L;
+    printf("%x %x\n", (unsigned char)buf[4093], (unsigned char)buf[4100]);
+    return 0;
+}
+"""
+    k = make(src, "misaligned")
+    p = k.spawn("/bin/misaligned")
+    k.run(until=p.exited)
+    assert k.panic_report is None
+    assert (p.stdout, p.exit_status) == ("d0c0b0a09080706\n88 11\n", 0)
 
 
 def test_the_credential_is_found_through_struct_proc_in_guest_memory():

@@ -4,9 +4,12 @@
  * depend on where the linker put things) and mepc, and the rule that a
  * trapping instruction writes no register and no memory.
  *
+ * Misaligned loads and stores are done by the hardware, as on QEMU ("no
+ * trap"; a machine with misaligned_access_traps on traps with causes 4 and 6);
+ * a misaligned lr or AMO still traps.
+ *
  * Our machine's choices (oskit/machine/choices.py) where QEMU 7.2 differs
  * (traps_m.qemu.expected holds what QEMU prints):
- *  - misaligned loads and stores trap (causes 4 and 6); QEMU performs them;
  *  - ebreak's mtval is its pc; QEMU writes 0;
  *  - a misaligned AMO is cause 6 and an AMO to nowhere cause 7 (the spec's
  *    "store/AMO" causes); QEMU reports 4 and 5.
