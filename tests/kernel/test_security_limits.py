@@ -126,7 +126,7 @@ def test_infinite_loop_gets_sigxcpu_then_sigkill(harts):
     assert spin.stdout == "spin: spinning\nspin: SIGXCPU\n"
     assert spin.exit_status == -SIGKILL
     assert f"pid {spin.pid}: exceeded its CPU limit (2 s): SIGKILL" in k.log
-    used = spin.rusage.utime_ticks
+    used = spin.rusage.utime_ticks + spin.rusage.stime_ticks      # RLIMIT_CPU counts both
     assert 2 * k.cpu_second <= used < 2 * k.cpu_second + k.sched.quantum + 1000
     r = k.run(until=worker.exited, max_instructions=20_000_000)
     assert r.reason == "until" and worker.exit_status == 0
@@ -188,7 +188,8 @@ def test_time_and_memory_are_billed_to_the_process_that_used_them():
     heavy_us, heavy_flt, light_us, light_flt = map(int, re.findall(r"(\d+) (?:us|faults)", p.stdout)[:4])
     assert heavy_us > 10 * light_us > 0
     assert heavy_flt >= 64 > light_flt             # 256 KiB touched: 64 pages, billed to heavy only
-    assert int(p.stdout.split("children ")[1].split()[0]) == heavy_us + light_us
+    # Each figure is truncated to whole microseconds on its own: the sum may be one more.
+    assert 0 <= int(p.stdout.split("children ")[1].split()[0]) - (heavy_us + light_us) <= 1
     heavy, light = kids
     assert resource.usage(heavy)["user_s"] * 1e6 >= heavy_us > 0
     assert resource.usage(heavy)["minflt"] == heavy_flt

@@ -11,7 +11,8 @@ on scause:
        -> wake sleepers, end slice     1/5/7  access fault -> SIGSEGV
     9  supervisor external (PLIC)      2      illegal instruction -> SIGILL
        -> console input                3      breakpoint (ebreak) -> SIGTRAP
-                                       0/4/6  misaligned -> SIGBUS
+                                       0/4/6  misaligned -> SIGBUS (a jump, lr/sc/AMO; plain loads
+                                              and stores only with machine.misaligned_access_traps)
 
 then picks the thread to return to (step 4, sched.switch_to) after delivering
 its pending signals (signal.ast), and returns that thread's trap frame in a0
