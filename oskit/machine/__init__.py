@@ -5,6 +5,7 @@ The map, one module per block of hardware:
 - ``machine.py``  Machine: builds the board, loads programs, runs the harts round-robin,
                   keeps time deterministic; RunResult
 - ``cpu.py``      Hart: registers, fetch/decode/execute, run(n), step(), call()
+- ``blocks.py``   the block translator: runs of instructions as one Python function (the fast path)
 - ``decode.py``   the instruction table: decoding, execution and disassembly from one source
 - ``csr.py``      control and status registers
 - ``trap.py``     Trap and its kinds, cause codes and their names; taking traps and interrupts
