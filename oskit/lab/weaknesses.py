@@ -385,7 +385,7 @@ def covert_channel(kernel, bits: str, window_ticks: int = 20_000) -> CovertResul
                    max_instructions=40 * window_ticks * (len(bits) + 4))
     if r.reason != "until" or recv.exit_status != 0:
         raise RuntimeError(f"covert_channel: the receiver did not finish (run: {r.reason}; "
-                           f"receiver exit status {recv.exit_status}: {getattr(recv, 'exit_reason', '')})")
+                           f"receiver exit status {recv.exit_status}: {recv.exit_reason})")
     stolen = tuple(int(line.split()[1]) for line in recv.stdout.splitlines())
     per_window = window_ticks * 10                # instructions a hart runs in one window
     received = "".join("1" if s > per_window // 8 else "0" for s in stolen)

@@ -37,7 +37,6 @@ from typing import Callable
 from oskit.kernel.errno import Errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.security.mac import mac_vnode_check_access
-from oskit.machine.choices import TIMEBASE_HZ
 
 NAME_MAX = 255      # longest name in one directory entry
 PATH_MAX = 1024     # longest path, including the terminating NUL
@@ -273,11 +272,7 @@ class VFS:
         if self._clock is not None:
             return self._clock()
         if self.kernel is not None:
-            nanotime = getattr(self.kernel, "nanotime", None)
-            if nanotime is not None:
-                return nanotime()
-            # The CLINT's mtime counts at the board's timebase (10 MHz on virt).
-            return self.kernel.machine.clint.mtime * 1_000_000_000 // TIMEBASE_HZ
+            return self.kernel.nanotime()
         return 0
 
     # -- vnodes -------------------------------------------------------------
