@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oskit.kernel import errno
-from oskit.kernel.fs.sys_file import IOSIZE_MAX, MAXIO
+from oskit.kernel.fs.sys_file import read_into
 from oskit.kernel.kern.syscall import Handler, SyscallError
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import _chunks
@@ -281,25 +281,14 @@ def unchecked_copyout(td, uaddr: int, data: bytes) -> None:
 
 
 def weak_sys_read(td, fd, buf, nbyte):
-    """read(2) as the weakened kernel has it: kern's sys_read with unchecked_copyout for copyout.
+    """read(2) as the weakened kernel has it: the kernel's read with unchecked_copyout for copyout.
 
     Installed as ``k.sysent["read"]`` while unchecked_user_pointer is on (as a
     kernel module replaces a system call). It looks ``unchecked_copyout`` up at
     every call, so an exercise may put its own copy routine in its place.
     """
-    file = td.proc.fdtable.get(fd)
-    if not file.readable:
-        raise SyscallError(errno.EBADF)
-    if nbyte > IOSIZE_MAX:
-        raise SyscallError(errno.EINVAL)
-    offset = file.offset
-    data = file.read(td, min(nbyte, MAXIO))       # may Sleep: nothing changed yet
-    try:
-        unchecked_copyout(td, buf, data)           # WEAKNESS: the bug, on purpose (sys_read calls copyout)
-    except SyscallError:
-        file.offset = offset                       # a bad buffer does not move the offset
-        raise
-    return len(data)
+    # WEAKNESS: the bug, on purpose: sys_read passes copyout here.
+    return read_into(td, fd, buf, nbyte, lambda td, uaddr, data: unchecked_copyout(td, uaddr, data))
 
 
 # -- running an exploit ---------------------------------------------------------------------------

@@ -74,6 +74,11 @@ def _vfs(td):
 @syscall
 def sys_read(td, fd, buf, nbyte):
     """Read up to nbyte bytes from fd into buf; 0 at end of file."""
+    return read_into(td, fd, buf, nbyte, copyout)
+
+
+def read_into(td, fd, buf, nbyte, copy) -> int:
+    """read(2)'s work, with ``copy(td, buf, data)`` moving the bytes to the user (copyout)."""
     file = td.proc.fdtable.get(fd)
     if not file.readable:
         raise SyscallError(Errno.EBADF)
@@ -82,7 +87,7 @@ def sys_read(td, fd, buf, nbyte):
     offset = file.offset
     data = file.read(td, min(nbyte, MAXIO))       # may Sleep: nothing changed yet
     try:
-        copyout(td, buf, data)
+        copy(td, buf, data)
     except SyscallError:
         file.offset = offset                       # a bad buffer does not move the offset
         raise
