@@ -127,6 +127,7 @@ WRITE_MASKS = {
     "mideleg": 0xFFFF & ~0x3444, "mip": 0xFFFF & ~0x3444, "sip": 0xFFFF & ~0x3444,
     # 32-bit registers (priv. spec 3.1.11); QEMU 7.2 keeps 64 bits
     "mcounteren": 0xFFFF_FFFF, "scounteren": 0xFFFF_FFFF,
+    # satp: see _csr (MODE 0 or 8 only)
 }
 """CSR writes (csrrw, csrrs) set only these bits; clearing bits (csrrc) is always allowed."""
 
@@ -199,6 +200,7 @@ class Sequence:
     misaligned: bool = True  # plain loads/stores at misaligned addresses (AMOs, LR/SC always may be)
     mode: str = ""  # "M", "S" or "U"
     sv39: bool = False
+    mprv: str = ""  # in M-mode: "S" or "U" when loads and stores are translated as that mode (mstatus.MPRV)
     medeleg: int = 0
     mstatus: int = 0
     init: list[int] = field(default_factory=list)  # x0..x31
@@ -210,6 +212,11 @@ class Sequence:
         rng = random.Random(self.seed)
         self.mode = rng.choice("MSSUUU")
         self.sv39 = self.mode != "M" and rng.random() < 0.7
+        if self.mode == "M" and rng.random() < 0.4:
+            # MPRV: the sequence's first instructions set it with MPP = S or U. Translation lasts until
+            # the first trap (which sets MPP = M), so the rest of the sequence then reaches low physical
+            # addresses, where nothing answers (access faults).
+            self.mprv, self.sv39 = rng.choice("SU"), True
         if self.mode != "M":
             # Delegate some exceptions to S; never ecall from S (9) or M (11): the S handler ends with one.
             # Causes that QEMU 7.2 reports differently for AMOs (see run.KNOWN) are delegated together,
@@ -225,14 +232,20 @@ class Sequence:
             self.ptes = self._page_table(rng)
         self.lines = self._instructions(rng)
 
+    @property
+    def data_mode(self) -> str:
+        """The privilege loads and stores are made with (M-mode with MPRV: MPP's)."""
+        return self.mprv or self.mode
+
     # -- addresses ------------------------------------------------------------------------
 
     def slot_addresses(self, slot: int) -> dict[str, int]:
         """Where code and data are for this sequence in `slot`: virtual with Sv39, else physical."""
         base = SLOTS + slot * SLOT_SIZE
+        code = CODE_VA if self.sv39 and self.mode != "M" else base + CODE  # M fetches untranslated
         if self.sv39:
-            return {"code": CODE_VA, "d0": D0_VA, "d1": D1_VA}
-        return {"code": base + CODE, "d0": base + D0, "d1": base + D1}
+            return {"code": code, "d0": D0_VA, "d1": D1_VA}
+        return {"code": code, "d0": base + D0, "d1": base + D1}
 
     def _choose_pointers(self, rng) -> str:
         """What s3 points at: "alias" (D0 again), "unmapped", "noncanonical", or "identity" (D0's PA)."""
@@ -266,7 +279,7 @@ class Sequence:
 
     def _page_table(self, rng) -> dict[int, int]:
         """Level-0 PTEs (without the PPN) for code, D0, D1 and the alias of D0: random permissions."""
-        user = U if self.mode == "U" else 0
+        user = U if self.data_mode == "U" else 0
 
         def flip_u(flags):  # sometimes the wrong U bit: U-mode loses the page, S-mode needs SUM
             return flags ^ U if rng.random() < 0.15 else flags
@@ -293,6 +306,12 @@ class Sequence:
         body: list[tuple] = []  # (format, target index or None, extra bytes, anchor index)
         starts = []  # where groups start: a jump never lands inside one (an AMO without its address)
         n = self.length
+        if self.mprv:  # set MPRV (bit 17) and MPP (U = 0 after the driver's mret; S = 1)
+            t = rng.choice(WRITABLE)
+            bits = 1 << 17 | (1 << MSTATUS_MPP_SHIFT if self.mprv == "S" else 0)
+            starts.append(0)
+            body += [(f"lui {t}, {bits >> 12:#x}", None, 0, 0), (f"addiw {t}, {t}, {bits & 0xFFF}", None, 0, 0),
+                     (f"csrrs zero, mstatus, {t}", None, 0, 0)]
         while len(body) < n - 1:
             group = self._one(rng, len(body), n - 1)
             if len(body) + len(group) > n - 1:
@@ -377,6 +396,8 @@ class Sequence:
             choices.append("mret")
         if mode == "U":
             choices += ["sret", "wfi", "sfence.vma zero, zero"]
+        if mode == "S":
+            choices.append(f"sfence.vma {self._reg(rng)}, {self._reg(rng)}")
         return [(rng.choice(choices), None, 0, i)]
 
     def _sc_safe(self) -> bool:
@@ -384,7 +405,7 @@ class Sequence:
         permissions for an sc without a reservation: it just fails. oskit, like the spec, traps.)"""
         if not self.sv39:
             return True
-        user = U if self.mode == "U" else 0
+        user = U if self.data_mode == "U" else 0
         return self.ptes[D0_VA >> 12 & 511] & (V | R | W | U) == V | R | W | user
 
     def _atomic(self, rng, i: int) -> list[tuple]:
@@ -437,9 +458,20 @@ class Sequence:
             csr = rng.choice(S_CSRS_RW + list(S_CSRS_RO) if rng.random() < 0.85 else M_CSRS_RW)
         read_only = csr in M_CSRS_RO + S_CSRS_RO and mode != "U"
         if read_only:
+            if rng.random() < 0.2 and mode == "M":  # writing a read-only CSR is illegal (csrrs/csrrc with x0 only read)
+                return [(rng.choice((f"csrrw {rd}, {csr}, {self._reg(rng)}", f"csrrsi {rd}, {csr}, {rng.randrange(1, 32)}",
+                                     f"csrrci {rd}, {csr}, {rng.randrange(1, 32)}")), None, 0, i)]
             return [(f"csrrs {rd}, {csr}, zero", None, 0, i)]
         op = rng.choice(("csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"))
         src = str(rng.randrange(32)) if op.endswith("i") else self._reg(rng)
+        if csr == "satp" and op in ("csrrw", "csrrs"):
+            # MODE only 0 (Bare) or 8 (Sv39): QEMU 7.2 also has Sv48 and Sv57 (9, 10)
+            t, u = rng.sample(WRITABLE, 2)
+            group = [(f"slli {t}, {src}, 4", None, 0, i), (f"srli {t}, {t}, 4", None, 0, i)]
+            if rng.random() < 0.5:
+                group += [(f"addi {u}, zero, 1", None, 0, i), (f"slli {u}, {u}, 63", None, 0, i),
+                          (f"or {t}, {t}, {u}", None, 0, i)]
+            return group + [(f"{op} {rd}, {csr}, {t}", None, 0, i)]
         mask = WRITE_MASKS.get(csr)
         if mask is not None and op in ("csrrw", "csrrs", "csrrwi", "csrrsi"):
             # Set only bits both machines agree on (see WRITE_MASKS): a register that read the others
@@ -539,6 +571,14 @@ def harness(count: int, result_path: str) -> Asm:
     a(f"ld t4, {P_END}(tp)")
     a("beq t2, t4, finish")  # the sequence's own last instruction
     a("jal ra, log")
+    # With MPRV on, the mret below changes MPP (to U), so the translation of loads and stores
+    # changes: QEMU 7.2 keeps using what its TLB cached under the old MPP unless told (see
+    # tests/programs/README.md). sfence.vma tells it; the spec needs no fence here.
+    a("srli t4, t3, 17")
+    a("andi t4, t4, 1")
+    a("beqz t4, no_mprv")
+    a("sfence.vma zero, zero")
+    a.label("no_mprv")
     a("addi t2, t2, 4")
     a("csrw mepc, t2")
     a("csrw mcause, zero")  # the log has them; later reads see 0 on both machines (see CLEARED)
