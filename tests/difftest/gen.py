@@ -403,6 +403,8 @@ class Sequence:
     def _sc_safe(self) -> bool:
         """Can an sc to D0 (through s0) never fault? (QEMU 7.2 checks neither alignment nor
         permissions for an sc without a reservation: it just fails. oskit, like the spec, traps.)"""
+        if self.mprv:  # the sequence may change MPP, and with it the rules D0 is reached by
+            return False
         if not self.sv39:
             return True
         user = U if self.data_mode == "U" else 0
