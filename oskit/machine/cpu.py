@@ -63,7 +63,7 @@ import textwrap
 from oskit.machine import choices
 from oskit.machine.bus import BusError
 from oskit.machine.csr import MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, CSRFile
-from oskit.machine.decode import M64, decode
+from oskit.machine.decode import M64, decode, instruction_bits
 from oskit.machine.events import InstructionEvent, XretEvent
 from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, HOSTCALL_RESERVED
 from oskit.machine.mmu import MMU
@@ -458,7 +458,7 @@ class Hart:
         except Trap as t:
             self.pc = pc
             # choices.ILLEGAL_INSTRUCTION_TVAL: the instruction's bits, wherever the trap was raised.
-            tval = word if (t.cause == Cause.ILLEGAL_INSTRUCTION and word is not None) else t.tval
+            tval = instruction_bits(word) if (t.cause == Cause.ILLEGAL_INSTRUCTION and word is not None) else t.tval
             take_trap(self, t.cause, tval)
 
     # -- running ----------------------------------------------------------------------------
