@@ -107,9 +107,6 @@ KNOWN = {
                                  "store/AMO address misaligned), 4 on QEMU 7.2"),
     "amo-access-cause": Rule("amo-access-cause", "an AMO or sc that faults on access: cause 7 on oskit (spec: "
                              "store/AMO access fault), 5 on QEMU 7.2"),
-    "short-illegal-tval": Rule("short-illegal-tval", "an illegal 16-bit parcel (bits 1:0 != 11; no C "
-                               "extension): xtval holds 32 bits on oskit (choices.ILLEGAL_INSTRUCTION_TVAL), "
-                               "the 16 bits of the parcel on QEMU"),
     "amo-page-cause": Rule("amo-page-cause", "an AMO that page-faults: cause 15 on oskit (spec: store/AMO "
                            "page fault), 13 on QEMU 7.2 when the page is not readable"),
     "jump-misaligned-tval": Rule("jump-misaligned-tval", "a jump or taken branch to a misaligned target: xtval "
@@ -128,8 +125,7 @@ KNOWN_TESTS = {
     "amo-page-cause": lambda o, q, w: (o[0], q[0]) == (15, 13) and o[1:] == q[1:] and w is not None
     and _is_amo_not_lr(w),
     "jump-misaligned-tval": lambda o, q, w: o[0] == q[0] == 0 and o[2:] == q[2:] and o[1] & 3 == 2,
-    "short-illegal-tval": lambda o, q, w: o[0] == q[0] == 2 and o[2:] == q[2:] and w is not None
-    and w & 3 != 3 and q[1] == w & 0xFFFF and o[1] == w,
+
     "ebreak-tval": lambda o, q, w: o[0] == q[0] == 3 and o[2:] == q[2:] and q[1] == 0,
     "amo-misaligned-cause": lambda o, q, w: (o[0], q[0]) == (6, 4) and o[1:] == q[1:] and w is not None
     and _is_amo_not_lr(w),
