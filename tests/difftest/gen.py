@@ -21,13 +21,14 @@ adds the harness, M-mode code that runs them one after another:
              +0x240  CSRS[16]    CSRs at the end (FINAL_CSRS)
              +0x2C0  COUNT       traps taken (the log keeps the first LOG_ENTRIES)
              +0x300  LOG[32]     per trap: cause, tval, epc, status | HANDLED_BY_S
-         + 0x1000  code (one page; instructions never leave it)
-         + 0x2000  D0, + 0x3000 D1: the data pages (random bytes)
-         + 0x5000  root page table, + 0x6000 level 1, + 0x7000 level 0
+         + 0x1000  code: two pages; the sequence starts CODE_OFFSET bytes into the first and
+                   ends in the second (with Sv39 that page may not be executable: fetch faults)
+         + 0x3000  D0, + 0x4000 D1: the data pages (random bytes); + 0x5000 nothing
+         + 0x6000  root page table, + 0x7000 level 1, + 0x8000 level 0
 
 With Sv39 on, the root maps 0x8000_0000.. as one gigapage (identity, no U bit:
 the harness, the S handler and the context page stay reachable from S) and the
-sequence's pages low, through the level-0 table: code at CODE_VA, D0 at D0_VA,
+sequence's pages low, through the level-0 table: code at CODE_VA (two pages), D0 at D0_VA,
 D1 at D1_VA, D0 again at ALIAS_VA (other permissions). Without Sv39 (and in M)
 the sequence uses physical addresses.
 
@@ -67,8 +68,8 @@ TOHOST = RAM + 0xF000  # oskit's HTIF watches this word (armed by the runner); Q
 SLOTS = RAM + 0x10_0000
 SLOT_SIZE = 0x1_0000
 PAGE = 0x1000
-CODE, D0, D1, PT_ROOT, PT_L1, PT_L0 = 0x1000, 0x2000, 0x3000, 0x5000, 0x6000, 0x7000
-MAX_INSTRUCTIONS = PAGE // 4  # the code page's capacity (the end ecall included)
+CODE, D0, D1, PT_ROOT, PT_L1, PT_L0 = 0x1000, 0x3000, 0x4000, 0x6000, 0x7000, 0x8000
+MAX_INSTRUCTIONS = 2 * PAGE // 4  # the code pages' capacity (the end ecall included)
 
 # context page offsets
 INIT, REGS = 0x000, 0x100
@@ -207,6 +208,7 @@ class Sequence:
     lines: list[str] = field(default_factory=list)  # one instruction each; lines[-1] is the end ecall
     ptes: dict[int, int] = field(default_factory=dict)  # level-0 index -> PTE (Sv39 only)
     data: bytes = b""  # D0 and D1
+    code_offset: int = 0  # where in the first code page the sequence starts
 
     def __post_init__(self):
         rng = random.Random(self.seed)
@@ -231,6 +233,10 @@ class Sequence:
         if self.sv39:
             self.ptes = self._page_table(rng)
         self.lines = self._instructions(rng)
+        # Up to 16 instructions on the second code page (whose PTE may forbid fetching them).
+        self.code_offset = max(0, PAGE - 4 * (len(self.lines) - rng.randrange(17)))
+        if self.code_offset + 4 * len(self.lines) > 2 * PAGE:
+            raise ValueError(f"Sequence: {len(self.lines)} instructions do not fit in two pages")
 
     @property
     def data_mode(self) -> str:
@@ -242,7 +248,7 @@ class Sequence:
     def slot_addresses(self, slot: int) -> dict[str, int]:
         """Where code and data are for this sequence in `slot`: virtual with Sv39, else physical."""
         base = SLOTS + slot * SLOT_SIZE
-        code = CODE_VA if self.sv39 and self.mode != "M" else base + CODE  # M fetches untranslated
+        code = (CODE_VA if self.sv39 and self.mode != "M" else base + CODE) + self.code_offset  # M: untranslated
         if self.sv39:
             return {"code": code, "d0": D0_VA, "d1": D1_VA}
         return {"code": code, "d0": base + D0, "d1": base + D1}
@@ -296,7 +302,8 @@ class Sequence:
             return flip_u(flags)
 
         code = V | X | A | user | (R if rng.random() < 0.5 else 0)
-        return {CODE_VA >> 12 & 511: code, D0_VA >> 12 & 511: V | R | W | A | D | user if rng.random() < 0.6
+        code2 = code if rng.random() < 0.6 else rng.choice((code & ~X, code & ~V, flip_u(code), data_perms()))
+        return {CODE_VA >> 12 & 511: code, (CODE_VA >> 12 & 511) + 1: code2, D0_VA >> 12 & 511: V | R | W | A | D | user if rng.random() < 0.6
                 else data_perms(), D1_VA >> 12 & 511: data_perms(), ALIAS_VA >> 12 & 511: data_perms()}
 
     # -- the instructions -----------------------------------------------------------------
@@ -721,7 +728,7 @@ class Batch:
 
     def code_words(self, k: int) -> list[int]:
         """The k-th sequence's instruction words (as loaded)."""
-        off = k * SLOT_SIZE + CODE
+        off = k * SLOT_SIZE + CODE + self.sequences[k].code_offset
         n = len(self.sequences[k].lines)
         return list(struct.unpack_from(f"<{n}I", self.slots, off))
 
@@ -738,13 +745,13 @@ class Batch:
         end = where["code"] + 4 * (len(seq.lines) - 1)
         struct.pack_into("<5Q", self.slots, off + P_SATP, satp, seq.medeleg, seq.mstatus, where["code"], end)
         words = [encode(line) for line in seq.lines]
-        struct.pack_into(f"<{len(words)}I", self.slots, off + CODE, *words)
+        struct.pack_into(f"<{len(words)}I", self.slots, off + CODE + seq.code_offset, *words)
         self.slots[off + D0: off + D0 + 2 * PAGE] = seq.data
         if seq.sv39:
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 0, ((base + PT_L1) >> 12) << 10 | V)
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 2, (RAM >> 12) << 10 | V | R | W | X | A | D)
             struct.pack_into("<Q", self.slots, off + PT_L1 + 0, ((base + PT_L0) >> 12) << 10 | V)
-            targets = {CODE_VA: CODE, D0_VA: D0, D1_VA: D1, ALIAS_VA: D0}
+            targets = {CODE_VA: CODE, CODE_VA + PAGE: CODE + PAGE, D0_VA: D0, D1_VA: D1, ALIAS_VA: D0}
             for va, page in targets.items():
                 flags = seq.ptes[va >> 12 & 511]
                 struct.pack_into("<Q", self.slots, off + PT_L0 + 8 * (va >> 12 & 511),
