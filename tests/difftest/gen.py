@@ -83,6 +83,7 @@ FINAL_CSRS = ("mscratch", "sscratch", "mstatus", "mip", "sepc", "scause", "stval
 # The virtual layout with Sv39 on (level-0 indexes 16, 32, 33, 48; 64 is never mapped)
 CODE_VA, D0_VA, D1_VA, ALIAS_VA, UNMAPPED_VA = 0x1_0000, 0x2_0000, 0x2_1000, 0x3_0000, 0x4_0000
 NONCANONICAL_VA = 1 << 38  # bit 38 set, bits 63:39 clear: not a valid Sv39 address
+GIGA_VA = 0x4000_0000  # root[1]: a 1 GiB page onto RAM (random permissions; sometimes misaligned)
 
 # PTE bits
 V, R, W, X, U, G, A, D = (1 << i for i in range(8))
@@ -209,6 +210,7 @@ class Sequence:
     ptes: dict[int, int] = field(default_factory=dict)  # level-0 index -> PTE (Sv39 only)
     data: bytes = b""  # D0 and D1
     code_offset: int = 0  # where in the first code page the sequence starts
+    giga: int = 0  # root[1], the 1 GiB page at GIGA_VA: its PTE (0: none)
 
     def __post_init__(self):
         rng = random.Random(self.seed)
@@ -237,6 +239,9 @@ class Sequence:
         self.code_offset = max(0, PAGE - 4 * (len(self.lines) - rng.randrange(17)))
         if self.code_offset + 4 * len(self.lines) > 2 * PAGE:
             raise ValueError(f"Sequence: {len(self.lines)} instructions do not fit in two pages")
+        if self._pointers == "gigapage":
+            misaligned = rng.random() < 0.2  # a 1 GiB page whose PPN is not 1 GiB aligned: page fault
+            self.giga = ((RAM + (0x20_0000 if misaligned else 0)) >> 12) << 10 | self._data_perms(rng)
 
     @property
     def data_mode(self) -> str:
@@ -254,16 +259,19 @@ class Sequence:
         return {"code": code, "d0": base + D0, "d1": base + D1}
 
     def _choose_pointers(self, rng) -> str:
-        """What s3 points at: "alias" (D0 again), "unmapped", "noncanonical", or "identity" (D0's PA)."""
+        """What s3 points at: "alias" (D0 again), "unmapped", "noncanonical", "identity" (D0's PA),
+        or "gigapage" (D0 through the 1 GiB page at GIGA_VA)."""
         if not self.sv39:
             return "identity"
-        return rng.choice(("alias", "alias", "unmapped", "noncanonical", "identity"))
+        # Not the gigapage with MPRV: once MPP = M its addresses are physical, QEMU's PCI window.
+        return rng.choice(("alias", "alias", "unmapped", "noncanonical", "identity")
+                          + (() if self.mprv else ("gigapage", "gigapage")))
 
     def pointer_values(self, slot: int) -> dict[str, int]:
         base = SLOTS + slot * SLOT_SIZE
         where = self.slot_addresses(slot)
         s3 = {"alias": ALIAS_VA, "unmapped": UNMAPPED_VA, "noncanonical": NONCANONICAL_VA,
-              "identity": base + D0}[self._pointers]  # fmt: skip
+              "identity": base + D0, "gigapage": GIGA_VA + base + D0 - RAM}[self._pointers]  # fmt: skip
         return {"s0": where["d0"] + 2048, "s1": where["d1"] + 2048, "s2": where["d1"], "s3": s3 + 2048}
 
     # -- initial state --------------------------------------------------------------------
@@ -283,6 +291,23 @@ class Sequence:
             regs[i] = v & (1 << 64) - 1
         return regs  # tp and s0..s3 are filled in per slot by the batch
 
+    def _data_perms(self, rng) -> int:
+        """Random PTE flags for a data page: mostly usable by the sequence's mode, not always."""
+        user = U if self.data_mode == "U" else 0
+        perms = rng.choice((R | W, R | W, R | W, R, R, W, X, R | X, R | W | X, 0))  # W alone is reserved
+        flags = V | perms | user
+        if rng.random() < 0.1:
+            flags &= ~V
+        if rng.random() < 0.7:
+            flags |= A
+        if rng.random() < 0.6:
+            flags |= D
+        if rng.random() < 0.15:  # the wrong U bit: U-mode loses the page, S-mode needs SUM
+            flags ^= U
+        if rng.random() < 0.05:  # a reserved bit (54..60), PBMT (61, 62; no Svpbmt) or N (63; no Svnapot)
+            flags |= 1 << rng.randrange(54, 64)
+        return flags
+
     def _page_table(self, rng) -> dict[int, int]:
         """Level-0 PTEs (without the PPN) for code, D0, D1 and the alias of D0: random permissions."""
         user = U if self.data_mode == "U" else 0
@@ -291,15 +316,7 @@ class Sequence:
             return flags ^ U if rng.random() < 0.15 else flags
 
         def data_perms():
-            perms = rng.choice((R | W, R | W, R | W, R, R, W, X, R | X, R | W | X, 0))  # W alone is reserved
-            flags = V | perms | user
-            if rng.random() < 0.1:
-                flags &= ~V
-            if rng.random() < 0.7:
-                flags |= A
-            if rng.random() < 0.6:
-                flags |= D
-            return flip_u(flags)
+            return self._data_perms(rng)
 
         code = V | X | A | user | (R if rng.random() < 0.5 else 0)
         code2 = code if rng.random() < 0.6 else rng.choice((code & ~X, code & ~V, flip_u(code), data_perms()))
@@ -415,7 +432,8 @@ class Sequence:
         if not self.sv39:
             return True
         user = U if self.data_mode == "U" else 0
-        return self.ptes[D0_VA >> 12 & 511] & (V | R | W | U) == V | R | W | user
+        flags = self.ptes[D0_VA >> 12 & 511]
+        return flags & (V | R | W | U) == V | R | W | user and flags >> 54 == 0
 
     def _atomic(self, rng, i: int) -> list[tuple]:
         t = rng.choice(WRITABLE)
@@ -751,6 +769,7 @@ class Batch:
         self.slots[off + D0: off + D0 + 2 * PAGE] = seq.data
         if seq.sv39:
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 0, ((base + PT_L1) >> 12) << 10 | V)
+            struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 1, seq.giga)
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 2, (RAM >> 12) << 10 | V | R | W | X | A | D)
             struct.pack_into("<Q", self.slots, off + PT_L1 + 0, ((base + PT_L0) >> 12) << 10 | V)
             targets = {CODE_VA: CODE, CODE_VA + PAGE: CODE + PAGE, D0_VA: D0, D1_VA: D1, ALIAS_VA: D0}

@@ -170,6 +170,7 @@ def slot_state(data: bytes, k: int, seq: gen.Sequence) -> list[tuple[str, int]]:
     if seq.sv39:
         for index in sorted(seq.ptes):
             items.append((f"pte[{index}]", _words(data, off + PT_L0 + 8 * index, 1)[0]))
+        items.append(("pte[root 1] (1 GiB)", _words(data, off + gen.PT_ROOT + 8, 1)[0]))
     return items
 
 
