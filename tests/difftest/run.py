@@ -118,8 +118,13 @@ KNOWN = {
     "failed-sc-sets-d": Rule("failed-sc-sets-d", "an sc that fails (no reservation) is translated as a store "
                              "on oskit, so it sets the PTE's D bit (as Spike does); QEMU 7.2 translates "
                              "nothing for a failing sc"),
+    "misaligned-fault-tval": Rule("misaligned-fault-tval", "a misaligned load or store (done by the hardware) "
+                                  "that faults: xtval is its address on oskit (spec: the address of the "
+                                  "portion that faulted); QEMU 7.2 reports it rounded down to the access size"),
 }
 KNOWN_TESTS = {
+    "misaligned-fault-tval": lambda o, q, w: o[0] == q[0] and o[0] in (5, 7, 13, 15) and o[2:] == q[2:]
+    and w is not None and w & 0x7F in (0x03, 0x23) and q[1] == o[1] & ~((1 << (w >> 12 & 3)) - 1),
     "failed-sc-sets-d": lambda o, q, w: False,  # a rule on the page table, applied in compare_slot
     "amo-fault-sets-a": lambda o, q, w: False,  # a rule on the page table, applied in compare_slot
     "amo-page-cause": lambda o, q, w: (o[0], q[0]) == (15, 13) and o[1:] == q[1:] and w is not None
