@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, NamedTuple
 
 from difftest import gen
 from difftest.gen import ABI, COUNT, CSRS, D0, FINAL_CSRS, LOG, LOG_ENTRIES, LOG_ENTRY, PAGE, PT_L0, REGS, SLOT_SIZE
@@ -82,61 +83,100 @@ def run_both(batch: gen.Batch) -> tuple[bytes, bytes]:
 
 # -- known differences -----------------------------------------------------------------------
 
-AMO_OPCODE = 0x2F
+AMO_OPCODE, LOAD_OPCODE, STORE_OPCODE = 0x2F, 0x03, 0x23
 
 
-def _is_amo_not_lr(word: int) -> bool:
-    return word & 0x7F == AMO_OPCODE and (word >> 27) != 0b00010
+class Entry(NamedTuple):
+    """One trap in the log, as the harness wrote it."""
+
+    cause: int
+    tval: int
+    epc: int
+    status: int  # mstatus or sstatus at the trap (| gen.HANDLED_BY_S)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A difference in one trap-log entry that is allowed: where, and why."""
+    """A difference the comparison accepts, and why: a choice of ours, or QEMU 7.2 departing from the spec.
+
+    on "log": allows(ours, qemu, word) for two trap-log entries, word being
+    the instruction at their epc (None if it is not one of the sequence's).
+    on "pte": allows(ours, qemu, facts) for a PTE's final value, facts a set
+    of what happened in the sequence ("amo fault", "sc").
+    """
 
     name: str
+    on: str
     why: str
-
-    def allows(self, ours: tuple, qemu: tuple, word: int | None) -> bool:
-        return KNOWN_TESTS[self.name](ours, qemu, word)
+    allows: Callable[..., bool]
 
 
-KNOWN = {
-    "ebreak-tval": Rule("ebreak-tval", "ebreak's xtval: the pc on oskit (choices.EBREAK_TVAL), 0 on QEMU; "
-                        "the spec allows both"),
-    "amo-misaligned-cause": Rule("amo-misaligned-cause", "a misaligned AMO or sc: cause 6 on oskit (spec: "
-                                 "store/AMO address misaligned), 4 on QEMU 7.2"),
-    "amo-access-cause": Rule("amo-access-cause", "an AMO or sc that faults on access: cause 7 on oskit (spec: "
-                             "store/AMO access fault), 5 on QEMU 7.2"),
-    "amo-page-cause": Rule("amo-page-cause", "an AMO that page-faults: cause 15 on oskit (spec: store/AMO "
-                           "page fault), 13 on QEMU 7.2 when the page is not readable"),
-    "jump-misaligned-tval": Rule("jump-misaligned-tval", "a jump or taken branch to a misaligned target: xtval "
-                                 "is the target on oskit (spec); QEMU 7.2 writes a stale pc (fixed in later "
-                                 "QEMU)"),
-    "amo-fault-sets-a": Rule("amo-fault-sets-a", "an AMO that page-faults: QEMU 7.2 has set the PTE's A bit "
-                             "(its AMO is a load, which succeeded, then a store); oskit sets A only for an "
-                             "access that completes. The spec lets A be set speculatively"),
-    "failed-sc-sets-d": Rule("failed-sc-sets-d", "an sc that fails (no reservation) is translated as a store "
-                             "on oskit, so it sets the PTE's D bit (as Spike does); QEMU 7.2 translates "
-                             "nothing for a failing sc"),
-    "misaligned-fault-tval": Rule("misaligned-fault-tval", "a misaligned load or store (done by the hardware) "
-                                  "that faults: xtval is its address on oskit (spec: the address of the "
-                                  "portion that faulted); QEMU 7.2 reports it rounded down to the access size"),
-}
-KNOWN_TESTS = {
-    "misaligned-fault-tval": lambda o, q, w: o[0] == q[0] and o[0] in (5, 7, 13, 15) and o[2:] == q[2:]
-    and w is not None and w & 0x7F in (0x03, 0x23) and q[1] == o[1] & ~((1 << (w >> 12 & 3)) - 1),
-    "failed-sc-sets-d": lambda o, q, w: False,  # a rule on the page table, applied in compare_slot
-    "amo-fault-sets-a": lambda o, q, w: False,  # a rule on the page table, applied in compare_slot
-    "amo-page-cause": lambda o, q, w: (o[0], q[0]) == (15, 13) and o[1:] == q[1:] and w is not None
-    and _is_amo_not_lr(w),
-    "jump-misaligned-tval": lambda o, q, w: o[0] == q[0] == 0 and o[2:] == q[2:] and o[1] & 3 == 2,
+KNOWN: dict[str, Rule] = {}
 
-    "ebreak-tval": lambda o, q, w: o[0] == q[0] == 3 and o[2:] == q[2:] and q[1] == 0,
-    "amo-misaligned-cause": lambda o, q, w: (o[0], q[0]) == (6, 4) and o[1:] == q[1:] and w is not None
-    and _is_amo_not_lr(w),
-    "amo-access-cause": lambda o, q, w: (o[0], q[0]) == (7, 5) and o[1:] == q[1:] and w is not None
-    and _is_amo_not_lr(w),
-}
+
+def rule(on: str, why: str):
+    """Register the decorated function as the Rule named after it."""
+
+    def register(fn):
+        name = fn.__name__.replace("_", "-")
+        KNOWN[name] = Rule(name, on, why, fn)
+        return fn
+
+    return register
+
+
+def _is_amo(word: int | None) -> bool:
+    """An AMO or sc (stores, as far as traps go), not lr."""
+    return word is not None and word & 0x7F == AMO_OPCODE and (word >> 27) != 0b00010
+
+
+@rule("log", "ebreak's xtval: the pc on oskit (choices.EBREAK_TVAL), 0 on QEMU; the spec allows both")
+def ebreak_tval(o: Entry, q: Entry, word) -> bool:
+    return o.cause == q.cause == 3 and q.tval == 0 and o[2:] == q[2:]
+
+
+@rule("log", "a misaligned AMO or sc: cause 6 on oskit (spec: store/AMO address misaligned), 4 on QEMU 7.2")
+def amo_misaligned_cause(o: Entry, q: Entry, word) -> bool:
+    return (o.cause, q.cause) == (6, 4) and o[1:] == q[1:] and _is_amo(word)
+
+
+@rule("log", "an AMO or sc that faults on access: cause 7 on oskit (spec: store/AMO access fault), 5 on QEMU 7.2")
+def amo_access_cause(o: Entry, q: Entry, word) -> bool:
+    return (o.cause, q.cause) == (7, 5) and o[1:] == q[1:] and _is_amo(word)
+
+
+@rule("log", "an AMO that page-faults: cause 15 on oskit (spec: store/AMO page fault), 13 on QEMU 7.2 when the "
+      "page is not readable either")
+def amo_page_cause(o: Entry, q: Entry, word) -> bool:
+    return (o.cause, q.cause) == (15, 13) and o[1:] == q[1:] and _is_amo(word)
+
+
+@rule("log", "a jump or taken branch to a misaligned target: xtval is the target on oskit (spec); QEMU 7.2 "
+      "writes a stale pc (fixed in later QEMU)")
+def jump_misaligned_tval(o: Entry, q: Entry, word) -> bool:
+    return o.cause == q.cause == 0 and o.tval & 3 == 2 and o[2:] == q[2:]
+
+
+@rule("log", "a misaligned load or store (done by the hardware) that faults: xtval is its address on oskit "
+      "(spec: the address of the portion that faulted); QEMU 7.2 rounds it down to the access size")
+def misaligned_fault_tval(o: Entry, q: Entry, word) -> bool:
+    if word is None or word & 0x7F not in (LOAD_OPCODE, STORE_OPCODE):
+        return False
+    size = 1 << (word >> 12 & 3)
+    return o.cause == q.cause and o.cause in (5, 7, 13, 15) and q.tval == o.tval & -size and o[2:] == q[2:]
+
+
+@rule("pte", "an AMO that page-faults: QEMU 7.2 may have set the PTE's A bit (its AMO is a load, which "
+      "succeeded, then a store); oskit sets A only for an access that completes. The spec lets A be set "
+      "speculatively")
+def amo_fault_sets_a(o: int, q: int, facts: set) -> bool:
+    return o ^ q == gen.A and q & gen.A and "amo fault" in facts
+
+
+@rule("pte", "an sc that fails (no reservation) is translated as a store on oskit, so it sets the PTE's D bit "
+      "(as Spike does); QEMU 7.2 translates nothing for a failing sc")
+def failed_sc_sets_d(o: int, q: int, facts: set) -> bool:
+    return o ^ q == gen.D and o & gen.D and "sc" in facts
 
 
 # -- comparing ---------------------------------------------------------------------------------
@@ -179,10 +219,11 @@ def slot_state(data: bytes, k: int, seq: gen.Sequence) -> list[tuple[str, int]]:
     return items
 
 
-def log_entries(data: bytes, k: int) -> list[tuple]:
+def log_entries(data: bytes, k: int) -> list[Entry]:
+    """The traps slot k logged (the first gen.LOG_ENTRIES of them)."""
     off = k * SLOT_SIZE
     n = min(_words(data, off + COUNT, 1)[0], LOG_ENTRIES)
-    return [_words(data, off + LOG + LOG_ENTRY * i, 4) for i in range(n)]
+    return [Entry(*_words(data, off + LOG + LOG_ENTRY * i, 4)) for i in range(n)]
 
 
 def instruction_at(batch: gen.Batch, k: int, epc: int) -> tuple[int, int] | None:
@@ -196,37 +237,32 @@ def instruction_at(batch: gen.Batch, k: int, epc: int) -> tuple[int, int] | None
 
 
 def compare_slot(batch: gen.Batch, k: int, ours: bytes, qemu: bytes, used: dict | None = None) -> Difference | None:
-    """The first difference in slot k (after the KNOWN rules), or None."""
+    """The first difference in slot k that no KNOWN rule allows, or None. `used` counts the rules applied."""
     seq = batch.sequences[k]
+
+    def allowed(on: str, o, q, arg) -> bool:
+        found = next((r for r in KNOWN.values() if r.on == on and r.allows(o, q, arg)), None)
+        if found is not None and used is not None:
+            used[found.name] = used.get(found.name, 0) + 1
+        return found is not None
+
     a, b = log_entries(ours, k), log_entries(qemu, k)
     for i, (o, q) in enumerate(zip(a, b)):
         if o == q:
             continue
-        found = instruction_at(batch, k, o[2])
-        word = found[1] if found else None
-        rule = next((r for r in KNOWN.values() if r.allows(o, q, word)), None)
-        if rule is not None:
-            if used is not None:
-                used[rule.name] = used.get(rule.name, 0) + 1
+        found = instruction_at(batch, k, o.epc)
+        if allowed("log", o, q, found[1] if found else None):
             continue
         field = next(j for j in range(4) if o[j] != q[j])
-        name = ("cause", "tval", "epc", "status")[field]
-        return Difference(seq.seed, k, f"log[{i}].{name}", o[field], q[field], epc=o[2])
-    amo_faulted = any(e[0] in (13, 15) and (f := instruction_at(batch, k, e[2])) and _is_amo_not_lr(f[1])
-                      for e in a)
-    has_sc = any(line.startswith("sc.") for line in seq.lines)
+        return Difference(seq.seed, k, f"log[{i}].{Entry._fields[field]}", o[field], q[field], epc=o.epc)
+    facts = set()
+    if any(e.cause in (13, 15) and (f := instruction_at(batch, k, e.epc)) and _is_amo(f[1]) for e in a):
+        facts.add("amo fault")
+    if any(line.startswith("sc.") for line in seq.lines):
+        facts.add("sc")
     for (name, o), (_, q) in zip(slot_state(ours, k, seq), slot_state(qemu, k, seq)):
-        if o == q:
-            continue
-        if name.startswith("pte[") and o ^ q == gen.A and q & gen.A and amo_faulted:
-            if used is not None:
-                used["amo-fault-sets-a"] = used.get("amo-fault-sets-a", 0) + 1
-            continue
-        if name.startswith("pte[") and o ^ q == gen.D and o & gen.D and has_sc:
-            if used is not None:
-                used["failed-sc-sets-d"] = used.get("failed-sc-sets-d", 0) + 1
-            continue
-        return Difference(seq.seed, k, name, o, q)
+        if o != q and not (name.startswith("pte[") and allowed("pte", o, q, facts)):
+            return Difference(seq.seed, k, name, o, q)
     return None
 
 
