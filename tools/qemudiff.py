@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--misaligned", action="store_true",
                    help="also misaligned plain loads/stores (QEMU performs them; oskit traps them unless its "
                         "machine is set to perform them). AMOs and LR/SC may be misaligned in any case")
+    p.add_argument("--plain", action="store_true",
+                   help="run oskit's plain interpreter only (default: with its translated blocks, as run() does)")
     p.add_argument("--explain", type=int, default=5, help="locate the culprit of the first N differences")
     p.add_argument("--show", action="store_true", help="with --count 1: print the sequence and both trap logs")
     args = p.parse_args(argv)
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         n = min(args.batch, args.seed + args.count - first)
         batch = gen.Batch([gen.Sequence(s, length=args.length, misaligned=args.misaligned)
                            for s in range(first, first + n)])
-        ours, qemu = run.run_both(batch)
+        ours, qemu = run.run_both(batch, plain=args.plain)
         diffs = run.compare(batch, ours, qemu, used)
         done += n
         differing += len(diffs)

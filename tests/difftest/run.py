@@ -57,12 +57,16 @@ def run_qemu(batch: gen.Batch, workdir: Path, timeout: float = 60) -> bytes:
     return data
 
 
-def run_oskit(batch: gen.Batch, max_instructions: int | None = None) -> bytes:
-    """Run the batch on oskit's Machine; returns the slots as they are in RAM when the harness wrote tohost."""
+def run_oskit(batch: gen.Batch, max_instructions: int | None = None, plain: bool = False) -> bytes:
+    """Run the batch on oskit's Machine; returns the slots as they are in RAM when the harness wrote tohost.
+
+    plain: the plain interpreter only (hart.fast = False), not the translated blocks.
+    """
     from oskit.machine import Machine
 
     mib = -(-(batch.ram_end - gen.RAM) // (1 << 20))
     m = Machine(ram_mib=mib)
+    m.harts[0].fast = not plain
     for addr, data in batch.segments():
         m.bus.write_bytes(addr, data)
     m.htif.arm(gen.TOHOST)
@@ -75,10 +79,10 @@ def run_oskit(batch: gen.Batch, max_instructions: int | None = None) -> bytes:
     return m.bus.read_bytes(gen.SLOTS, len(batch.slots))
 
 
-def run_both(batch: gen.Batch) -> tuple[bytes, bytes]:
+def run_both(batch: gen.Batch, plain: bool = False) -> tuple[bytes, bytes]:
     """(oskit's slots, QEMU's slots)."""
     with tempfile.TemporaryDirectory(prefix="qemudiff-") as tmp:
-        return run_oskit(batch), run_qemu(batch, Path(tmp))
+        return run_oskit(batch, plain=plain), run_qemu(batch, Path(tmp))
 
 
 # -- known differences -----------------------------------------------------------------------
