@@ -232,6 +232,7 @@ class Sequence:
         self.data = rng.randbytes(2 * PAGE)
         self._pointers = self._choose_pointers(rng)
         self.init = self._initial_registers(rng)
+        self._writable = list(WRITABLE)  # registers the random code may write (a loop takes out its counter)
         if self.sv39:
             self.ptes = self._page_table(rng)
         self.lines = self._instructions(rng)
@@ -331,7 +332,7 @@ class Sequence:
         starts = []  # where groups start: a jump never lands inside one (an AMO without its address)
         n = self.length
         if self.mprv:  # set MPRV (bit 17) and MPP (U = 0 after the driver's mret; S = 1)
-            t = rng.choice(WRITABLE)
+            t = rng.choice(self._writable)
             bits = 1 << 17 | (1 << MSTATUS_MPP_SHIFT if self.mprv == "S" else 0)
             starts.append(0)
             body += [(f"lui {t}, {bits >> 12:#x}", None, 0, 0), (f"addiw {t}, {t}, {bits & 0xFFF}", None, 0, 0),
@@ -356,7 +357,7 @@ class Sequence:
 
     def _reg(self, rng, write: bool = False) -> str:
         if write:
-            return "zero" if rng.random() < 0.03 else rng.choice(WRITABLE)
+            return "zero" if rng.random() < 0.03 else rng.choice(self._writable)
         return rng.choice(ABI)
 
     def _mem_offset(self, rng, base: str, size: int, misaligned: bool) -> int:
@@ -370,9 +371,29 @@ class Sequence:
             off += rng.randrange(1, size)
         return max(-2048, min(2047, off))
 
-    def _one(self, rng, i: int, end: int) -> list[tuple]:
-        """One random instruction (or a short group, as the address for an AMO and the AMO)."""
+    def _loop(self, rng, i: int) -> list[tuple]:
+        """A counted loop of straight-line random groups, run 2..24 times (the fast path translates
+        a block that ran choices.BLOCK_HOT_THRESHOLD times). Traps inside it are skipped as anywhere."""
+        count = rng.choice(self._writable)
+        self._writable.remove(count)
+        try:
+            body = [item for _ in range(rng.randrange(1, 6)) for item in self._one(rng, i, straight=True)]
+        finally:
+            self._writable.append(count)
+        back = -4 * (len(body) + 1)  # from the bne to the first instruction of the body
+        return ([(f"addi {count}, zero, {rng.randrange(2, 25)}", None, 0, i)] + body
+                + [(f"addi {count}, {count}, -1", None, 0, i), (f"bne {count}, zero, {back}", None, 0, i)])
+
+    def _one(self, rng, i: int, end: int | None = None, straight: bool = False) -> list[tuple]:
+        """One random instruction (or a short group, as the address for an AMO and the AMO).
+
+        straight: no branches, jumps or loops (the body of a loop).
+        """
+        if not straight and rng.random() < 0.03:
+            return self._loop(rng, i)
         r = rng.random()
+        if straight and 0.72 <= r < 0.83:
+            r -= 0.72  # an ALU instruction instead of a branch or jump
         mode = self.mode
         if r < 0.22:
             return [(f"{rng.choice(ALU_R)} {self._reg(rng, True)}, {self._reg(rng)}, {self._reg(rng)}", None, 0, i)]
@@ -406,7 +427,7 @@ class Sequence:
             extra = 2 if rng.random() < 0.08 else 0
             return [(f"jal {self._reg(rng, True)}, {{off}}", target, extra, i)]
         if r < 0.83:  # jalr through auipc: jalr clears bit 0, so +1 is aligned and +2, +3 are not
-            t = rng.choice(WRITABLE)
+            t = rng.choice(self._writable)
             target = i + rng.randrange(2, 12)
             extra = rng.choice((0, 0, 0, 1, 2, 3))
             return [(f"auipc {t}, 0", None, 0, i), (f"jalr {self._reg(rng, True)}, {{off}}({t})", target, extra, i)]
@@ -436,7 +457,7 @@ class Sequence:
         return flags & (V | R | W | U) == V | R | W | user and flags >> 54 == 0
 
     def _atomic(self, rng, i: int) -> list[tuple]:
-        t = rng.choice(WRITABLE)
+        t = rng.choice(self._writable)
         width, size = rng.choice((("w", 4), ("d", 8)))
         kind = rng.randrange(4)
         if kind <= 1 and not self._sc_safe():
@@ -449,10 +470,10 @@ class Sequence:
         order = rng.choice(("", "", ".aq", ".rl", ".aqrl"))
         group = [(f"addi {t}, {base}, {off}", None, 0, i)]
         if kind == 0:  # lr, a few ALU instructions that leave the address alone, sc
-            rd = rng.choice([r for r in WRITABLE if r != t])  # the sc needs the address still
+            rd = rng.choice([r for r in self._writable if r != t])  # the sc needs the address still
             group.append((f"lr.{width}{order} {rd}, ({t})", None, 0, i))
             for _ in range(rng.randrange(3)):
-                w = rng.choice([r for r in WRITABLE if r != t])
+                w = rng.choice([r for r in self._writable if r != t])
                 group.append((f"{rng.choice(ALU_R)} {w}, {self._reg(rng)}, {self._reg(rng)}", None, 0, i))
             if rng.random() < 0.2:  # a store between lr and sc
                 group.append((f"sw {self._reg(rng)}, 0({t})", None, 0, i))
@@ -474,7 +495,7 @@ class Sequence:
             mask = rng.getrandbits(32) & allowed
             if mask & MSTATUS_MPP:  # MPP bits together: QEMU 7.2 keeps the reserved MPP = 2, oskit the old MPP
                 mask |= MSTATUS_MPP
-            t = rng.choice([r for r in WRITABLE])
+            t = rng.choice([r for r in self._writable])
             op = rng.choice(("csrrs", "csrrc", "csrrw"))
             hi = (mask + 0x800) >> 12
             return [(f"lui {t}, {hi & 0xFFFFF:#x}", None, 0, i), (f"addiw {t}, {t}, {mask - (hi << 12)}", None, 0, i),
@@ -495,7 +516,7 @@ class Sequence:
         src = str(rng.randrange(32)) if op.endswith("i") else self._reg(rng)
         if csr == "satp" and op in ("csrrw", "csrrs"):
             # MODE only 0 (Bare) or 8 (Sv39): QEMU 7.2 also has Sv48 and Sv57 (9, 10)
-            t, u = rng.sample(WRITABLE, 2)
+            t, u = rng.sample(self._writable, 2)
             group = [(f"slli {t}, {src}, 4", None, 0, i), (f"srli {t}, {t}, 4", None, 0, i)]
             if rng.random() < 0.5:
                 group += [(f"addi {u}, zero, 1", None, 0, i), (f"slli {u}, {u}, 63", None, 0, i),
@@ -507,7 +528,7 @@ class Sequence:
             # back would carry a legitimate difference to the end of the sequence.
             if op.endswith("i"):
                 return [(f"{op} {rd}, {csr}, {int(src) & mask & 31}", None, 0, i)]
-            t = rng.choice(WRITABLE)
+            t = rng.choice(self._writable)
             if mask == 0xFFFF_FFFF:
                 masked = [(f"slli {t}, {src}, 32", None, 0, i), (f"srli {t}, {t}, 32", None, 0, i)]
             else:
