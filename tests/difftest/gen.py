@@ -2,10 +2,15 @@
 
 A Sequence is one random program with the state it starts from: a privilege
 mode (M, S or U), Sv39 on or off (page tables with random permissions, so page
-faults happen), trap delegation to S, initial registers, and two pages of
-random data. Its last instruction is an ``ecall`` that ends it. Sequence(seed)
-is a pure function of the seed: ``python tools/qemudiff.py --seed S --count 1``
-rebuilds it.
+faults happen; in M, MPRV with MPP = S or U), trap delegation to S, initial
+registers, and two pages of random data. Its instructions: ALU and M (with
+the division corner cases among the register values), loads and stores
+around the data pages, AMOs and LR/SC, CSR accesses, ecall, ebreak, illegal
+encodings, xRET and wfi where they trap, forward branches and jumps (some to
+misaligned targets), and counted loops (so the fast path translates some of
+it). Its last instruction is an ``ecall`` that ends it. Sequence(seed) is a
+pure function of the seed (and of this file): ``python tools/qemudiff.py
+--seed S --count 1 --show`` rebuilds it.
 
 A Batch lays many sequences out in physical memory, one 64 KiB slot each, and
 adds the harness, M-mode code that runs them one after another:
@@ -18,7 +23,7 @@ adds the harness, M-mode code that runs them one after another:
              +0x000  INIT[32]    registers the sequence starts with
              +0x100  REGS[32]    registers at the last trap; at the end, the final registers
              +0x200  SATP MEDELEG MSTATUS ENTRY END   how the driver starts the sequence
-             +0x240  CSRS[16]    CSRs at the end (FINAL_CSRS)
+             +0x240  CSRS        CSRs at the end (FINAL_CSRS)
              +0x2C0  COUNT       traps taken (the log keeps the first LOG_ENTRIES)
              +0x300  LOG[32]     per trap: cause, tval, epc, status | HANDLED_BY_S
          + 0x1000  code: two pages; the sequence starts CODE_OFFSET bytes into the first and
@@ -26,10 +31,12 @@ adds the harness, M-mode code that runs them one after another:
          + 0x3000  D0, + 0x4000 D1: the data pages (random bytes); + 0x5000 nothing
          + 0x6000  root page table, + 0x7000 level 1, + 0x8000 level 0
 
-With Sv39 on, the root maps 0x8000_0000.. as one gigapage (identity, no U bit:
-the harness, the S handler and the context page stay reachable from S) and the
-sequence's pages low, through the level-0 table: code at CODE_VA (two pages), D0 at D0_VA,
-D1 at D1_VA, D0 again at ALIAS_VA (other permissions). Without Sv39 (and in M)
+With Sv39 on, root[2] maps 0x8000_0000.. as a 1 GiB page (identity, no U
+bit: the harness, the S handler and the context page stay reachable from S),
+root[1] may map GIGA_VA onto RAM too (random permissions, sometimes a
+misaligned superpage), and root[0] leads to the sequence's pages, through the
+level-0 table: code at CODE_VA (two pages), D0 at D0_VA, D1 at D1_VA, D0
+again at ALIAS_VA (other permissions). Without Sv39 (and for M-mode fetches)
 the sequence uses physical addresses.
 
 How a sequence runs: the driver writes satp, medeleg, mstatus (MPP = the mode)
@@ -44,8 +51,15 @@ mtimecmp is set to "never".
 Registers the random code never writes: tp (the context page) and s0..s3,
 pointers into the data pages, so every load and store goes where the
 generator meant (a store to a random address could hit a device). s0 and s1
-point to the middle of D0 and D1, s2 at the boundary between them, s3 at the
-alias or somewhere that faults.
+point to the middle of D0 and D1, s2 at the boundary between them, s3 at D0
+through another mapping (the alias, the 1 GiB page, its physical address) or
+somewhere that faults (unmapped, not canonical). AMOs and LR/SC take their
+address from an ``addi`` just before them; a jump never lands between the two.
+
+Where QEMU 7.2 and the spec (or oskit's choices) differ in a way that would
+carry into later state, the generator avoids it (WRITE_MASKS, _sc_safe, the
+handlers clearing xcause/xtval: CLEARED); the differences that stay in the
+trap log or a PTE are accepted by the comparison (run.KNOWN).
 """
 
 from __future__ import annotations
@@ -80,7 +94,7 @@ HANDLED_BY_S = 1 << 63  # set in a log entry's status word when the S handler to
 FINAL_CSRS = ("mscratch", "sscratch", "mstatus", "mip", "sepc", "scause", "stval", "satp",
               "mcounteren", "scounteren", "medeleg", "mideleg")  # fmt: skip
 
-# The virtual layout with Sv39 on (level-0 indexes 16, 32, 33, 48; 64 is never mapped)
+# The virtual layout with Sv39 on (level-0 indexes 16 and 17, 32, 33, 48; 64 is never mapped)
 CODE_VA, D0_VA, D1_VA, ALIAS_VA, UNMAPPED_VA = 0x1_0000, 0x2_0000, 0x2_1000, 0x3_0000, 0x4_0000
 NONCANONICAL_VA = 1 << 38  # bit 38 set, bits 63:39 clear: not a valid Sv39 address
 GIGA_VA = 0x4000_0000  # root[1]: a 1 GiB page onto RAM (random permissions; sometimes misaligned)
@@ -137,7 +151,7 @@ INTERESTING = (0, 1, 2, 3, 7, 31, 32, 63, 64, -1, -2, 0x7FFF_FFFF, 0x8000_0000, 
                -0x8000_0001, 1 << 63, (1 << 63) - 1, 0x1_0000_0000, 0x8000_0000_0000_0001)  # fmt: skip
 
 
-def illegal_words(rng: random.Random) -> int:
+def illegal_word(rng: random.Random) -> int:
     """A word that is no instruction of RV64IMA + Zicsr + Zifencei (nor of the extensions QEMU is run with)."""
     rd, rs1, rs2 = rng.randrange(32), rng.randrange(32), rng.randrange(32)
     kind = rng.randrange(14)
@@ -434,7 +448,7 @@ class Sequence:
         if r < 0.91:
             return self._csr(rng, i)
         if r < 0.95:
-            return [(f".word {illegal_words(rng):#010x}", None, 0, i)]
+            return [(f".word {illegal_word(rng):#010x}", None, 0, i)]
         # traps and privileged instructions that are safe to run here
         choices = ["ecall", "ebreak", "fence", "fence.i", f".word {rng.getrandbits(4) << 28 | 0x0FF0000F:#010x}"]
         if mode != "M":
