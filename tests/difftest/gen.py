@@ -335,8 +335,12 @@ class Sequence:
 
         code = V | X | A | user | (R if rng.random() < 0.5 else 0)
         code2 = code if rng.random() < 0.6 else rng.choice((code & ~X, code & ~V, flip_u(code), data_perms()))
-        return {CODE_VA >> 12 & 511: code, (CODE_VA >> 12 & 511) + 1: code2, D0_VA >> 12 & 511: V | R | W | A | D | user if rng.random() < 0.6
-                else data_perms(), D1_VA >> 12 & 511: data_perms(), ALIAS_VA >> 12 & 511: data_perms()}
+        d0 = V | R | W | A | D | user if rng.random() < 0.6 else data_perms()
+        d1 = data_perms()
+        alias = data_perms()
+        index = {va: va >> 12 & 511 for va in (CODE_VA, CODE_VA + PAGE, D0_VA, D1_VA, ALIAS_VA)}
+        return {index[CODE_VA]: code, index[CODE_VA + PAGE]: code2, index[D0_VA]: d0, index[D1_VA]: d1,
+                index[ALIAS_VA]: alias}
 
     # -- the instructions -----------------------------------------------------------------
 
@@ -522,9 +526,11 @@ class Sequence:
         # stale, which the spec allows and QEMU (which flushes on every satp write) does not show.
         read_only = (csr in M_CSRS_RO + S_CSRS_RO or csr == "satp" and self.mprv) and mode != "U"
         if read_only:
-            if rng.random() < 0.2 and mode == "M" and csr != "satp":  # writing a read-only CSR is illegal (csrrs/csrrc with x0 only read)
-                return [(rng.choice((f"csrrw {rd}, {csr}, {self._reg(rng)}", f"csrrsi {rd}, {csr}, {rng.randrange(1, 32)}",
-                                     f"csrrci {rd}, {csr}, {rng.randrange(1, 32)}")), None, 0, i)]
+            if rng.random() < 0.2 and mode == "M" and csr != "satp":
+                # Writing a read-only CSR is illegal (csrrs and csrrc with x0, or with uimm 0, only read).
+                writes = (f"csrrw {rd}, {csr}, {self._reg(rng)}", f"csrrsi {rd}, {csr}, {rng.randrange(1, 32)}",
+                          f"csrrci {rd}, {csr}, {rng.randrange(1, 32)}")
+                return [(rng.choice(writes), None, 0, i)]
             return [(f"csrrs {rd}, {csr}, zero", None, 0, i)]
         op = rng.choice(("csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"))
         src = str(rng.randrange(32)) if op.endswith("i") else self._reg(rng)
