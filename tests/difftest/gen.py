@@ -213,7 +213,7 @@ class Sequence:
 
     seed: int
     length: int = 120
-    misaligned: bool = True  # plain loads/stores at misaligned addresses (AMOs, LR/SC always may be)
+    misaligned: bool = False  # plain loads/stores at misaligned addresses (AMOs, LR/SC always may be)
     mode: str = ""  # "M", "S" or "U"
     sv39: bool = False
     mprv: str = ""  # in M-mode: "S" or "U" when loads and stores are translated as that mode (mstatus.MPRV)

@@ -38,13 +38,20 @@ def qemu_available() -> bool:
     return shutil.which(QEMU) is not None
 
 
+def ram_mib(batch: gen.Batch) -> int:
+    """The RAM both machines get: the same on both, since a page-table walk may read anywhere in it
+    (a non-leaf PTE pointing at the harness, a misaligned 1 GiB page at RAM + 2 MiB). 4 MiB more
+    than the slots: QEMU puts its device tree at the top of RAM."""
+    return -(-(batch.ram_end - gen.RAM) // (1 << 20)) + 4
+
+
 def run_qemu(batch: gen.Batch, workdir: Path, timeout: float = 60) -> bytes:
     """Run the batch on QEMU's virt board; returns the slots as the harness wrote them (semihosting)."""
     elf = workdir / "batch.elf"
     out = Path(batch.result_path)
     out.unlink(missing_ok=True)
     elf.write_bytes(batch.elf())
-    cmd = [QEMU, "-machine", "virt", "-cpu", QEMU_CPU, "-m", "512M", "-bios", "none", "-nodefaults",
+    cmd = [QEMU, "-machine", "virt", "-cpu", QEMU_CPU, "-m", f"{ram_mib(batch)}M", "-bios", "none", "-nodefaults",
            "-display", "none", "-monitor", "none", "-serial", "none",
            "-semihosting-config", "enable=on,target=native", "-kernel", str(elf)]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, timeout=timeout)
@@ -64,8 +71,7 @@ def run_oskit(batch: gen.Batch, max_instructions: int | None = None, plain: bool
     """
     from oskit.machine import Machine
 
-    mib = -(-(batch.ram_end - gen.RAM) // (1 << 20))
-    m = Machine(ram_mib=mib)
+    m = Machine(ram_mib=ram_mib(batch))
     m.harts[0].fast = not plain
     for addr, data in batch.segments():
         m.bus.write_bytes(addr, data)
