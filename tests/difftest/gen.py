@@ -127,7 +127,11 @@ BRANCHES = "beq bne blt bge bltu bgeu".split()
 
 M_CSRS_RW = ("mscratch sscratch mepc mcause mtval sepc scause stval mip sip "
              "mcounteren scounteren satp medeleg mideleg").split()  # fmt: skip
-M_CSRS_RO = ("mhartid", "mvendorid", "misa")  # not marchid, mimpid: QEMU puts its version there
+# Only read here: marchid, mimpid (QEMU puts its version there) not even that; menvcfg and senvcfg
+# (QEMU has Zicbom's fields); stimecmp (with menvcfg.STCE = 0, QEMU 7.2 still sets mip.STIP from it);
+# S may not touch stimecmp at all (STCE = 0).
+M_CSRS_RO = ("mhartid", "mvendorid", "misa", "menvcfg", "senvcfg", "stimecmp")
+WRITABLE_ONLY_HERE = ("satp", "stimecmp", "menvcfg", "senvcfg")  # M_CSRS_RO that are not read-only CSRs
 S_CSRS_RW = "sscratch sepc scause stval sip scounteren".split()
 S_CSRS_RO = ("satp",)  # readable in S (mstatus.TVM = 0 unless the sequence set it); a write would move the code
 U_CSRS = ("cycle", "time", "instret", "sscratch", "mscratch", "satp", "mstatus")  # all illegal in U
@@ -526,7 +530,7 @@ class Sequence:
         # stale, which the spec allows and QEMU (which flushes on every satp write) does not show.
         read_only = (csr in M_CSRS_RO + S_CSRS_RO or csr == "satp" and self.mprv) and mode != "U"
         if read_only:
-            if rng.random() < 0.2 and mode == "M" and csr != "satp":
+            if rng.random() < 0.2 and mode == "M" and csr not in WRITABLE_ONLY_HERE:
                 # Writing a read-only CSR is illegal (csrrs and csrrc with x0, or with uimm 0, only read).
                 writes = (f"csrrw {rd}, {csr}, {self._reg(rng)}", f"csrrsi {rd}, {csr}, {rng.randrange(1, 32)}",
                           f"csrrci {rd}, {csr}, {rng.randrange(1, 32)}")
@@ -610,6 +614,10 @@ def harness(count: int, result_path: str) -> Asm:
     a("slli t1, t1, 16")  # SLOT_SIZE = 1 << 16
     a("la tp, slots")
     a("add tp, tp, t1")
+    # CSRs a sequence may change start from 0; stimecmp from "never" (its reset value differs:
+    # all ones here, 0 on QEMU, which then raises STIP even with menvcfg.STCE = 0), before mip.
+    a("addi t0, zero, -1")
+    a("csrw stimecmp, t0")
     for reg in ("mscratch", "sscratch", "sepc", "scause", "stval", "mip", "mideleg",
                 "mcounteren", "scounteren"):
         a(f"csrw {reg}, zero")
