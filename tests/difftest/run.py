@@ -1,8 +1,8 @@
 """Run a Batch on QEMU and on oskit's Machine, compare what every sequence left behind.
 
-    results = run_both(batch)               # one QEMU launch, one Machine
-    diffs = compare(batch, *results)        # [Difference], empty when they agree
-    print(explain(diffs[0]))                # seed, what differs, the instruction that made it differ
+    ours, qemu = run_both(batch)            # one Machine, one QEMU launch (killed after a timeout)
+    diffs = compare(batch, ours, qemu)      # [Difference], empty when they agree
+    print(explain(batch, diffs[0]))         # seed, what differs, the instruction that made it differ
 
 What is compared, per sequence: the registers at the end (x1..x31 but tp),
 the CSRs in gen.FINAL_CSRS, the number of traps and the log of the first
@@ -201,7 +201,6 @@ class Difference:
     ours: int
     qemu: int
     epc: int | None = None  # the pc of the trapping instruction, for a log difference
-    culprit: int | None = None  # index of the first instruction after which the states differ (see locate())
 
 
 def _words(data: bytes, off: int, n: int) -> tuple:
