@@ -2,6 +2,8 @@
 
     python tools/qemudiff.py --count 100000 --seed 1          # sequences with seeds 1 .. 100000
     python tools/qemudiff.py --seed 4242 --count 1 --show     # one sequence: its listing and trap logs
+    python tools/qemudiff.py --plain ...                      # oskit's plain interpreter, no translated blocks
+    python tools/qemudiff.py --misaligned ...                 # with misaligned plain loads and stores
 
 Each sequence is random RV64IMA + Zicsr code run in M, S or U mode, with or
 without Sv39, with traps (tests/difftest/gen.py says what and how). Sequences
