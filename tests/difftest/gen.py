@@ -28,7 +28,7 @@ adds the harness, M-mode code that runs them one after another:
              +0x300  LOG[32]     per trap: cause, tval, epc, status | HANDLED_BY_S
          + 0x1000  code: two pages; the sequence starts CODE_OFFSET bytes into the first and
                    ends in the second (with Sv39 that page may not be executable: fetch faults)
-         + 0x3000  D0, + 0x4000 D1: the data pages (random bytes); + 0x5000 nothing
+         + 0x3000  D0, + 0x4000 D1: the data pages (random bytes); + 0x5000 zeros (ZEROS)
          + 0x6000  root page table, + 0x7000 level 1, + 0x8000 level 0
 
 With Sv39 on, root[2] maps 0x8000_0000.. as a 1 GiB page (identity, no U
@@ -82,7 +82,7 @@ TOHOST = RAM + 0xF000  # oskit's HTIF watches this word (armed by the runner); Q
 SLOTS = RAM + 0x10_0000
 SLOT_SIZE = 0x1_0000
 PAGE = 0x1000
-CODE, D0, D1, PT_ROOT, PT_L1, PT_L0 = 0x1000, 0x3000, 0x4000, 0x6000, 0x7000, 0x8000
+CODE, D0, D1, ZEROS, PT_ROOT, PT_L1, PT_L0 = 0x1000, 0x3000, 0x4000, 0x5000, 0x6000, 0x7000, 0x8000
 MAX_INSTRUCTIONS = 2 * PAGE // 4  # the code pages' capacity (the end ecall included)
 
 # context page offsets
@@ -228,7 +228,8 @@ class Sequence:
     ptes: dict[int, int] = field(default_factory=dict)  # level-0 index -> PTE (Sv39 only)
     data: bytes = b""  # D0 and D1
     code_offset: int = 0  # where in the first code page the sequence starts
-    giga: int = 0  # root[1], the 1 GiB page at GIGA_VA: its PTE (0: none)
+    giga: int = 0  # root[1], the 1 GiB page at GIGA_VA: its PTE's flags (0: none)
+    giga_misaligned: bool = False  # its PPN is RAM + 2 MiB, not 1 GiB aligned: a page fault
 
     def __post_init__(self):
         rng = random.Random(self.seed)
@@ -259,8 +260,8 @@ class Sequence:
         if self.code_offset + 4 * len(self.lines) > 2 * PAGE:
             raise ValueError(f"Sequence: {len(self.lines)} instructions do not fit in two pages")
         if self._pointers == "gigapage":
-            misaligned = rng.random() < 0.2  # a 1 GiB page whose PPN is not 1 GiB aligned: page fault
-            self.giga = ((RAM + (0x20_0000 if misaligned else 0)) >> 12) << 10 | self._data_perms(rng)
+            self.giga_misaligned = rng.random() < 0.2
+            self.giga = self._data_perms(rng)
 
     @property
     def data_mode(self) -> str:
@@ -818,7 +819,14 @@ class Batch:
         self.slots[off + D0: off + D0 + 2 * PAGE] = seq.data
         if seq.sv39:
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 0, ((base + PT_L1) >> 12) << 10 | V)
-            struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 1, seq.giga)
+            # root[1]: a leaf onto RAM (+ 2 MiB: misaligned); without R, W, X a pointer, to a page of
+            # zeros (invalid PTEs): a walk must not read other slots' random bytes as PTEs (they may
+            # point outside RAM, where oskit's walk gives an access fault and QEMU 7.2's a page fault).
+            if seq.giga & (R | W | X):
+                giga = RAM + (0x20_0000 if seq.giga_misaligned else 0)
+            else:
+                giga = base + ZEROS
+            struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 1, (giga >> 12) << 10 | seq.giga if seq.giga else 0)
             struct.pack_into("<Q", self.slots, off + PT_ROOT + 8 * 2, (RAM >> 12) << 10 | V | R | W | X | A | D)
             struct.pack_into("<Q", self.slots, off + PT_L1 + 0, ((base + PT_L0) >> 12) << 10 | V)
             targets = {CODE_VA: CODE, CODE_VA + PAGE: CODE + PAGE, D0_VA: D0, D1_VA: D1, ALIAS_VA: D0}
