@@ -187,10 +187,10 @@ def amo_fault_sets_a(o: int, q: int, facts: set) -> bool:
     return o ^ q == gen.A and q & gen.A and "amo fault" in facts
 
 
-@rule("pte", "an sc that fails (no reservation) is translated as a store on oskit, so it sets the PTE's D bit "
-      "(as Spike does); QEMU 7.2 translates nothing for a failing sc")
-def failed_sc_sets_d(o: int, q: int, facts: set) -> bool:
-    return o ^ q == gen.D and o & gen.D and "sc" in facts
+@rule("pte", "an sc that fails (no reservation) is translated as a store on oskit, so it sets the PTE's A and "
+      "D bits (as Spike does); QEMU 7.2 translates nothing for a failing sc")
+def failed_sc_sets_ad(o: int, q: int, facts: set) -> bool:
+    return o ^ q in (gen.A, gen.D, gen.A | gen.D) and o & (o ^ q) == o ^ q and "sc" in facts
 
 
 # -- comparing ---------------------------------------------------------------------------------
