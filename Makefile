@@ -13,10 +13,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@# The browser test needs Debian's chromium; install it when we can.
-	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } || \
-	  echo "note: install chromium (apt-get install chromium) for the browser test"
+	@# The browser test needs Debian's chromium, the differential test QEMU; install them when we can.
+	@{ test -x /usr/bin/chromium && command -v qemu-system-riscv64 >/dev/null; } || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq chromium qemu-system-misc >/dev/null); } || \
+	  echo "note: install chromium and qemu-system-misc (apt-get install ...) for the browser and QEMU tests"
 	touch $@
 
 lab: setup

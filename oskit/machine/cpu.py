@@ -73,7 +73,7 @@ from oskit.machine import choices
 from oskit.machine.blocks import _SHIFT, DATA_ACCESS_KINDS, Block, block_globals, make_block
 from oskit.machine.bus import BusError
 from oskit.machine.csr import MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, CSRFile
-from oskit.machine.decode import M64, decode
+from oskit.machine.decode import M64, decode, instruction_bits
 from oskit.machine.events import InstructionEvent, XretEvent
 from oskit.machine.hostcall import HOSTCALL_BASE, HOSTCALL_END, HOSTCALL_RESERVED
 from oskit.machine.mmu import MMU
@@ -592,7 +592,7 @@ class Hart:
                 if choices.ILLEGAL_INSTRUCTION_TVAL == "zero":
                     tval = 0
                 elif word is not None:
-                    tval = word
+                    tval = instruction_bits(word)
             take_trap(self, t.cause, tval)
 
     # -- running ----------------------------------------------------------------------------

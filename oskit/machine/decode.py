@@ -901,7 +901,17 @@ def sfence_vma(h, x, rd, rs1, rs2, imm, pc):
     h.sfence_vma(x[rs1] if rs1 else None, x[rs2] if rs2 else None)
 
 
+def instruction_bits(word: int) -> int:
+    """The bits of the instruction that begins with this word, as xtval reports them.
+
+    Bits 1:0 other than 11 mean a 16-bit encoding (the C extension's, which this
+    machine lacks): the instruction is the low half only. (Priv. spec 3.1.16:
+    xtval holds the shortest of the faulting instruction and its first ILEN bits.)
+    """
+    return word & 0xFFFF if word & 3 != 3 else word & M32
+
+
 def illegal(word: int) -> IllegalInstruction:
-    """The trap for a word that does not decode (tval = the bits; cpu.Hart._step applies
-    choices.ILLEGAL_INSTRUCTION_TVAL)."""
-    return IllegalInstruction(word & M32)
+    """The trap for a word that does not decode (tval = its bits, 16 or 32 of them; cpu.Hart._step
+    applies choices.ILLEGAL_INSTRUCTION_TVAL)."""
+    return IllegalInstruction(instruction_bits(word))

@@ -169,6 +169,16 @@ def test_executing_an_unknown_encoding_is_illegal_with_the_bits(word):
     assert h.pc == 0x8000_0100
 
 
+def test_an_illegal_16_bit_encoding_reports_only_its_16_bits():
+    """Bits 1:0 != 11 begin a 16-bit (C) instruction: mtval holds that parcel, not the next one too (as QEMU)."""
+    m, h = boot("addi a0, zero, 1")
+    m.bus.write_bytes(0x8000_0004, (0x1234_4501).to_bytes(4, "little"))
+    h.csr.write("mtvec", 0x8000_0100)
+    h.step()
+    h.step()
+    assert (h.csr.read("mcause"), h.csr.read("mtval"), h.csr.read("mepc")) == (2, 0x4501, 0x8000_0004)
+
+
 def test_registry_is_listable():
     """The registry lists every instruction with its name, format, kind and source (for widgets and students)."""
     assert len(INSTRUCTIONS) == len(BY_NAME) == 98
