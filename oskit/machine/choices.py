@@ -53,7 +53,11 @@ HARDWARE_AD_UPDATE = True
 """The page-table walker sets a PTE's A bit on any access and D on a write
 (as QEMU does; the spec's Svadu-style behaviour) instead of raising a page
 fault for software to set them. The update is done in memory by the walk,
-before the access completes."""
+before the access completes. Only an access that passes its permission check
+sets them: a faulting AMO leaves A clear (QEMU 7.2 may have set it: its AMO is
+a load, then a store). A failing sc is still translated and checked as a
+store (causes 6, 7, 15) and sets A and D, as Spike does (QEMU 7.2 looks at
+nothing). (Found by tests/difftest against QEMU; tests/programs/README.md.)"""
 
 LEGACY_SMODE_EXEC_USER = False
 """NOT RISC-V CONFORMING when True. The privileged spec says S-mode never
@@ -93,8 +97,10 @@ medeleg delegates breakpoints (the spec's first answer to re-entrancy)."""
 # -- trap values ------------------------------------------------------------------------
 
 ILLEGAL_INSTRUCTION_TVAL = "bits"
-"""mtval/stval on an illegal-instruction trap: "bits", the instruction's 32 bits
-(they let a kernel report them), or "zero" (the spec allows both). This
+"""mtval/stval on an illegal-instruction trap: "bits", the instruction's bits
+(they let a kernel report them): the low 16 for a 16-bit encoding (bits 1:0 not
+11), else 32, as the spec says (the shortest of the instruction and ILEN); or
+"zero" (the spec allows both). This
 includes C, F and D instructions, which this machine does not implement.
 (Read in cpu.Hart._step, where every illegal-instruction trap is taken.)"""
 
