@@ -180,8 +180,10 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
             vs.map(start, stop, s.prot, name, backing, 0)
             end = max(end, stop)
         vs.map(USRSTACK - MAXSSIZ, USRSTACK, PROT_READ | PROT_WRITE, "stack", grows_down=True)
+        # One frame serves every process (sigcode, the vDSO clock): no process may ever
+        # write it, so mprotect may not add PROT_WRITE either (FreeBSD's shared page: max R|X).
         vs.map(SHAREDPAGE, VM_MAXUSER_ADDRESS, PROT_READ | PROT_EXEC, "sigcode",
-               kernel.sigcode_object, 0, shared=True)
+               kernel.sigcode_object, 0, shared=True, max_prot=PROT_READ | PROT_EXEC)
     except ValueError as e:
         vs.destroy()
         raise SyscallError(errno.ENOEXEC, f"{path}: {e}") from None

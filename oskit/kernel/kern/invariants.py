@@ -23,7 +23,8 @@ keeps it:
     ptes         riscv/pmap.py   every valid user PTE is in its space's ``resident``, maps
                                  the frame the map's object chain says (never a free frame),
                                  with no more rights than the entry; a writable PTE of a
-                                 private entry maps a page of its top object (copy-on-write)
+                                 private entry maps a page of its top object (copy-on-write);
+                                 the page every process shares (sigcode) is never writable
     creds        kern/cred.py    cr_ref = the processes whose p_ucred points at the credential
     files        fs/file.py      a File's refs = the descriptors that point at it; a pipe's
                                  readers/writers = its open ends
@@ -237,6 +238,8 @@ def check_ptes_and_rmap(k) -> list[str]:
                 out.append(f"ptes: {where}: resident says {vs.resident.get(va, 'not resident')!r}")
             if pa not in k.pmem.owner and pa != k.sigcode_object.pages[0]:
                 out.append(f"ptes: {where}: the frame is free (use after free)")
+            if pa == k.sigcode_object.pages[0] and pte & PTE_W:
+                out.append(f"ptes: {where}: the shared page (sigcode, the vDSO clock) is writable")
             if not pte & PTE_U:
                 out.append(f"ptes: {where}: a user page without the U bit")
             entry = vs.find(va)
