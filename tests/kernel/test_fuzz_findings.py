@@ -48,3 +48,41 @@ def test_the_shared_page_cannot_be_made_writable():
     out, k = run(SHARED_PAGE, "shared_page")
     assert out == "mprotect rwx: Permission denied\nmprotect r: OK\n"
     assert check_invariants(k) == []
+
+
+NEGATIVE_OFFSET = r"""
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+int main(void)
+{
+    int fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0666);
+    char data[8192];
+    memset(data, 'A', 4096);
+    memset(data + 4096, 'B', 4096);
+    write(fd, data, sizeof data);
+    char *p = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, -4096);
+    printf("shared at -4096: %s\n", p == MAP_FAILED ? strerror(errno) : "mapped");
+    p = mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, -8192);
+    printf("private at -8192: %s\n", p == MAP_FAILED ? strerror(errno) : "mapped");
+    struct stat st;
+    fstat(fd, &st);
+    printf("size %ld\n", (long)st.st_size);
+    return 0;
+}
+"""
+
+
+def test_mmap_of_a_file_at_a_negative_offset_is_einval():
+    """mmap(fd, pos < 0) is EINVAL: no byte of a file lies before offset 0.
+
+    Found by the fuzzer: the page index went negative and Python's negative
+    indexing mapped the *end* of the file; a store and msync there wrote into it.
+    """
+    out, k = run(NEGATIVE_OFFSET, "negative_offset")
+    assert out == "shared at -4096: Invalid argument\nprivate at -8192: Invalid argument\nsize 8192\n"
+    assert check_invariants(k) == []

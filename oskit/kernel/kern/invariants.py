@@ -187,6 +187,8 @@ def check_objects(k) -> list[str]:
         if Counter(map(id, obj.shadows)) != Counter(map(id, mine)):
             out.append(f"objects: {name} lists {len(obj.shadows)} shadows, expected the {len(mine)} "
                        f"objects whose backing_object it is")
+        for pindex in [i for i in (*obj.pages, *obj.swap) if i < 0]:
+            out.append(f"objects: {name} holds page {pindex}: no object has a page before its start")
         for pindex, pa in obj.pages.items():
             page = k.vm_pages.get(pa)
             if page is None:
