@@ -86,3 +86,29 @@ def test_mmap_of_a_file_at_a_negative_offset_is_einval():
     out, k = run(NEGATIVE_OFFSET, "negative_offset")
     assert out == "shared at -4096: Invalid argument\nprivate at -8192: Invalid argument\nsize 8192\n"
     assert check_invariants(k) == []
+
+
+FOREVER = r"""
+#include <time.h>
+int main(void)
+{
+    struct timespec ts = {0x7fffffffffffffffL, 0};     /* LONG_MAX seconds: past any 64-bit clock */
+    return nanosleep(&ts, 0);
+}
+"""
+
+
+def test_a_sleep_past_the_64_bit_clock_waits_for_ever_without_moving_it():
+    """nanosleep(LONG_MAX s) sleeps for ever: the machine goes idle, and its clock does not jump.
+
+    Found by the fuzzer: the deadline, written to the 64-bit stimecmp, wrapped to
+    an earlier time; the idle machine moved mtime to it (near 2**64: 58,000 years
+    on) and then took timer interrupts for ever, finding nothing due.
+    """
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/forever", build({"forever.c": FOREVER}, mode="user", name="forever").read_bytes())
+    p = k.spawn("/bin/forever")
+    r = k.run(until=p.exited, max_instructions=5_000_000)
+    assert r.reason == "idle", r
+    assert k.machine.clint.mtime < k.timebase_hz          # under one emulated second went by
+    assert check_invariants(k) == []
