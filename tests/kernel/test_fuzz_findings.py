@@ -112,3 +112,30 @@ def test_a_sleep_past_the_64_bit_clock_waits_for_ever_without_moving_it():
     assert r.reason == "idle", r
     assert k.machine.clint.mtime < k.timebase_hz          # under one emulated second went by
     assert check_invariants(k) == []
+
+
+KILL_INIT = r"""
+#include <signal.h>
+#include <stdio.h>
+int main(void)
+{
+    int sigs[] = {SIGQUIT, SIGTERM, SIGSTOP, SIGKILL};
+    for (int i = 0; i < 4; i++)
+        printf("kill(1, %d) = %d\n", sigs[i], kill(1, sigs[i]));
+    return 0;
+}
+"""
+
+
+def test_root_cannot_kill_init_with_a_signal():
+    """kill(1, sig) by root succeeds but takes no default action on init: the system stays up.
+
+    Found by the fuzzer: a root worker's kill(1, SIGQUIT) ended init, and the
+    kernel panicked ("init died"). FreeBSD's issignal() takes no default
+    action on init; init sees only the signals it catches.
+    """
+    out, k = run(KILL_INIT, "kill_init")
+    assert out == "".join(f"kill(1, {s}) = 0\n" for s in (3, 15, 17, 9))
+    r = k.run(max_instructions=2_000_000)
+    assert k.panic_report is None and k.procs[1].xstat is None and not k.procs[1].stopped, r
+    assert check_invariants(k) == []
