@@ -64,7 +64,7 @@ class FuzzReport:
                  "workers: " + ", ".join(f"{k} {v}" for k, v in sorted(self.workers.items())),
                  "results: " + ", ".join(f"{k} {v}" for k, v in self.errnos.most_common())]
         if self.problems:
-            lines.append(f"PROBLEMS in round {self.failed_round}:")
+            lines.append(f"PROBLEMS (the first in round {self.failed_round[0]}, seeds {self.failed_round[1]}):")
             lines += [f"  {p}" for p in self.problems]
         else:
             lines.append("no panic, no escaped exception, every invariant held")
@@ -73,20 +73,48 @@ class FuzzReport:
 
 def fuzz(calls: int, seed: int = 1, harts: int = 1, *, workers: int = WORKERS,
          calls_per_worker: int = CALLS_PER_WORKER, timeout_ms: int = TIMEOUT_MS,
-         ram_mib: int = 32, log=None) -> FuzzReport:
-    """Run rounds on one kernel until ``calls`` calls were made or a problem showed; returns the report."""
+         ram_mib: int = 32, keep_going: bool = False, log=None) -> FuzzReport:
+    """Run rounds until ``calls`` calls were made or a problem showed; returns the report.
+
+    ``keep_going``: after a problem, boot a fresh kernel and go on (every problem is reported).
+    """
     report = FuzzReport()
-    k = oskit.boot(harts=harts, ram_mib=ram_mib, programs=False)
     elf = build([PROGRAM], mode="user", name=NAME).read_bytes()
     fuzz_pids: set[int] = set()
+    start = time.monotonic()
+    k = None
+    while report.calls < calls:
+        if k is None:
+            k = boot(harts, ram_mib, fuzz_pids, report)
+        seeds = [seed * 1_000_003 + report.rounds * 64 + h for h in range(harts)]
+        problems = one_round(k, elf, seeds, workers, calls_per_worker, timeout_ms, fuzz_pids, report)
+        report.rounds += 1
+        report.invariant_checks += 1
+        if log is not None:
+            log(f"round {report.rounds}: {report.calls} calls, {time.monotonic() - start:.0f} s"
+                + (f", {len(problems)} PROBLEMS" if problems else ""))
+        if problems:
+            report.problems += [f"round {report.rounds} (seeds {seeds}): {p}" for p in problems]
+            report.failed_round = report.failed_round or (report.rounds, seeds)
+            if not keep_going:
+                break
+            k = None                        # the next round starts on a fresh kernel
+            fuzz_pids.clear()
+    report.seconds = time.monotonic() - start
+    return report
+
+
+def boot(harts: int, ram_mib: int, fuzz_pids: set[int], report: FuzzReport):
+    """A fresh kernel whose probes count the fuzz processes' calls into ``report``."""
+    k = oskit.boot(harts=harts, ram_mib=ram_mib, programs=False)
 
     def entered(ev):
-        if ev.record.comm == NAME and ev.record.pid in fuzz_pids:
+        if ev.record.pid in fuzz_pids:
             report.calls += 1
             report.by_call[ev.record.name] += 1
 
     def returned(ev):
-        if ev.record.comm == NAME and ev.record.pid in fuzz_pids:
+        if ev.record.pid in fuzz_pids:
             report.errnos[errno_name(ev.record.errno) if ev.record.errno else "OK"] += 1
 
     def forked(ev):
@@ -96,20 +124,7 @@ def fuzz(calls: int, seed: int = 1, harts: int = 1, *, workers: int = WORKERS,
     k.probes.subscribe("syscall_entry", entered)
     k.probes.subscribe("syscall_return", returned)
     k.probes.subscribe("fork", forked)
-    start = time.monotonic()
-    while report.calls < calls:
-        seeds = [seed * 1_000_003 + report.rounds * 64 + h for h in range(harts)]
-        problems = one_round(k, elf, seeds, workers, calls_per_worker, timeout_ms, fuzz_pids, report)
-        report.rounds += 1
-        report.invariant_checks += 1
-        if log is not None:
-            log(f"round {report.rounds}: {report.calls} calls, {time.monotonic() - start:.0f} s")
-        if problems:
-            report.problems = problems
-            report.failed_round = (report.rounds, seeds)
-            break
-    report.seconds = time.monotonic() - start
-    return report
+    return k
 
 
 def one_round(k, elf: bytes, seeds: list[int], workers: int, calls_per_worker: int, timeout_ms: int,
@@ -160,9 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="seed of the first round (default 1)")
     ap.add_argument("--harts", type=int, default=1, help="harts, and supervisors per round (default 1)")
     ap.add_argument("--ram", type=int, default=32, help="MiB of RAM (default 32: the pager gets work)")
+    ap.add_argument("--keep-going", action="store_true", help="after a problem, go on with a fresh kernel")
     ap.add_argument("--quiet", action="store_true", help="no line per round")
     args = ap.parse_args(argv)
-    report = fuzz(args.calls, args.seed, args.harts, ram_mib=args.ram,
+    report = fuzz(args.calls, args.seed, args.harts, ram_mib=args.ram, keep_going=args.keep_going,
                   log=None if args.quiet else (lambda s: print(s, file=sys.stderr, flush=True)))
     print(report.summary())
     print("calls: " + ", ".join(f"{k} {v}" for k, v in report.by_call.most_common()))

@@ -22,7 +22,8 @@
  * (setgid/setuid 1000) before the first random call, so kill(-1, SIGKILL)
  * cannot reach the root supervisor; a worker that stays root (to reach
  * root-only paths: setuid, setgroups, chown, raising limits) sends real
- * signals only to itself and its own children, and its destructive file
+ * signals only to itself and to processes younger than itself (its
+ * children, and other workers' children), and its destructive file
  * calls (unlink, rename, rmdir, link, chmod, chown, open with O_TRUNC) get
  * paths under /tmp/f only. Every other argument is fair game.
  *
@@ -86,7 +87,6 @@ static char buf[8192];                  /* bss: writable */
 static char *arena;                     /* ARENA_PAGES - 1 mapped pages, then a hole */
 static unsigned long arena_top;         /* the first unmapped byte after the arena */
 static int root;                        /* this worker kept uid 0 */
-static int supervisor_pid;
 static long fds[16];                    /* descriptors calls returned (valid-looking ones) */
 static unsigned long maps[8];           /* addresses mmap returned */
 static char thread_stacks[4][8192] __attribute__((aligned(16)));
@@ -130,7 +130,7 @@ static unsigned long hostile_pointer(void)
     case 4: return DMAP_BASE + 0x2000 + 16 * pick(0x10000);     /* the kmalloc heap: ucreds, trap frames */
     case 5: return VM_MAXUSER - 1 - pick(64);                   /* straddles the end of the user half */
     case 6: return VM_MAXUSER + pick(3) * PAGE;                 /* just above it */
-    case 7: return VM_MAXUSER - PAGE + pick(PAGE);              /* the sigcode page: read-only */
+    case 7: return VM_MAXUSER - PAGE + (pick(2) ? 0 : pick(PAGE));     /* the shared page: read-only */
     case 8: return (unsigned long)&sc + pick(512);              /* my own text: read-only */
     case 9: return (unsigned long)safe_paths[0] + pick(64);     /* my rodata: read-only */
     case 10: return arena_top - 1 - pick(64);                   /* runs into the unmapped hole */
@@ -300,8 +300,11 @@ static void one_call(int depth)
     case 18: n = SYS_access; a[0] = path(0); a[1] = pick(2) ? (long)pick(8) : (long)any_number(); break;
     case 19: n = SYS_kill; a[1] = sig();
         a[0] = pick(2) ? (long)any_number() : (long)pick(200);
-        if (root && (a[0] <= 0 || a[0] == supervisor_pid) && a[1] != 0)
-            a[0] = (long)sc(SYS_getpid, 0, 0, 0, 0, 0, 0, &err);   /* a root worker signals only itself */
+        if (root && a[1] != 0) {                /* a root worker signals only itself and younger processes */
+            long me = sc(SYS_getpid, 0, 0, 0, 0, 0, 0, &err);
+            if (a[0] < me)                      /* (so never init, a supervisor, or a whole group) */
+                a[0] = me;
+        }
         break;
     case 20: n = pick(2) ? SYS_getppid : SYS_issetugid; break;
     case 21: n = SYS_dup; a[0] = fd(); break;
@@ -456,7 +459,6 @@ int main(int argc, char **argv)
     unsigned long seed = strtoul(argv[1], 0, 0);
     int workers = atoi(argv[2]), calls = atoi(argv[3]);
     long timeout_ms = atol(argv[4]);
-    supervisor_pid = getpid();
 
     mkdir("/tmp/f", 0777);
     mkdir("/tmp/f/d", 0777);
