@@ -302,8 +302,8 @@ static void one_call(int depth)
         a[0] = pick(2) ? (long)any_number() : (long)pick(200);
         if (root && a[1] != 0) {                /* a root worker signals only itself and younger processes */
             long me = sc(SYS_getpid, 0, 0, 0, 0, 0, 0, &err);
-            if (a[0] < me)                      /* (so never init, a supervisor, or a whole group) */
-                a[0] = me;
+            if ((int)a[0] < me)                 /* (never init, a supervisor, a group: the kernel reads */
+                a[0] = me;                      /*  an int, so 0xffffffff is -1, every process) */
         }
         break;
     case 20: n = pick(2) ? SYS_getppid : SYS_issetugid; break;
@@ -424,14 +424,13 @@ static void worker(unsigned long seed, int calls)
         *(unsigned long *)(arena + i) = pick(4) ? pick(256) : rnd();
     memset((char *)arena_top - 64, 'q', 64);            /* strings with no NUL before the hole */
     /* Make it live longer: its first stack pages resident (a random setrlimit(RLIMIT_STACK)
-     * then bites only deeper), and every signal that can be ignored ignored (a random
-     * sigaction may change that, a random kill then does what it says). */
+     * then bites only deeper), and every signal that can be ignored ignored (the
+     * supervisor ignores all but these two for it; a random sigaction may change that). */
     volatile char stack[64 * 1024];
     for (unsigned long i = 0; i < sizeof stack; i += PAGE)
         stack[i] = 0;
-    for (int s = 1; s < 32; s++)
-        if (s != SIGKILL && s != SIGSTOP)
-            signal(s, SIG_IGN);
+    signal(SIGALRM, SIG_IGN);
+    signal(SIGCHLD, SIG_IGN);
     for (int i = 0; i < 16; i++)
         fds[i] = i < 3 ? i : -1;
     for (int i = 0; i < 8; i++)
@@ -467,6 +466,9 @@ int main(int argc, char **argv)
     write(f, "some bytes in a file that workers may map\n", 42);
     close(f);
 
+    for (int s = 1; s < 32; s++)                /* ignored here, so in every worker (fork keeps it) */
+        if (s != SIGKILL && s != SIGSTOP && s != SIGALRM && s != SIGCHLD)
+            signal(s, SIG_IGN);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;                   /* no SA_RESTART: wait4 ends with EINTR */
