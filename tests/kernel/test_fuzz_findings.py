@@ -1,4 +1,4 @@
-"""Bugs the system-call fuzzer found (tools/fuzz_syscalls.py), one regression test each.
+"""Bugs found with the system-call fuzzer (tools/fuzz_syscalls.py), one regression test each.
 
 Each test runs the smallest C program that showed the bug, checks what it
 prints against what a UNIX kernel answers, and then checks every kernel
@@ -138,4 +138,39 @@ def test_root_cannot_kill_init_with_a_signal():
     assert out == "".join(f"kill(1, {s}) = 0\n" for s in (3, 15, 17, 9))
     r = k.run(max_instructions=2_000_000)
     assert k.panic_report is None and k.procs[1].xstat is None and not k.procs[1].stopped, r
+    assert check_invariants(k) == []
+
+
+HUGE_ARGV = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(void)
+{
+    size_t n = 200 * 1024;                        /* one string, under ARG_MAX (256 KiB) alone */
+    char *s = mmap(0, n + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    memset(s, 'a', n);
+    static char *argv[4097];
+    for (int i = 0; i < 4096; i++)                /* ...4096 times: 800 MiB */
+        argv[i] = s;
+    printf("execve: %d %s\n", execve("/bin/huge_argv", argv, 0), strerror(errno));
+    return 0;
+}
+"""
+
+
+def test_execve_stops_copying_arguments_at_arg_max():
+    """execve with 4096 pointers to one 200 KiB string: E2BIG after copying about ARG_MAX bytes, not 800 MiB.
+
+    Found while choosing the fuzzer's hostile execve arguments (by reading the
+    code, not by a fuzz run): every string was copied into the kernel (Python
+    memory) before the total was checked against ARG_MAX, so one unprivileged
+    call made the host allocate about 1 GiB.
+    """
+    out, k = run(HUGE_ARGV, "huge_argv")
+    assert out == "execve: -1 Argument list too long\n"
+    copied_cycles = k.kclock.total["copy"]          # kern/ktime.py: about 0.77 cycle per byte copied
+    assert copied_cycles < 4 * 256 * 1024, copied_cycles
     assert check_invariants(k) == []

@@ -211,13 +211,32 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))
 
 
+def copyin_strings(td, uaddr: int, budget: int) -> tuple[list[bytes], int]:
+    """The strings of the NULL-terminated array at ``uaddr`` (argv, envp) and what is left of ``budget``.
+
+    ``budget`` is the bytes the strings may still take, NULs included (ARG_MAX in
+    all, for argv and envp together): E2BIG as soon as they pass it. The budget
+    bounds the copying itself, as FreeBSD's exec_copyin_args does; checking only the
+    total afterwards let one call copy 4096 pointers to one 256 KiB string: 1 GiB.
+    """
+    strings = []
+    for ptr in copyin_ptrs(td, uaddr):
+        try:
+            s = copyinstr(td, ptr, budget).encode("utf-8", "surrogateescape")
+        except SyscallError as e:
+            if e.errno == errno.ENAMETOOLONG:
+                raise SyscallError(errno.E2BIG, f"argv and envp take more than ARG_MAX ({ARG_MAX}) bytes") from None
+            raise
+        budget -= len(s) + 1
+        strings.append(s)
+    return strings, budget
+
+
 @syscall
 def sys_execve(td, fname, argv, envv):
     """Execute the program at ``fname`` with ``argv`` and ``envv`` (never returns on success)."""
     path = copyinstr(td, fname, 1024)
-    args = [copyinstr(td, a, ARG_MAX).encode("utf-8", "surrogateescape") for a in copyin_ptrs(td, argv)] \
-        if argv else []
-    env = [copyinstr(td, e, ARG_MAX).encode("utf-8", "surrogateescape") for e in copyin_ptrs(td, envv)] \
-        if envv else []
+    args, left = copyin_strings(td, argv, ARG_MAX) if argv else ([], ARG_MAX)
+    env, _ = copyin_strings(td, envv, left) if envv else ([], left)
     exec_image(td, path, args, env)
     raise SyscallError(errno.EJUSTRETURN)
