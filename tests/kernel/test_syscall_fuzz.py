@@ -19,7 +19,9 @@ import pytest
 import oskit
 from oskit.kernel.kern.invariants import check_invariants
 from oskit.kernel.kern.proc import ThreadState
+from oskit.kernel.param import SHAREDPAGE
 from oskit.machine.sv39 import PTE_R, PTE_U, PTE_W
+from oskit.machine.mmu import TLBEntry
 from oskit.toolchain import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
@@ -136,6 +138,26 @@ def test_a_writable_pte_on_a_shared_page_is_caught(quiet):
     va, _ = shared_page(k, parent, child)
     child.vmspace.pmap.update(va, set_bits=PTE_W)
     assert any("copy-on-write broken" in p for p in check_invariants(k))
+
+
+def test_a_stale_tlb_entry_is_caught(quiet):
+    """A hart still caches a writable translation of a page that is now read-only (a missed shootdown)."""
+    k, parent, child = quiet
+    va, page = shared_page(k, parent, child)
+    pte = child.vmspace.pmap.lookup(va)
+    mmu = k.machine.harts[0].mmu
+    mmu.tlb[(va >> 12, 0, child.vmspace.pmap.asid)] = TLBEntry(va >> 12, child.vmspace.pmap.asid, page.pa >> 12,
+                                                                pte | PTE_W, 0, 0)
+    assert any(p.startswith("tlbs: hart 0 caches") for p in check_invariants(k))
+
+
+def test_a_writable_shared_page_is_caught(quiet):
+    """The page every process shares (sigcode, the vDSO clock) mapped writable in one of them."""
+    k, parent, _ = quiet
+    vs = parent.vmspace
+    vs._map_page(SHAREDPAGE, k.sigcode_object.pages[0], PTE_R | PTE_W, write=True)
+    problems = check_invariants(k)
+    assert any("the shared page (sigcode, the vDSO clock) is writable" in p for p in problems), problems
 
 
 def test_a_bumped_credential_reference_is_caught(quiet):

@@ -25,6 +25,9 @@ keeps it:
                                  with no more rights than the entry; a writable PTE of a
                                  private entry maps a page of its top object (copy-on-write);
                                  the page every process shares (sigcode) is never writable
+    tlbs         riscv/tlb.py    no hart caches a user translation with more rights than the
+                                 PTE now gives, or to another frame, unless a shootdown for it
+                                 is queued (the only check that reads the hardware: hart TLBs)
     creds        kern/cred.py    cr_ref = the processes whose p_ucred points at the credential
     files        fs/file.py      a File's refs = the descriptors that point at it; a pipe's
                                  readers/writers = its open ends
@@ -43,9 +46,10 @@ from collections import Counter
 
 from oskit.kernel.fs.pipe import PipeFile
 from oskit.kernel.kern.proc import ProcState, ThreadState, Ucred
-from oskit.kernel.param import dmap
+from oskit.kernel.param import PAGE_SHIFT, dmap
 from oskit.kernel.riscv.pmap import pte_bits
-from oskit.machine.sv39 import PTE_R, PTE_U, PTE_W, PTE_X
+from oskit.machine.sv39 import PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X
+from oskit.machine.mmu import GLOBAL
 
 
 def check_invariants(k) -> list[str]:
@@ -53,7 +57,7 @@ def check_invariants(k) -> list[str]:
     problems: list[str] = []
     if k.panic_report is not None:
         problems.append(f"panic: the kernel panicked: {k.panic_report.message}")
-    for check in (check_frames, check_kmalloc, check_objects, check_ptes_and_rmap,
+    for check in (check_frames, check_kmalloc, check_objects, check_ptes_and_rmap, check_tlbs,
                   check_creds, check_files, check_procs_and_threads):
         problems += check(k)
     return problems
@@ -267,6 +271,39 @@ def check_ptes_and_rmap(k) -> list[str]:
             elif vs.resident.get(va) != pa:
                 out.append(f"rmap: frame {pa:#x} lists a mapping at {va:#x} that maps "
                            f"{vs.resident.get(va, 'nothing')!r}")
+    return out
+
+
+def check_tlbs(k) -> list[str]:
+    """No hart's TLB holds a user translation the page table has since narrowed, moved or removed.
+
+    An entry may be stale only if a shootdown for it is still queued for that hart
+    (k.tlb_mailbox: the hart flushes at its next instruction, when it takes the IPI).
+    Entries of address spaces that are gone are harmless: their ASID is not handed
+    out again before every TLB is flushed (Kernel.new_pmap).
+    """
+    out = []
+    by_asid: dict[int, list] = {}
+    for vs in vmspaces(k):
+        if vs.pmap is not k.kpmap:
+            by_asid.setdefault(vs.pmap.asid, []).append(vs.pmap)
+    rights = PTE_R | PTE_W | PTE_X | PTE_U
+    for hart in k.machine.harts:
+        queued = k.tlb_mailbox[hart.hartid]
+        for e in hart.mmu.entries():
+            pmaps = by_asid.get(e.asid, [])
+            if e.asid == GLOBAL or e.level != 0 or len(pmaps) != 1:
+                continue                               # kernel pages; a dead space; ASIDs that wrapped
+            va = e.vpn << PAGE_SHIFT
+            if any((qva is None or qva >> PAGE_SHIFT == e.vpn) and (qasid is None or qasid == e.asid)
+                   for qva, qasid in queued):
+                continue                               # a flush is on its way
+            pte = pmaps[0].lookup(va)
+            if pte is None or pte >> PTE_PPN_SHIFT != e.ppn or e.pte & rights & ~pte:
+                now = "no valid PTE" if pte is None else f"PTE {pte:#x}"
+                out.append(f"tlbs: hart {hart.hartid} caches va {va:#x} (asid {e.asid}) -> frame "
+                           f"{e.ppn << PAGE_SHIFT:#x} with PTE {e.pte:#x}, but the page table has {now} "
+                           f"(a missed shootdown)")
     return out
 
 
