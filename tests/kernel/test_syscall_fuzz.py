@@ -160,6 +160,14 @@ def test_a_writable_shared_page_is_caught(quiet):
     assert any("the shared page (sigcode, the vDSO clock) is writable" in p for p in problems), problems
 
 
+def test_overlapping_map_entries_are_caught(quiet):
+    """Two entries of one map that overlap (a page would belong to both)."""
+    k, parent, _ = quiet
+    a, b = parent.vmspace.entries[:2]
+    a.end = b.start + 4096
+    assert any(p.startswith(f"maps: pid {parent.pid}") and "not a page-aligned range" in p for p in check_invariants(k))
+
+
 def test_a_bumped_credential_reference_is_caught(quiet):
     """cr_ref one higher than the processes sharing the credential (fork shares it: 2 holders)."""
     k, parent, child = quiet

@@ -14,6 +14,9 @@ keeps it:
     kmalloc      vm/pmem.py      free and used blocks tile the heap; every used block
                                  belongs to a proc, a trap frame, a credential or a pipe;
                                  each process's kmem equals what is billed to it
+    maps         vm/map.py       entries are page-aligned, sorted, disjoint and in the user
+                                 half; prot within max_prot; offsets never negative; the
+                                 shared page (sigcode, the vDSO clock) can never be writable
     objects      vm/object.py    an object's refs = the map entries + the shadows that
                                  point at it; its ``shadows`` list is exactly those shadows;
                                  its pages are Pages that say they belong to it
@@ -46,7 +49,7 @@ from collections import Counter
 
 from oskit.kernel.fs.pipe import PipeFile
 from oskit.kernel.kern.proc import ProcState, ThreadState, Ucred
-from oskit.kernel.param import PAGE_SHIFT, dmap
+from oskit.kernel.param import PAGE_MASK, PAGE_SHIFT, PROT_WRITE, VM_MAXUSER_ADDRESS, dmap, prot_str
 from oskit.kernel.riscv.pmap import pte_bits
 from oskit.machine.sv39 import PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X
 from oskit.machine.mmu import GLOBAL
@@ -57,7 +60,7 @@ def check_invariants(k) -> list[str]:
     problems: list[str] = []
     if k.panic_report is not None:
         problems.append(f"panic: the kernel panicked: {k.panic_report.message}")
-    for check in (check_frames, check_kmalloc, check_objects, check_ptes_and_rmap, check_tlbs,
+    for check in (check_frames, check_kmalloc, check_maps, check_objects, check_ptes_and_rmap, check_tlbs,
                   check_creds, check_files, check_procs_and_threads):
         problems += check(k)
     return problems
@@ -166,6 +169,34 @@ def check_kmalloc(k) -> list[str]:
 
 
 # -- virtual memory --------------------------------------------------------------------------------
+def check_maps(k) -> list[str]:
+    """The entries of every process's map: their shape, their rights, their offsets."""
+    out = []
+    for p in k.procs.values():
+        vs = p.vmspace
+        if vs is None:
+            continue
+        end = 0
+        for e in vs.entries:
+            where = f"maps: pid {p.pid} {e!r}"
+            if e.start & PAGE_MASK or e.end & PAGE_MASK or not end <= e.start < e.end <= VM_MAXUSER_ADDRESS:
+                out.append(f"{where}: not a page-aligned range after the previous entry (ending {end:#x}) "
+                           f"and below {VM_MAXUSER_ADDRESS:#x}")
+            end = e.end
+            if e.prot & ~e.max_prot:
+                out.append(f"{where}: protection {prot_str(e.prot)} exceeds its maximum {prot_str(e.max_prot)}")
+            if e.offset < 0 or e.offset & PAGE_MASK:
+                out.append(f"{where}: offset {e.offset} in its object is negative or not page-aligned")
+            if e.object is k.sigcode_object and (e.prot | e.max_prot) & PROT_WRITE:
+                out.append(f"{where}: the shared page (sigcode, the vDSO clock) may be made writable "
+                           f"(max {prot_str(e.max_prot)})")
+    for obj in vm_objects(k):
+        if obj.backing_offset < 0 or obj.backing_offset & PAGE_MASK:
+            out.append(f"maps: {obj.kind} object {id(obj):#x} starts at offset {obj.backing_offset} "
+                       f"of the object below: negative or not page-aligned")
+    return out
+
+
 def check_objects(k) -> list[str]:
     """Reference counts, shadow lists, resident pages and swap slots of every VM object."""
     out = []

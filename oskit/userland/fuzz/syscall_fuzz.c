@@ -22,8 +22,8 @@
  * (setgid/setuid 1000) before the first random call, so kill(-1, SIGKILL)
  * cannot reach the root supervisor; a worker that stays root (to reach
  * root-only paths: setuid, setgroups, chown, raising limits) sends real
- * signals only to itself and to processes younger than itself (its
- * children, and other workers' children), and its destructive file
+ * signals only to itself, to processes younger than itself (its children,
+ * and other workers' children) and to init, and its destructive file
  * calls (unlink, rename, rmdir, link, chmod, chown, open with O_TRUNC) get
  * paths under /tmp/f only. Every other argument is fair game.
  *
@@ -300,10 +300,10 @@ static void one_call(int depth)
     case 18: n = SYS_access; a[0] = path(0); a[1] = pick(2) ? (long)pick(8) : (long)any_number(); break;
     case 19: n = SYS_kill; a[1] = sig();
         a[0] = pick(2) ? (long)any_number() : (long)pick(200);
-        if (root && a[1] != 0) {                /* a root worker signals only itself and younger processes */
-            long me = sc(SYS_getpid, 0, 0, 0, 0, 0, 0, &err);
-            if ((int)a[0] < me)                 /* (never init, a supervisor, a group: the kernel reads */
-                a[0] = me;                      /*  an int, so 0xffffffff is -1, every process) */
+        if (root && a[1] != 0) {                /* a root worker signals only itself, younger processes */
+            long me = sc(SYS_getpid, 0, 0, 0, 0, 0, 0, &err);  /* and init, which must survive anything */
+            if ((int)a[0] < me && (int)a[0] != 1)   /* (never a supervisor or a group: the kernel reads */
+                a[0] = one_in(4) ? 1 : me;          /*  an int, so 0xffffffff is -1, every process) */
         }
         break;
     case 20: n = pick(2) ? SYS_getppid : SYS_issetugid; break;
