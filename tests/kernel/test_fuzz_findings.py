@@ -7,7 +7,10 @@ invariant (oskit/kernel/kern/invariants.py).
 
 from __future__ import annotations
 
+import pytest
+
 import oskit
+import oskit.kernel
 from oskit.kernel.kern.invariants import check_invariants
 from oskit.toolchain import build
 
@@ -173,4 +176,12 @@ def test_execve_stops_copying_arguments_at_arg_max():
     assert out == "execve: -1 Argument list too long\n"
     copied_cycles = k.kclock.total["copy"]          # kern/ktime.py: about 0.77 cycle per byte copied
     assert copied_cycles < 4 * 256 * 1024, copied_cycles
+    assert check_invariants(k) == []
+
+
+def test_a_failed_spawn_gives_back_its_kernel_memory():
+    """k.spawn of a missing program raises SpawnError and leaves no struct proc or ucred behind."""
+    k = oskit.boot(programs=False)
+    with pytest.raises(oskit.kernel.SpawnError):
+        k.spawn("/bin/nonexistent")
     assert check_invariants(k) == []
