@@ -15,9 +15,9 @@ from oskit.kernel.kern.invariants import check_invariants
 from oskit.toolchain import build
 
 
-def run(source: str, name: str):
+def run(source: str, name: str, ram_mib: int = 128):
     """Build ``source``, run it as root in /tmp on a fresh kernel; returns (stdout, kernel)."""
-    k = oskit.boot(programs=False)
+    k = oskit.boot(programs=False, ram_mib=ram_mib)
     k.install_program(f"/bin/{name}", build({f"{name}.c": source}, mode="user", name=name).read_bytes())
     p = k.spawn(f"/bin/{name}", cwd="/tmp")
     r = k.run(until=p.exited, max_instructions=50_000_000)
@@ -176,6 +176,59 @@ def test_execve_stops_copying_arguments_at_arg_max():
     assert out == "execve: -1 Argument list too long\n"
     copied_cycles = k.kclock.total["copy"]          # kern/ktime.py: about 0.77 cycle per byte copied
     assert copied_cycles < 4 * 256 * 1024, copied_cycles
+    assert check_invariants(k) == []
+
+
+HEAP_FULL = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(void)
+{
+    int fds[2], sync[2];
+    for (int c = 0; c < 8; c++) {                 /* 8 children fill the kernel heap with pipe buffers */
+        pipe(sync);
+        if (fork() == 0) {
+            while (pipe(fds) == 0)
+                ;
+            write(sync[1], "x", 1);
+            pause();
+        }
+        char ch;
+        read(sync[0], &ch, 1);
+        close(sync[0]);
+        close(sync[1]);
+    }
+    while (pipe(fds) == 0)                        /* ...and so does the parent: not a byte left */
+        ;
+    int n = 0, r;
+    while ((r = fork()) > 0)
+        n++;
+    if (r == 0) {
+        pause();
+        _exit(0);
+    }
+    printf("fork: %s\n", strerror(errno));
+    printf("seteuid: %s\n", seteuid(1000) ? strerror(errno) : "OK");   /* needs a copy of the ucred */
+    kill(0, SIGKILL);                             /* the whole group, this process too */
+    return 0;
+}
+"""
+
+
+def test_a_full_kernel_heap_makes_fork_and_seteuid_fail_not_panic():
+    """With the kernel heap full (pipe buffers), fork and seteuid fail with ENOMEM; the kernel goes on.
+
+    Found while fuzzing on a small machine (--ram 6), by asking what a full kernel
+    heap does to the calls that allocate (the fuzz run itself never filled it):
+    kmalloc's OutOfMemory escaped from fork (struct proc, trap frame) and from the
+    copy of a shared credential, and the kernel panicked. A fork that fails
+    half-way now gives back all it took (invariants: no leaked frame or heap block).
+    """
+    out, k = run(HEAP_FULL, "heap_full", ram_mib=6)
+    assert out == "fork: Cannot allocate memory\nseteuid: Cannot allocate memory\n"
     assert check_invariants(k) == []
 
 

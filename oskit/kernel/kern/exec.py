@@ -35,6 +35,7 @@ import struct
 from oskit.kernel import errno
 from oskit.kernel.fs.vfs import X_OK, VType
 from oskit.kernel.kern.cred import exec_setid
+from oskit.kernel.kern.signal import SIGABRT
 from oskit.kernel.kern.sys_proc import stop_thread
 from oskit.kernel.kern.syscall import SyscallError, syscall
 from oskit.kernel.param import (
@@ -205,7 +206,13 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     if p.fdtable is not None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
-    exec_setid(td, vp)                   # SECURITY (ch. 6): set-id bits, MAC label
+    try:
+        exec_setid(td, vp)               # SECURITY (ch. 6): set-id bits, MAC label
+    except SyscallError as e:
+        # No kernel memory for the new credential, and the old image is gone: the process
+        # cannot go on (FreeBSD's execve ends it with SIGABRT past this point too).
+        kernel.exit1(td, SIGABRT, reason=f"execve of {path} failed after the point of no return: {e}")
+        return
     p.sync_pstruct()
     exec_setregs(td, entry, sp)
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))

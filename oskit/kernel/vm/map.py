@@ -411,7 +411,17 @@ class VMSpace:
         for va, pa in self.resident.items():
             i = bisect.bisect_right(starts, va) - 1
             by_entry.setdefault(i, []).append((va, pa))
-        protected = 0
+        protected: list[int] = []               # the parent's pages write-protected so far
+        try:
+            self._copy_entries(child, by_entry, protected)
+        finally:
+            # Also when a frame for the child's page table ran out half-way (fork then fails):
+            # a page already write-protected must not stay writable in some hart's TLB.
+            if protected:
+                tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="fork")
+
+    def _copy_entries(self, child: "VMSpace", by_entry: dict, protected: list[int]) -> None:
+        """copy_into's loop: each entry shared, or shadowed copy-on-write with its pages write-protected."""
         for i, e in enumerate(self.entries):
             if e.inheritance == INHERIT_NONE:
                 continue
@@ -433,14 +443,12 @@ class VMSpace:
             for va, pa in by_entry.get(i, ()):
                 old_pte = self.pmap.update(va, clear_bits=PTE_W)
                 if old_pte & PTE_W:
-                    protected += 1
+                    protected.append(va)
                     if old_pte & PTE_D:
                         page = self.kernel.vm_pages.get(pa)
                         if page is not None:
                             page.dirty = True
                 child._map_page(va, pa, ro, write=False)
-        if protected:
-            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="fork")
 
     def destroy(self) -> None:
         """Free every page and page-table frame of this space."""
