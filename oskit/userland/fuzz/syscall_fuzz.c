@@ -271,7 +271,7 @@ static unsigned long handler(void)
 /* -- one random call ------------------------------------------------------------------ */
 static void one_call(int depth)
 {
-    long a[6], err;
+    long a[6], err = 0;
     for (int i = 0; i < 6; i++)
         a[i] = (long)any_number();              /* unused registers hold garbage too */
     long n;
@@ -371,7 +371,12 @@ static void one_call(int depth)
         a[2] = pick(2) ? (long)(pick(4) | O_CREAT) : (long)any_number(); a[3] = pick(0777);
         if (root && (a[2] & (O_TRUNC | 3))) a[1] = path(1);
         break;
-    case 69: n = SYS_pipe2; a[0] = pointer(); a[1] = pick(2) ? (long)(pick(2) ? O_NONBLOCK : 0) : (long)any_number(); break;
+    case 69: if (one_in(8)) {                   /* a burst: pipes until the kernel says no (kmem, EMFILE) */
+            for (int i = 0; i < 40 && !err; i++)
+                sc(SYS_pipe2, (long)buf, 0, 0, 0, 0, 0, &err);
+            return;
+        }
+        n = SYS_pipe2; a[0] = pointer(); a[1] = pick(2) ? (long)(pick(2) ? O_NONBLOCK : 0) : (long)any_number(); break;
     case 70: n = SYS_fstat; a[0] = fd(); a[1] = pointer(); break;
     case 71: n = SYS_fstatat; a[0] = pick(2) ? -100 : fd(); a[1] = path(0); a[2] = pointer(); a[3] = pick(2) ? 0 : (long)any_number(); break;
     case 72: n = SYS_getdirentries; a[0] = fd(); a[1] = pointer(); a[2] = size(); a[3] = pointer(); break;
