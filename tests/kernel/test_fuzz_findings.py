@@ -238,3 +238,56 @@ def test_a_failed_spawn_gives_back_its_kernel_memory():
     with pytest.raises(oskit.kernel.SpawnError):
         k.spawn("/bin/nonexistent")
     assert check_invariants(k) == []
+
+
+EXEC_NO_FRAMES = r"""
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    char *args[] = {"exec_no_frames", "again", 0};
+    if (argc > 1)
+        return 0;
+    execve("/bin/exec_no_frames", args, 0);
+    printf("execve: %s\n", strerror(errno));
+    return 0;
+}
+"""
+
+
+def test_execve_without_a_free_frame_fails_with_enomem():
+    """execve when not one frame is free (for the new page table): ENOMEM, the caller goes on; no panic.
+
+    Found by review after the fork case (test above): the new address space's
+    root page table was allocated outside any check, so OutOfMemory escaped.
+    The frames are taken away by probes for exactly the duration of the call.
+    """
+    k = oskit.boot(programs=False)
+    k.install_program("/bin/exec_no_frames",
+                      build({"e.c": EXEC_NO_FRAMES}, mode="user", name="exec_no_frames").read_bytes())
+    hog: list[int] = []
+
+    def take_every_frame(ev):
+        if ev.record.name == "execve":
+            for page in k.vm_pages.values():
+                page.busy = True                   # the pager may evict nothing (the caller's pages stay)
+            while k.pmem.free:
+                hog.append(k.pmem.alloc_frame("test: hog"))
+
+    def give_them_back(ev):
+        if ev.record.name == "execve":
+            for pa in hog:
+                k.pmem.free_frame(pa)
+            hog.clear()
+            for page in k.vm_pages.values():
+                page.busy = False
+
+    k.probes.subscribe("syscall_entry", take_every_frame)
+    k.probes.subscribe("syscall_return", give_them_back)
+    p = k.spawn("/bin/exec_no_frames")
+    r = k.run(until=p.exited, max_instructions=20_000_000)
+    assert r.reason == "until" and k.panic_report is None, r
+    assert p.stdout == "execve: Cannot allocate memory\n"
+    assert check_invariants(k) == []

@@ -57,6 +57,7 @@ from oskit.kernel.riscv.machdep import exec_setregs
 from oskit.kernel.structs import VDSO_TIMEKEEP_OFFSET
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import VnodeObject
+from oskit.kernel.vm.pmem import OutOfMemory
 
 ARG_MAX = 256 * 1024            # bytes of argv + envp strings
 PT_LOAD = 1
@@ -170,7 +171,10 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     entry, segs = parse_elf(image, path)
 
     # Build the new address space next to the old one.
-    vs = VMSpace(kernel, kernel.new_pmap())
+    try:
+        vs = VMSpace(kernel, kernel.new_pmap())
+    except OutOfMemory as e:                 # no frame for the new page table's root
+        raise SyscallError(errno.ENOMEM, f"{path}: {e}") from None
     end = 0
     try:
         for i, s in enumerate(segs):
@@ -198,7 +202,11 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         cpu.switch_address_space(td.hart, vs.pmap.satp)
     if old is not None:
         old.destroy()
-    copyout(td, sp, blob)
+    try:
+        copyout(td, sp, blob)                # the stack's pages need frames: EFAULT if none is left
+    except SyscallError as e:
+        lost_image(kernel, td, path, e)
+        return
     p.brk_base = p.brk = end
     p.path = path
     p.argv = [a.decode("utf-8", "surrogateescape") for a in argv]
@@ -208,14 +216,20 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     p.sigacts.exec_reset()
     try:
         exec_setid(td, vp)               # SECURITY (ch. 6): set-id bits, MAC label
-    except SyscallError as e:
-        # No kernel memory for the new credential, and the old image is gone: the process
-        # cannot go on (FreeBSD's execve ends it with SIGABRT past this point too).
-        kernel.exit1(td, SIGABRT, reason=f"execve of {path} failed after the point of no return: {e}")
+    except SyscallError as e:            # no kernel memory for the new credential
+        lost_image(kernel, td, path, e)
         return
     p.sync_pstruct()
     exec_setregs(td, entry, sp)
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))
+
+
+def lost_image(kernel, td, path: str, err: SyscallError) -> None:
+    """execve failed after the point of no return: the old image is gone, so the process ends.
+
+    FreeBSD's execve ends it with SIGABRT in the same case (its vmspace_destroyed).
+    """
+    kernel.exit1(td, SIGABRT, reason=f"execve of {path} failed after the point of no return: {err}")
 
 
 def copyin_strings(td, uaddr: int, budget: int) -> tuple[list[bytes], int]:
