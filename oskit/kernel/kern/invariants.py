@@ -285,7 +285,8 @@ def check_ptes_and_rmap(k) -> list[str]:
                 continue
             extra = pte & (PTE_R | PTE_W | PTE_X) & ~pte_bits(entry.prot)
             if extra:
-                out.append(f"ptes: {where}: PTE rights {pte & (PTE_R | PTE_W | PTE_X):#x} exceed {entry.name}'s protection {entry.prot}")
+                out.append(f"ptes: {where}: PTE rights {pte & (PTE_R | PTE_W | PTE_X):#x} exceed "
+                           f"{entry.name}'s protection {prot_str(entry.prot)}")
             obj, _idx, chain_pa = vs.lookup_page(entry, va)
             if chain_pa != pa:
                 out.append(f"ptes: {where}: the entry's object chain has {chain_pa!r} for this page")
