@@ -168,6 +168,14 @@ def test_overlapping_map_entries_are_caught(quiet):
     assert any(p.startswith(f"maps: pid {parent.pid}") and "not a page-aligned range" in p for p in check_invariants(k))
 
 
+def test_a_directory_cycle_is_caught(quiet):
+    """A directory entered inside its own subdirectory: the tree has a cycle."""
+    k, _, _ = quiet
+    tmp = k.vfs.lookup("/tmp")
+    k.vfs.lookup("/bin").entries["loop"] = tmp.parent
+    assert any(p.startswith("tree: directory /bin/loop is reached twice") for p in check_invariants(k))
+
+
 def test_a_bumped_credential_reference_is_caught(quiet):
     """cr_ref one higher than the processes sharing the credential (fork shares it: 2 holders)."""
     k, parent, child = quiet

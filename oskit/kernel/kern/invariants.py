@@ -34,6 +34,9 @@ keeps it:
     creds        kern/cred.py    cr_ref = the processes whose p_ucred points at the credential
     files        fs/file.py      a File's refs = the descriptors that point at it; a pipe's
                                  readers/writers = its open ends
+    tree         fs/vfs.py       the directories form a tree from / (each reached once, ".."
+                                 its parent); nlink = the names of a file, 2 + subdirectories
+                                 for a directory
     procs        kern/proc.py    parent and child lists agree; a zombie holds no memory,
     threads      kern/sched.py   RUNNABLE is on the run queue once, SLEEPING on its channel's
                                  queue once, RUNNING is some hart's current thread, DEAD none
@@ -61,7 +64,7 @@ def check_invariants(k) -> list[str]:
     if k.panic_report is not None:
         problems.append(f"panic: the kernel panicked: {k.panic_report.message}")
     for check in (check_frames, check_kmalloc, check_maps, check_objects, check_ptes_and_rmap, check_tlbs,
-                  check_creds, check_files, check_procs_and_threads):
+                  check_creds, check_files, check_tree, check_procs_and_threads):
         problems += check(k)
     return problems
 
@@ -385,6 +388,42 @@ def check_files(k) -> list[str]:
         if (pipe.readers, pipe.writers) != (ends[key]["r"], ends[key]["w"]):
             out.append(f"files: pipe {pipe.id} counts {pipe.readers} readers and {pipe.writers} writers, "
                        f"expected {ends[key]['r']} and {ends[key]['w']} (open ends)")
+    return out
+
+
+def check_tree(k) -> list[str]:
+    """The directory tree: no directory reached twice, ".." right, every link count right."""
+    out = []
+    root = k.vfs.root
+    if root.parent is not root:
+        out.append("tree: the parent of / is not / itself")
+    names: Counter = Counter()                  # vnode -> directory entries naming it
+    vnodes: dict[int, object] = {}
+    stack = [("", root)]
+    seen = {id(root)}
+    while stack:
+        path, d = stack.pop()
+        subdirs = 0
+        for name, child in d.entries.items():
+            names[id(child)] += 1
+            vnodes[id(child)] = child
+            if not child.is_dir():
+                continue
+            subdirs += 1
+            if id(child) in seen:
+                out.append(f"tree: directory {path}/{name} is reached twice (a cycle, or a hard link to it)")
+                continue
+            seen.add(id(child))
+            if child.parent is not d:
+                out.append(f"tree: the \"..\" of {path}/{name} is not {path or '/'}")
+            stack.append((f"{path}/{name}", child))
+        if d.nlink != 2 + subdirs:
+            out.append(f"tree: directory {path or '/'} has nlink {d.nlink}, expected {2 + subdirs} "
+                       f"(2 + its subdirectories)")
+    for key, n in names.items():
+        vp = vnodes[key]
+        if not vp.is_dir() and vp.nlink != n:
+            out.append(f"tree: inode {vp.ino} has nlink {vp.nlink}, expected {n} (the names it has)")
     return out
 
 
