@@ -7,7 +7,8 @@ One kernel is booted; each *round* starts one supervisor per hart
 system calls with hostile arguments and kills the ones that hang), runs the
 machine until they have exited, ends whatever they left behind (orphans that
 still sleep or spin get SIGKILL from here), and then checks every invariant of
-oskit/kernel/kern/invariants.py. The calls and their errnos are counted from
+oskit/kernel/kern/invariants.py (also every CHECK_EVERY instructions inside a
+round, while the workers are alive). The calls and their errnos are counted from
 the kernel's own "syscall_entry"/"syscall_return" probes, so nothing depends
 on what a worker managed to record about itself.
 
@@ -44,6 +45,7 @@ WORKERS = 8                    # workers per supervisor per round
 CALLS_PER_WORKER = 150
 TIMEOUT_MS = 20                # emulated milliseconds a worker may take before the supervisor kills it
 ROUND_INSTRUCTIONS = 200_000_000   # a round that runs longer than this is itself a finding (~20x usual)
+CHECK_EVERY = 250_000          # instructions between two checks of the invariants inside a round
 
 
 @dataclass
@@ -79,10 +81,12 @@ class FuzzReport:
 
 def fuzz(calls: int, seed: int = 1, harts: int = 1, *, workers: int = WORKERS,
          calls_per_worker: int = CALLS_PER_WORKER, timeout_ms: int = TIMEOUT_MS,
-         ram_mib: int = 32, keep_going: bool = False, log=None) -> FuzzReport:
+         ram_mib: int = 32, check_every: int = CHECK_EVERY, keep_going: bool = False, log=None) -> FuzzReport:
     """Run rounds until ``calls`` calls were made or a problem showed; returns the report.
 
-    ``keep_going``: after a problem, boot a fresh kernel and go on (every problem is reported).
+    ``check_every``: instructions between two invariant checks inside a round (they are
+    checked at its end too). ``keep_going``: after a problem, boot a fresh kernel and go
+    on (every problem is reported).
     """
     report = FuzzReport()
     elf = build([PROGRAM], mode="user", name=NAME).read_bytes()
@@ -93,7 +97,8 @@ def fuzz(calls: int, seed: int = 1, harts: int = 1, *, workers: int = WORKERS,
         if k is None:
             k = boot(harts, ram_mib, fuzz_pids, report)
         seeds = [seed * 1_000_003 + report.rounds * 64 + h for h in range(harts)]
-        problems = one_round(k, elf, seeds, workers, calls_per_worker, timeout_ms, fuzz_pids, report)
+        problems = one_round(k, elf, seeds, workers, calls_per_worker, timeout_ms, fuzz_pids, report,
+                             check_every)
         report.rounds += 1
         report.invariant_checks += 1
         if log is not None:
@@ -134,7 +139,7 @@ def boot(harts: int, ram_mib: int, fuzz_pids: set[int], report: FuzzReport):
 
 
 def one_round(k, elf: bytes, seeds: list[int], workers: int, calls_per_worker: int, timeout_ms: int,
-              fuzz_pids: set[int], report: FuzzReport) -> list[str]:
+              fuzz_pids: set[int], report: FuzzReport, check_every: int) -> list[str]:
     """One supervisor per seed, run to their end; leftovers killed; returns the problems found.
 
     A problem is a panic, an exception out of the kernel (it should have panicked
@@ -146,7 +151,18 @@ def one_round(k, elf: bytes, seeds: list[int], workers: int, calls_per_worker: i
         sups = [k.spawn(f"/bin/{NAME}", [NAME, str(s), str(workers), str(calls_per_worker), str(timeout_ms)],
                         cwd="/tmp") for s in seeds]
         fuzz_pids.update(p.pid for p in sups)
-        r = k.run(until=lambda: all(p.exited() for p in sups), max_instructions=ROUND_INSTRUCTIONS)
+        # The round runs in slices, and the invariants are checked between them too: then
+        # workers are alive, share pages copy-on-write, sleep, run threads on every hart.
+        ran, r = 0, None
+        while ran < ROUND_INSTRUCTIONS:
+            r = k.run(until=lambda: all(p.exited() for p in sups), max_instructions=check_every)
+            ran += r.instructions
+            if r.reason != "limit":
+                break
+            report.invariant_checks += 1
+            problems = check_invariants(k)
+            if problems:
+                return [f"after {ran} instructions of the round: {p}" for p in problems]
         if r.reason == "panic":
             return [f"panic: {r.detail}"]
         problems = []
