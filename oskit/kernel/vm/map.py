@@ -253,8 +253,11 @@ class VMSpace:
                 continue                  # more rights: the next fault maps them (no flush needed)
             keep = pte_bits(prot)
             for va in [v for v in self.resident if e.start <= v < e.end]:
-                if not keep & (PTE_R | PTE_X):
-                    self._unmap_page(va)  # PROT_NONE (or no leaf encoding left): no PTE at all
+                # Rights are only ever cleared here. When no R or X would be left (PROT_NONE, or
+                # rw- to --x: X is not in the PTE yet), the PTE goes: a valid PTE with no R, W, X
+                # is not a leaf but a pointer to a next table. The next fault maps the new rights.
+                if not self.pmap.lookup(va) & keep & (PTE_R | PTE_X):
+                    self._unmap_page(va)
                 else:
                     self.pmap.update(va, clear_bits=(PTE_R | PTE_W | PTE_X) & ~keep)
                 changed += 1
