@@ -32,7 +32,8 @@ def test_a_small_fuzz_run_breaks_nothing():
     """5000 random calls with hostile arguments on two harts: no panic, no escaped exception, every invariant holds."""
     report = fuzz_syscalls.fuzz(5000, seed=7, harts=2)
     assert report.problems == [], report.summary()
-    assert report.calls >= 5000 and report.invariant_checks == report.rounds >= 2
+    assert report.calls >= 5000 and report.rounds >= 2
+    assert report.invariant_checks > report.rounds       # inside the rounds too, not only after them
     # The hostile arguments reached the kernel and were turned away with the right errnos.
     for err in ("OK", "EFAULT", "EINVAL", "EBADF", "ENOSYS"):
         assert report.errnos[err] > 0, (err, report.summary())

@@ -280,6 +280,9 @@ def check_ptes_and_rmap(k) -> list[str]:
                 out.append(f"ptes: {where}: the frame is free (use after free)")
             if pa == k.sigcode_object.pages[0] and pte & PTE_W:
                 out.append(f"ptes: {where}: the shared page (sigcode, the vDSO clock) is writable")
+            if not pte & (PTE_R | PTE_W | PTE_X):
+                out.append(f"ptes: {where}: a valid last-level PTE with no R, W or X (reserved: "
+                           f"the MMU faults on it, and a walker would take the page for a table)")
             if not pte & PTE_U:
                 out.append(f"ptes: {where}: a user page without the U bit")
             entry = vs.find(va)
