@@ -46,7 +46,8 @@ int main(void)
 def test_the_shared_page_cannot_be_made_writable():
     """mprotect may not add PROT_WRITE to the page every process shares: EACCES, as FreeBSD (max R|X).
 
-    Found by the fuzzer: mprotect(SHAREDPAGE, 4096, RW) succeeded, and the next
+    Found while giving the fuzzer its hostile addresses (the shared page is one), by
+    reading exec.py; no fuzz run had hit it: mprotect(SHAREDPAGE, 4096, RW) succeeded, and the next
     store changed the signal trampoline and the clock of every process.
     """
     out, k = run(SHARED_PAGE, "shared_page")
@@ -84,7 +85,8 @@ int main(void)
 def test_mmap_of_a_file_at_a_negative_offset_is_einval():
     """mmap(fd, pos < 0) is EINVAL: no byte of a file lies before offset 0.
 
-    Found by the fuzzer: the page index went negative and Python's negative
+    Found while choosing the fuzzer's hostile offsets (by trying one by hand, not by a
+    fuzz run): the page index went negative and Python's negative
     indexing mapped the *end* of the file; a store and msync there wrote into it.
     """
     out, k = run(NEGATIVE_OFFSET, "negative_offset")
@@ -105,7 +107,8 @@ int main(void)
 def test_a_sleep_past_the_64_bit_clock_waits_for_ever_without_moving_it():
     """nanosleep(LONG_MAX s) sleeps for ever: the machine goes idle, and its clock does not jump.
 
-    Found by the fuzzer: the deadline, written to the 64-bit stimecmp, wrapped to
+    Found while choosing the fuzzer's hostile timespecs (by trying one by hand; in a
+    fuzz run other deadlines hid it): the deadline, written to the 64-bit stimecmp, wrapped to
     an earlier time; the idle machine moved mtime to it (near 2**64: 58,000 years
     on) and then took timer interrupts for ever, finding nothing due.
     """
