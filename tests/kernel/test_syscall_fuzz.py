@@ -20,8 +20,8 @@ import oskit
 from oskit.kernel.kern.invariants import check_invariants
 from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.param import SHAREDPAGE
-from oskit.machine.sv39 import PTE_R, PTE_U, PTE_W
 from oskit.machine.mmu import TLBEntry
+from oskit.machine.sv39 import PTE_R, PTE_U, PTE_W
 from oskit.toolchain import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))

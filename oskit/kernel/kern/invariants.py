@@ -54,8 +54,8 @@ from oskit.kernel.fs.pipe import PipeFile
 from oskit.kernel.kern.proc import ProcState, ThreadState, Ucred
 from oskit.kernel.param import PAGE_MASK, PAGE_SHIFT, PROT_WRITE, VM_MAXUSER_ADDRESS, dmap, prot_str
 from oskit.kernel.riscv.pmap import pte_bits
-from oskit.machine.sv39 import PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X
 from oskit.machine.mmu import GLOBAL
+from oskit.machine.sv39 import PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X
 
 
 def check_invariants(k) -> list[str]:
@@ -271,7 +271,10 @@ def check_ptes_and_rmap(k) -> list[str]:
         who = next((f"pid {p.pid}" for p in k.procs.values() if p.vmspace is vs), "a space")
         ptes = {va: (pa, pte) for va, pa, pte in vs.pmap.mappings()}
         for va in vs.resident.keys() - ptes.keys():
-            out.append(f"ptes: {who} lists {va:#x} as resident, but its page table has no valid PTE there")
+            pte = vs.pmap.lookup(va)
+            has = "no valid PTE there" if pte is None else \
+                f"PTE {pte:#x} there, no leaf a walk would use (no R, W or X: the MMU faults on it)"
+            out.append(f"ptes: {who} lists {va:#x} as resident, but its page table has {has}")
         for va, (pa, pte) in ptes.items():
             where = f"{who} va {va:#x} -> {pa:#x}"
             if vs.resident.get(va) != pa:
@@ -280,9 +283,6 @@ def check_ptes_and_rmap(k) -> list[str]:
                 out.append(f"ptes: {where}: the frame is free (use after free)")
             if pa == k.sigcode_object.pages[0] and pte & PTE_W:
                 out.append(f"ptes: {where}: the shared page (sigcode, the vDSO clock) is writable")
-            if not pte & (PTE_R | PTE_W | PTE_X):
-                out.append(f"ptes: {where}: a valid last-level PTE with no R, W or X (reserved: "
-                           f"the MMU faults on it, and a walker would take the page for a table)")
             if not pte & PTE_U:
                 out.append(f"ptes: {where}: a user page without the U bit")
             entry = vs.find(va)
