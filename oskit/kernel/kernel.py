@@ -453,7 +453,7 @@ class Kernel:
         try:
             exec_image(td, path, [enc(a) for a in argv], [enc(e) for e in envp])
         except SyscallError as e:
-            self._discard(p)
+            self.discard_proc(p)
             raise SpawnError(path, e) from None
         p.state = ProcState.ACTIVE
         return p
@@ -477,17 +477,23 @@ class Kernel:
             self.machine.uart.feed(stdin)
         return p
 
-    def _discard(self, p: Proc) -> None:
-        """Undo a process that never ran (a failed spawn)."""
+    def discard_proc(self, p: Proc) -> None:
+        """Undo a process that never ran (a failed spawn or fork): give back all it holds, forget its pid."""
         if p.fdtable is not None:
             p.fdtable.close_all()
         if p.vmspace is not None:
             p.vmspace.destroy()
+            p.vmspace = None
         for td in p.threads:
             self.free_thread(td)
+        p.threads = []
         if p.parent is not None:
             p.parent.children.remove(p)
         self.procs.pop(p.pid, None)
+        crfree(self, p.cred_alloc)          # its reference to the credential (spawn's own, fork's shared)
+        if p.pstruct is not None:
+            self.pmem.kfree(p.pstruct.addr)
+            p.pstruct = None
 
     def exit1(self, td: Thread, xstat: int, reason: str = "") -> None:
         """End td's process with wait status ``xstat`` (see sys_proc.exit1)."""

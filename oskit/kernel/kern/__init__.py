@@ -17,5 +17,7 @@
     syscalls.master   the table, in FreeBSD's format; makesyscalls.py generates
     syscalls_table.py   ...this (the kernel's side), the libc stubs and <sys/syscall.h>
     trace.py          system-call records and probes
+    invariants.py     what must hold of a quiet kernel (frames, refcounts, maps, reverse map, ...),
+                      checked from outside: check_invariants(k); the fuzzer's judge
     panic.py          what a bug in the kernel leaves behind
 """

@@ -36,6 +36,7 @@ from oskit.kernel import errno
 from oskit.kernel.kern.proc import Ucred
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.structs import NGROUPS, UCRED
+from oskit.kernel.vm.pmem import OutOfMemory
 
 S_ISUID, S_ISGID = 0o4000, 0o2000
 P_SUGID = "sugid"                   # in proc.flags (struct proc's p_flag 0x100)
@@ -67,8 +68,11 @@ def crfree(kernel, addr: int) -> None:
 
 
 def crcopy(kernel, cred):
-    """A private copy of ``cred`` (cr_ref 1), in new kernel memory."""
-    addr = kernel.pmem.kmalloc(UCRED.size)
+    """A private copy of ``cred`` (cr_ref 1), in new kernel memory; ENOMEM when the kernel heap is full."""
+    try:
+        addr = kernel.pmem.kmalloc(UCRED.size)
+    except OutOfMemory:
+        raise SyscallError(errno.ENOMEM, "no kernel memory for a copy of the credential") from None
     kernel.machine.bus.write_bytes(addr, cred.view.raw())
     new = Ucred(kernel, addr)
     new.view.cr_ref = 1

@@ -35,6 +35,7 @@ import struct
 from oskit.kernel import errno
 from oskit.kernel.fs.vfs import X_OK, VType
 from oskit.kernel.kern.cred import exec_setid
+from oskit.kernel.kern.signal import SIGABRT
 from oskit.kernel.kern.sys_proc import stop_thread
 from oskit.kernel.kern.syscall import SyscallError, syscall
 from oskit.kernel.param import (
@@ -56,6 +57,7 @@ from oskit.kernel.riscv.machdep import exec_setregs
 from oskit.kernel.structs import VDSO_TIMEKEEP_OFFSET
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import VnodeObject
+from oskit.kernel.vm.pmem import OutOfMemory
 
 ARG_MAX = 256 * 1024            # bytes of argv + envp strings
 PT_LOAD = 1
@@ -169,7 +171,10 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     entry, segs = parse_elf(image, path)
 
     # Build the new address space next to the old one.
-    vs = VMSpace(kernel, kernel.new_pmap())
+    try:
+        vs = VMSpace(kernel, kernel.new_pmap())
+    except OutOfMemory as e:                 # no frame for the new page table's root
+        raise SyscallError(errno.ENOMEM, f"{path}: {e}") from None
     end = 0
     try:
         for i, s in enumerate(segs):
@@ -180,8 +185,10 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
             vs.map(start, stop, s.prot, name, backing, 0)
             end = max(end, stop)
         vs.map(USRSTACK - MAXSSIZ, USRSTACK, PROT_READ | PROT_WRITE, "stack", grows_down=True)
+        # One frame serves every process (sigcode, the vDSO clock): no process may ever
+        # write it, so mprotect may not add PROT_WRITE either (FreeBSD's shared page: max R|X).
         vs.map(SHAREDPAGE, VM_MAXUSER_ADDRESS, PROT_READ | PROT_EXEC, "sigcode",
-               kernel.sigcode_object, 0, shared=True)
+               kernel.sigcode_object, 0, shared=True, max_prot=PROT_READ | PROT_EXEC)
     except ValueError as e:
         vs.destroy()
         raise SyscallError(errno.ENOEXEC, f"{path}: {e}") from None
@@ -195,7 +202,11 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         cpu.switch_address_space(td.hart, vs.pmap.satp)
     if old is not None:
         old.destroy()
-    copyout(td, sp, blob)
+    try:
+        copyout(td, sp, blob)                # the stack's pages need frames: EFAULT if none is left
+    except SyscallError as e:
+        lost_image(kernel, td, path, e)
+        return
     p.brk_base = p.brk = end
     p.path = path
     p.argv = [a.decode("utf-8", "surrogateescape") for a in argv]
@@ -203,19 +214,50 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
     if p.fdtable is not None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
-    exec_setid(td, vp)                   # SECURITY (ch. 6): set-id bits, MAC label
+    try:
+        exec_setid(td, vp)               # SECURITY (ch. 6): set-id bits, MAC label
+    except SyscallError as e:            # no kernel memory for the new credential
+        lost_image(kernel, td, path, e)
+        return
     p.sync_pstruct()
     exec_setregs(td, entry, sp)
     kernel.probes.fire("exec", pid=p.pid, path=path, argv=list(p.argv))
+
+
+def lost_image(kernel, td, path: str, err: SyscallError) -> None:
+    """execve failed after the point of no return: the old image is gone, so the process ends.
+
+    FreeBSD's execve ends it with SIGABRT in the same case (its vmspace_destroyed).
+    """
+    kernel.exit1(td, SIGABRT, reason=f"execve of {path} failed after the point of no return: {err}")
+
+
+def copyin_strings(td, uaddr: int, budget: int) -> tuple[list[bytes], int]:
+    """The strings of the NULL-terminated array at ``uaddr`` (argv, envp) and what is left of ``budget``.
+
+    ``budget`` is the bytes the strings may still take, NULs included (ARG_MAX in
+    all, for argv and envp together): E2BIG as soon as they pass it. The budget
+    bounds the copying itself, as FreeBSD's exec_copyin_args does; checking only the
+    total afterwards let one call copy 4096 pointers to one 256 KiB string: 1 GiB.
+    """
+    strings = []
+    for ptr in copyin_ptrs(td, uaddr):
+        try:
+            s = copyinstr(td, ptr, budget).encode("utf-8", "surrogateescape")
+        except SyscallError as e:
+            if e.errno == errno.ENAMETOOLONG:
+                raise SyscallError(errno.E2BIG, f"argv and envp take more than ARG_MAX ({ARG_MAX}) bytes") from None
+            raise
+        budget -= len(s) + 1
+        strings.append(s)
+    return strings, budget
 
 
 @syscall
 def sys_execve(td, fname, argv, envv):
     """Execute the program at ``fname`` with ``argv`` and ``envv`` (never returns on success)."""
     path = copyinstr(td, fname, 1024)
-    args = [copyinstr(td, a, ARG_MAX).encode("utf-8", "surrogateescape") for a in copyin_ptrs(td, argv)] \
-        if argv else []
-    env = [copyinstr(td, e, ARG_MAX).encode("utf-8", "surrogateescape") for e in copyin_ptrs(td, envv)] \
-        if envv else []
+    args, left = copyin_strings(td, argv, ARG_MAX) if argv else ([], ARG_MAX)
+    env, _ = copyin_strings(td, envv, left) if envv else ([], left)
     exec_image(td, path, args, env)
     raise SyscallError(errno.EJUSTRETURN)

@@ -196,7 +196,10 @@ class Scheduler:
         if td is hs.idle:
             # The idle loop runs in S-mode with interrupts on; it needs only the kernel's page table.
             satp = self.kernel.kpmap.satp
-            timer = NEVER if deadline is None else deadline
+            # stimecmp has 64 bits: a deadline past them (nanosleep of LONG_MAX seconds) is "never".
+            # Written as it is, it would wrap to some earlier time: the idle machine would jump its
+            # clock there and then take timer interrupts for ever, finding nothing due.
+            timer = NEVER if deadline is None else min(deadline, NEVER)
         else:
             td.state = ThreadState.RUNNING
             satp = td.proc.vmspace.pmap.satp

@@ -118,6 +118,11 @@ def psignal(kernel, proc, signo: int, sender=None) -> None:
         proc.siglist &= ~sigbit(SIGCONT)
     if signo != SIGKILL and proc.sigacts.ignored(signo):
         return                                  # discarded at once, never pending
+    if proc.pid == 1 and proc.sigacts.handler[signo] == SIG_DFL:
+        # init takes only the signals it catches: a default action (SIGKILL's included) would
+        # end it or stop it, and the system with it (FreeBSD's issignal: "Don't take default
+        # actions on system processes"). Its own faults still end it (trapsignal): a panic.
+        return
     proc.siglist |= sigbit(signo)
     proc.siginfo[signo] = (SI_USER, sender.pid, sender.cred.uid) if sender is not None else (0, 0, 0)
     kernel.probes.fire("signal", pid=proc.pid, signo=signo)

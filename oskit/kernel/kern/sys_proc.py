@@ -28,6 +28,7 @@ from oskit.kernel.param import PROT_READ, PROT_WRITE, page_ceil
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.copyinout import copyout
 from oskit.kernel.riscv.machdep import fork_child_frame
+from oskit.kernel.vm.pmem import OutOfMemory
 
 WNOHANG, WUNTRACED = 1, 2
 RUSAGE_SELF, RUSAGE_CHILDREN, RUSAGE_THREAD = 0, -1, 1
@@ -43,7 +44,10 @@ def fork1(td) -> Proc:
     kernel = td.kernel
     parent = td.proc
     resource.fork_check(td)                  # SECURITY (ch. 6): RLIMIT_NPROC, kern.maxproc
-    child = kernel.new_proc(parent, parent.comm)
+    try:
+        child = kernel.new_proc(parent, parent.comm)
+    except OutOfMemory as e:                 # the kernel heap is full: the caller's problem, not a panic
+        raise SyscallError(errno.ENOMEM, f"fork: {e}") from None
     child.argv = list(parent.argv)
     child.path = parent.path
     child.cred = cred.crhold(parent.cred)    # SECURITY (ch. 6): shared, copied on write
@@ -55,9 +59,13 @@ def fork1(td) -> Proc:
     child.rlimits = [list(x) for x in parent.rlimits] if parent.rlimits else None
     child.console_capture = parent.console_capture
     child.flags = set(parent.flags) - {"exec"}
-    child.vmspace = kernel.new_vmspace()
-    parent.vmspace.copy_into(child.vmspace)
-    ctd = kernel.new_thread(child)
+    try:
+        child.vmspace = kernel.new_vmspace()
+        parent.vmspace.copy_into(child.vmspace)
+        ctd = kernel.new_thread(child)
+    except OutOfMemory as e:                 # no frame for a page table or a kernel stack:
+        kernel.discard_proc(child)           # undo the half-made child, fail the call
+        raise SyscallError(errno.ENOMEM, f"fork: {e}") from None
     ctd.sigmask = td.sigmask
     fork_child_frame(td, ctd)
     child.state = ProcState.ACTIVE

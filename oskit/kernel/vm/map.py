@@ -253,8 +253,11 @@ class VMSpace:
                 continue                  # more rights: the next fault maps them (no flush needed)
             keep = pte_bits(prot)
             for va in [v for v in self.resident if e.start <= v < e.end]:
-                if not keep & (PTE_R | PTE_X):
-                    self._unmap_page(va)  # PROT_NONE (or no leaf encoding left): no PTE at all
+                # Rights are only ever cleared here. When no R or X would be left (PROT_NONE, or
+                # rw- to --x: X is not in the PTE yet), the PTE goes: a valid PTE with no R, W, X
+                # is not a leaf but a pointer to a next table. The next fault maps the new rights.
+                if not self.pmap.lookup(va) & keep & (PTE_R | PTE_X):
+                    self._unmap_page(va)
                 else:
                     self.pmap.update(va, clear_bits=(PTE_R | PTE_W | PTE_X) & ~keep)
                 changed += 1
@@ -411,7 +414,17 @@ class VMSpace:
         for va, pa in self.resident.items():
             i = bisect.bisect_right(starts, va) - 1
             by_entry.setdefault(i, []).append((va, pa))
-        protected = 0
+        protected: list[int] = []               # the parent's pages write-protected so far
+        try:
+            self._copy_entries(child, by_entry, protected)
+        finally:
+            # Also when a frame for the child's page table ran out half-way (fork then fails):
+            # a page already write-protected must not stay writable in some hart's TLB.
+            if protected:
+                tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="fork")
+
+    def _copy_entries(self, child: "VMSpace", by_entry: dict, protected: list[int]) -> None:
+        """copy_into's loop: each entry shared, or shadowed copy-on-write with its pages write-protected."""
         for i, e in enumerate(self.entries):
             if e.inheritance == INHERIT_NONE:
                 continue
@@ -433,14 +446,12 @@ class VMSpace:
             for va, pa in by_entry.get(i, ()):
                 old_pte = self.pmap.update(va, clear_bits=PTE_W)
                 if old_pte & PTE_W:
-                    protected += 1
+                    protected.append(va)
                     if old_pte & PTE_D:
                         page = self.kernel.vm_pages.get(pa)
                         if page is not None:
                             page.dirty = True
                 child._map_page(va, pa, ro, write=False)
-        if protected:
-            tlb_shootdown(self.kernel, None, self.pmap.asid, self.pmap, why="fork")
 
     def destroy(self) -> None:
         """Free every page and page-table frame of this space."""

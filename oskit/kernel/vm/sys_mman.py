@@ -113,6 +113,10 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
             raise SyscallError(errno.EACCES, f"mmap: fd {fd} is not open for reading")
     else:
         file = p.fdtable.get(fd)                       # EBADF
+        if pos < 0:
+            # No byte of a file lies before offset 0. (Unchecked, the page index went
+            # negative, and Python's negative indexing mapped the end of the file instead.)
+            raise _einval(f"mmap: negative file offset {pos + pageoff}")
         if not isinstance(file, VnodeFile) or file.vnode.vtype is not VType.VREG:
             raise SyscallError(errno.ENODEV, f"mmap: fd {fd} ({file.describe()}) is not a regular file")
         if not file.readable:
