@@ -139,19 +139,21 @@ def copyinstr(td, uaddr: int, maxlen: int = 1024) -> str:
     bus = kernel.machine.bus
     out = bytearray()
     va = uaddr
-    with user_access(td) as hart:
-        while len(out) < maxlen:
-            length = min(maxlen - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1)))
-            check_user_range(va, length)
-            pa = user_translate(td, hart, va, "r")
-            chunk = bus.read_bytes(pa, length)
-            nul = chunk.find(0)
-            if nul >= 0:
-                out += chunk[:nul]
-                kernel.kclock.charge_copy(len(out) + 1)
-                return out.decode("utf-8", "surrogateescape")
-            out += chunk
-            va += length
+    try:
+        with user_access(td) as hart:
+            while len(out) < maxlen:
+                length = min(maxlen - len(out), PAGE_SIZE - (va & (PAGE_SIZE - 1)))
+                check_user_range(va, length)
+                pa = user_translate(td, hart, va, "r")
+                chunk = bus.read_bytes(pa, length)
+                nul = chunk.find(0)
+                if nul >= 0:
+                    out += chunk[:nul + 1]
+                    return out[:-1].decode("utf-8", "surrogateescape")
+                out += chunk
+                va += length
+    finally:
+        kernel.kclock.charge_copy(len(out))      # what was read costs time, whether the copy succeeds or not
     raise SyscallError(errno.ENAMETOOLONG, f"string at {uaddr:#x} longer than {maxlen - 1} bytes")
 
 
