@@ -272,14 +272,14 @@ def usage(p) -> dict:
 
 def top(kernel) -> str:
     """What every process has used, one line each (like top(1)): for notebooks."""
-    lines = [f"{'PID':>5} {'UID':>5} {'USER s':>9} {'SYSCALLS':>8} {'MINFLT':>7} {'RSS KiB':>8} "
+    lines = [f"{'PID':>5} {'UID':>5} {'USER s':>9} {'SYS s':>9} {'SYSCALLS':>8} {'MINFLT':>7} {'RSS KiB':>8} "
              f"{'KMEM':>7} {'NPROC':>5}  COMMAND"]
     for p in sorted(kernel.procs.values(), key=lambda q: q.pid):
         if p.pid == 0 or p.cred is None:
             continue
         u = usage(p)
         nproc = limit(p, RLIMIT_NPROC)
-        lines.append(f"{p.pid:>5} {p.cred.uid:>5} {u['user_s']:>9.6f} {u['syscalls']:>8} {u['minflt']:>7} "
+        lines.append(f"{p.pid:>5} {p.cred.uid:>5} {u['user_s']:>9.6f} {u['system_s']:>9.6f} {u['syscalls']:>8} {u['minflt']:>7} "
                      f"{u['rss_pages'] * 4:>8} {u['kmem_bytes']:>7} "
                      f"{'inf' if nproc >= RLIM_INFINITY else nproc:>5}  {p.comm}")
     return "\n".join(lines)
