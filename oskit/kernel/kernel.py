@@ -8,25 +8,29 @@ This file ties the subsystems together and is the public face notebooks use::
     p.stdout, p.exit_status
     k.trace.syscalls(pid=p.pid)
 
-What lives where:
+What lives where: every part is declared, with a comment, in Kernel.__init__
+(and nowhere else: no module adds an attribute to a kernel). The main ones:
 
     kernel.machine          the hardware (oskit.machine.Machine)
-    kernel.pmem             physical frames + kmalloc heap          (pmem.py)
-    kernel.kpmap            the kernel's page table; its upper half is in every process (vm.py)
-    kernel.procs            pid -> Proc                              (proc.py)
-    kernel.dead_threads     exited threads whose frame a hart still uses (free_thread)
-    kernel.sched            run queue, sleep/wakeup                  (sched.py)
-    kernel.percpu           per-hart state: current and idle thread  (sched.py)
-    kernel.vfs              the file system (FILES)                  (vfs.py)
-    kernel.console          the console tty over the UART            (console.py)
-    kernel.trace, probes    system-call records and probes           (trace.py)
-    kernel.panic_report     set when the Python kernel itself failed (panic.py)
+    kernel.procs            pid -> Proc                              (kern/proc.py)
+    kernel.sched, percpu    run queue, sleep/wakeup; per-hart state  (kern/sched.py)
+    kernel.pmem             physical frames + kmalloc heap          (vm/pmem.py)
+    kernel.kpmap            the kernel's page table; its upper half is in every process (riscv/pmap.py)
+    kernel.vmstats, pager   VM counters; the clock pager and swap    (vm/stats.py, vm/pager.py)
+    kernel.kclock           what the kernel's work costs in time     (kern/ktime.py)
+    kernel.vfs, console     the file system; the console tty         (fs/)
+    kernel.audit, mac       the audit trail; mandatory access control (security/)
+    kernel.trace, probes    system-call records and probes           (kern/trace.py)
+    kernel.sysent           this kernel's replacements of system calls (empty: the built-in table)
+    kernel.lab              the security lab, when one is attached   (oskit/lab/, outside the kernel)
+    kernel.panic_report     set when the Python kernel itself failed (kern/panic.py)
 
 Boot (Kernel.boot), in order:
 
- 1. the machine; "firmware" set-up of each hart from Python (M-mode delegates
-    exceptions and S interrupts to S-mode, enables Sstc and the counters);
- 2. physical memory: kernel image frames, kmalloc heap, the frame allocator;
+ 1. the machine; "firmware" set-up of each hart from Python (riscv/cpu.py: M-mode
+    delegates exceptions and S interrupts to S-mode, enables Sstc and the counters);
+ 2. physical memory: kernel image frames, kmalloc heap, the frame allocator (the
+    constructor, with every other part);
  3. the trampoline (trampoline.S, built with the toolchain) copied to a
     frame; the kernel page table: trampoline at KERNBASE, DMAP of all RAM;
  4. the host function trap() registered; the console; the file system with
