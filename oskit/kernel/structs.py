@@ -215,7 +215,11 @@ SIGFRAME = Struct("sigframe", [
     ("sf_regs", "u64", 31),     # x1..x31 at delivery
     ("sf_sepc", "u64"),         # pc at delivery
     ("sf_magic", "u64"),        # SIGFRAME_MAGIC: sigreturn refuses anything else
-], comment="Signal frame on the user stack, read back by sigreturn().")
+    # Only for getcontext/makecontext (ucontext_t is this layout): the kernel never
+    # writes them (getcontext copies out up to sf_link, as FreeBSD's UC_COPY_SIZE).
+    ("sf_link", "u64"),         # uc_link: the context resumed when a makecontext function returns
+    ("sf_stack", "u64", 3),     # uc_stack: stack_t (ss_sp, ss_size, ss_flags) for makecontext
+], comment="Signal frame on the user stack, read back by sigreturn(); also <ucontext.h>'s ucontext_t.")
 SIGFRAME_MAGIC = 0x6F736B69745F7366   # "oskit_sf"
 
 # The part of a process that lives in guest memory. p_ucred is authoritative: the

@@ -11,6 +11,9 @@ Everything that knows which register holds what is here, in one small place
     thread_upcall_frame  a new thread's frame (thr_new): the creator's, then pc = start_func,
                          a0 = arg, sp = the top of its stack, tp = its TLS block, ra = 0
     sendsig / sigreturn  the signal frame on the user stack and back
+    get_mcontext / read_mcontext / set_mcontext
+                         trap frame <-> ucontext (the signal frame's layout): sigreturn,
+                         getcontext, setcontext, swapcontext
 """
 
 from __future__ import annotations
@@ -99,7 +102,7 @@ def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int
     sp = (f.sp - SIGFRAME.size) & ~0xF
     raw = SIGFRAME.pack(
         si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
-        sf_mask=[(oldmask >> (32 * i)) & 0xFFFF_FFFF for i in range(4)],
+        sf_mask=_mask_words(oldmask),
         sf_regs=[f.get(r) for r in REGNAMES], sf_sepc=f.sepc, sf_magic=SIGFRAME_MAGIC)
     try:
         copyout(td, sp, raw)
@@ -114,18 +117,55 @@ def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int
     return True
 
 
-def sigreturn(td, uaddr: int) -> int:
-    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask.
+def _mask_words(mask: int) -> list[int]:
+    return [(mask >> (32 * i)) & 0xFFFF_FFFF for i in range(4)]
+
+
+def _mask_of(words) -> int:
+    return words[0] | (words[1] << 32) | (words[2] << 64) | (words[3] << 96)
+
+
+# getcontext copies out the frame up to uc_link (FreeBSD's UC_COPY_SIZE): uc_link and
+# uc_stack belong to the program (makecontext), the kernel leaves them as they are.
+UC_COPY_SIZE = SIGFRAME.offset("sf_link")
+
+
+def get_mcontext(td, mask: int) -> bytes:
+    """The caller's context as getcontext saves it (UC_COPY_SIZE bytes): mask, registers, pc.
+
+    Saved as the registers will be *after* the call returns successfully: a0 = 0
+    and t0 = 0 (the libc stub's error flag), pc = past the ecall (fetch_syscall_args
+    has already moved sepc there). setcontext on it returns from getcontext again.
+    """
+    f = td.frame
+    regs = [f.get(r) for r in REGNAMES]
+    regs[REGNAMES.index("a0")] = 0
+    regs[REGNAMES.index("t0")] = 0
+    return SIGFRAME.pack(sf_mask=_mask_words(mask), sf_regs=regs, sf_sepc=f.sepc,
+                         sf_magic=SIGFRAME_MAGIC)[:UC_COPY_SIZE]
+
+
+def read_mcontext(td, uaddr: int, what: str) -> dict:
+    """copyin and check a ucontext (EFAULT if unreadable, EINVAL without the magic)."""
+    fr = SIGFRAME.unpack(copyin(td, uaddr, UC_COPY_SIZE) + bytes(SIGFRAME.size - UC_COPY_SIZE))
+    if fr["sf_magic"] != SIGFRAME_MAGIC:
+        raise SyscallError(errno.EINVAL, f"{what}: no saved context at {uaddr:#x}")
+    return fr
+
+
+def set_mcontext(td, fr: dict) -> int:
+    """Load the registers and pc of a checked context into the trap frame; returns its mask.
 
     Only user registers and the user pc come from the frame: sstatus is never
     taken from user memory, so a forged frame cannot return into S-mode.
     """
-    fr = SIGFRAME.unpack(copyin(td, uaddr, SIGFRAME.size))
-    if fr["sf_magic"] != SIGFRAME_MAGIC:
-        raise SyscallError(errno.EINVAL, f"sigreturn: no signal frame at {uaddr:#x}")
     f = td.frame
     for name, value in zip(REGNAMES, fr["sf_regs"]):
         f.set(name, value)
     f.sepc = fr["sf_sepc"]
-    m = fr["sf_mask"]
-    return m[0] | (m[1] << 32) | (m[2] << 64) | (m[3] << 96)
+    return _mask_of(fr["sf_mask"])
+
+
+def sigreturn(td, uaddr: int) -> int:
+    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask."""
+    return set_mcontext(td, read_mcontext(td, uaddr, "sigreturn"))
