@@ -716,6 +716,42 @@ __sys_sigreturn:
 	ret
 	.size	__sys_sigreturn, . - __sys_sigreturn
 
+/* 421 = getcontext */
+	.globl	__sys_getcontext
+	.type	__sys_getcontext, @function
+	.weak	getcontext
+	.set	getcontext, __sys_getcontext
+__sys_getcontext:
+	li	t0, 421
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_getcontext, . - __sys_getcontext
+
+/* 422 = setcontext */
+	.globl	__sys_setcontext
+	.type	__sys_setcontext, @function
+	.weak	setcontext
+	.set	setcontext, __sys_setcontext
+__sys_setcontext:
+	li	t0, 422
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_setcontext, . - __sys_setcontext
+
+/* 423 = swapcontext */
+	.globl	__sys_swapcontext
+	.type	__sys_swapcontext, @function
+	.weak	swapcontext
+	.set	swapcontext, __sys_swapcontext
+__sys_swapcontext:
+	li	t0, 423
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_swapcontext, . - __sys_swapcontext
+
 /* 431 = thr_exit */
 	.globl	__sys_thr_exit
 	.type	__sys_thr_exit, @function

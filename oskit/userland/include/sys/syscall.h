@@ -97,7 +97,11 @@
 						/* 344-415 not implemented: freebsd4 sigreturn ... __mac_execve */
 #define	SYS_sigaction         	416 	/* 416 = sigaction */
 #define	SYS_sigreturn         	417 	/* 417 = sigreturn */
-						/* 418-430 not implemented: getcontext ... __acl_aclcheck_fd */
+						/* 418-420 not implemented: __xstat ... __lxstat */
+#define	SYS_getcontext        	421 	/* 421 = getcontext */
+#define	SYS_setcontext        	422 	/* 422 = setcontext */
+#define	SYS_swapcontext       	423 	/* 423 = swapcontext */
+						/* 424-430 not implemented: swapoff ... __acl_aclcheck_fd */
 #define	SYS_thr_exit          	431 	/* 431 = thr_exit */
 #define	SYS_thr_self          	432 	/* 432 = thr_self */
 #define	SYS_thr_kill          	433 	/* 433 = thr_kill */
