@@ -739,7 +739,12 @@ def test_struct_layouts_agree_with_the_kernel(tmp_path):
                                "uc_onstack": structs.SIGFRAME.offset("sf_onstack"),
                                "uc_mcontext.mc_gpregs": structs.SIGFRAME.offset("sf_regs"),
                                "uc_mcontext.mc_sepc": structs.SIGFRAME.offset("sf_sepc"),
-                               "uc_magic": structs.SIGFRAME.offset("sf_magic")}, structs.SIGFRAME.size)]
+                               "uc_magic": structs.SIGFRAME.offset("sf_magic"),
+                               "uc_link": structs.SIGFRAME.offset("sf_link"),
+                               "uc_stack.ss_sp": structs.SIGFRAME.offset("sf_stack"),
+                               "uc_stack.ss_size": structs.SIGFRAME.offset("sf_stack") + 8,
+                               "uc_stack.ss_flags": structs.SIGFRAME.offset("sf_stack") + 16},
+                structs.SIGFRAME.size)]
     lines = ["#include <stddef.h>", "#include <dirent.h>", "#include <signal.h>", "#include <sys/stat.h>",
              "#include <time.h>", "#include <ucontext.h>"]
     for ctype, offsets, size in layouts:
