@@ -6,6 +6,7 @@
     exec.py           execve and the ELF loader
     sys_proc.py       fork, exit, wait4, the id getters, break, getrusage
     sys_thread.py     thr_new, thr_self, thr_exit, thr_kill (libc's pthreads sit on them)
+    sys_context.py    getcontext, setcontext, swapcontext (ucontext_t = the signal frame's layout)
     umtx.py           _umtx_op: sleep until a word of user memory changes (a futex)
     sys_time.py       clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
     cred.py           credentials: ucred shared copy-on-write, the set*id rules, set-id exec
