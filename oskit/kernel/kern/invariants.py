@@ -58,6 +58,23 @@ from oskit.machine.mmu import GLOBAL
 from oskit.machine.sv39 import PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X
 
 
+def owned_once(what: str, claims, allocated, name) -> list[str]:
+    """Each allocated thing (a frame, a swap slot) has exactly one owner, and only allocated ones do.
+
+    ``claims``: thing -> how many owners point at it; ``allocated``: what the allocator
+    says is in use; ``name(thing)``: how a message names it.
+    """
+    out = []
+    for x, n in claims.items():
+        if n > 1:
+            out.append(f"{what}: {name(x)} has {n} owners, expected 1")
+        if x not in allocated:
+            out.append(f"{what}: {name(x)} is in use but the allocator says it is free")
+    for x in allocated.keys() - claims.keys():
+        out.append(f"{what}: {name(x)} is allocated but nothing owns it (a leak)")
+    return out
+
+
 def check_invariants(k) -> list[str]:
     """Every invariant of kernel ``k`` that does not hold, as sentences; [] when all hold."""
     problems: list[str] = []
@@ -118,13 +135,8 @@ def check_frames(k) -> list[str]:
     for pa, owner in pmem.owner.items():
         if owner == "guest kernel code":          # load_guest_code: lives as long as the kernel
             claims[pa] += 1
-    for pa, n in claims.items():
-        if n > 1:
-            out.append(f"frames: {pa:#x} ({pmem.owner.get(pa, 'free')!r}) has {n} owners, expected 1")
-        if pa not in pmem.owner:
-            out.append(f"frames: {pa:#x} is in use but the allocator says it is free")
-    for pa in pmem.owner.keys() - claims.keys():
-        out.append(f"frames: {pa:#x} ({pmem.owner[pa]!r}) is allocated but nothing owns it (a leak)")
+    out += owned_once("frames", claims, pmem.owner,
+                      lambda pa: f"{pa:#x} ({pmem.owner.get(pa, 'free')!r})")
     return out
 
 
@@ -237,14 +249,7 @@ def check_objects(k) -> list[str]:
             if pindex in obj.swap:
                 out.append(f"objects: page {pindex} of {name} is both resident and in swap")
         slots.update(obj.swap.values())
-    swap = k.pager.swap
-    for slot, n in slots.items():
-        if n > 1:
-            out.append(f"swap: slot {slot} belongs to {n} pages, expected 1")
-        if slot not in swap.slots:
-            out.append(f"swap: slot {slot} is held by an object but free in the swap area")
-    for slot in swap.slots.keys() - slots.keys():
-        out.append(f"swap: slot {slot} is in use but no object holds it (a leak)")
+    out += owned_once("swap", slots, k.pager.swap.slots, lambda slot: f"slot {slot}")
     live = {id(o) for o in objects}
     for pa, page in k.vm_pages.items():
         if page.pa != pa:
