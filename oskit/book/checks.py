@@ -15,16 +15,18 @@ expected is itself a verdict ("expected an int, found 'ten'").
                 check_frame_offset(answer)       where the trampoline stores a0 in the trap frame
 
 The programs the checks run are C strings in this file, so a reader can see
-exactly what was measured.
+exactly what was measured. Exercises 0.1, 0.2 and 2.3 have seeded variants
+(oskit/book/variant.py): without a seed they ask what the book's text says.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oskit.book import variant
 from oskit.kernel.kernel import SpawnError
 from oskit.kernel.param import dmap
-from oskit.kernel.structs import TRAPFRAME
+from oskit.kernel.structs import REGNAMES, TRAPFRAME
 from oskit.machine import Machine
 from oskit.magic import compile_into
 from oskit.toolchain import build, symbols
@@ -79,55 +81,61 @@ def _install(kernel, name: str, source: str) -> str:
 
 # -- chapter 0 ------------------------------------------------------------------------------------
 
-COUNTING_OUTPUT = "1\n2\n3\n4\n5\n"
-COUNTING_STATUS = 5
+def counting_target() -> int:
+    """Exercise 0.1's N: the program counts 1 to N and exits with status N (5 unless seeded)."""
+    return variant.value("0.1")
 
 
 def check_counting(kernel, path: str = "/bin/count") -> Verdict:
-    """Exercise 0.1: the program at path prints 1 to 5, one per line, and exits with status 5."""
+    """Exercise 0.1: the program at path prints 1 to N, one per line, and exits with status N."""
+    n = counting_target()
+    expected_output = "".join(f"{i}\n" for i in range(1, n + 1))
     p, why = _run(kernel, path)
     if p is None:
         return Verdict(False, f"could not run {path}", [why, "run the %%c cell that builds it first"])
     problems = []
-    if p.stdout != COUNTING_OUTPUT:
-        problems.append(f"it printed {p.stdout!r}; expected {COUNTING_OUTPUT!r} "
+    if p.stdout != expected_output:
+        problems.append(f"it printed {p.stdout!r}; expected {expected_output!r} "
                         "(one number per line, each line ending in \\n)")
-    if p.exit_status != COUNTING_STATUS:
+    if p.exit_status != n:
         how = (f"a signal ended it ({p.exit_reason})" if p.exit_status is not None and p.exit_status < 0
                else f"it exited with status {p.exit_status}")
-        problems.append(f"{how}; expected status {COUNTING_STATUS}: the value main returns "
+        problems.append(f"{how}; expected status {n}: the value main returns "
                         "becomes the exit status")
     if problems:
         return Verdict(False, f"{path} does not do what was asked yet", problems)
-    return Verdict(True, f"{path} printed 1..5 and exited with status {COUNTING_STATUS}.")
+    return Verdict(True, f"{path} printed 1..{n} and exited with status {n}.")
 
 
-HELLO3 = r"""
-#include <stdio.h>
-int main(void) {
-    printf("one\n");
-    printf("two\n");
-    printf("three\n");
-    return 0;
-}
-"""
+LINE_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def hello_lines_program(lines: int) -> str:
+    """A program that prints LINES lines to the console, one printf each (exercise 0.2)."""
+    calls = "".join(f'    printf("{word}\\n");\n' for word in LINE_WORDS[:lines])
+    return f"#include <stdio.h>\nint main(void) {{\n{calls}    return 0;\n}}\n"
+
+
+HELLO3 = hello_lines_program(3)
 
 
 def check_write_count(answer, kernel) -> Verdict:
-    """Exercise 0.2: how many write(2) calls HELLO3 (three printf lines to the console) makes."""
+    """Exercise 0.2: how many write(2) calls a program printing N lines with printf makes (HELLO3: N = 3)."""
     if answer is None:
         return _not_answered("set `answer` to the number of write system calls you expect")
     answer, why = _as_int(answer, "answer")
     if why:
         return Verdict(False, why)
-    path = _install(kernel, "hello3", HELLO3)
+    lines = variant.value("0.2")
+    name = f"hello{lines}"
+    path = _install(kernel, name, hello_lines_program(lines))
     p, why = _run(kernel, path)
     if p is None:
         return Verdict(False, "the check could not run its program", [why])
     writes = [r for r in kernel.trace.syscalls(pid=p.pid) if r.name == "write"]
     calls = [f"{r.call} = {r.result_text()}" for r in writes]
     if answer == len(writes):
-        return Verdict(True, f"hello3 made {len(writes)} write calls.",
+        return Verdict(True, f"{name} made {len(writes)} write calls.",
                        calls + ["stdout is a terminal (the console), so stdio flushes at each newline: "
                                 "one write per line"])
     return Verdict(False, f"you said {answer}; the kernel saw {len(writes)} write calls", calls + [
@@ -354,16 +362,23 @@ def check_sscratch(answer, kernel) -> Verdict:
         "frame of the thread about to run"])
 
 
+def frame_register() -> str:
+    """Exercise 2.3's register: the one whose offset is asked (a0 unless seeded)."""
+    return variant.value("2.3")
+
+
 def check_frame_offset(answer) -> Verdict:
-    """Exercise 2.3: the byte offset of a0 in struct trapframe (oskit/kernel/structs.py)."""
+    """Exercise 2.3: the byte offset of a register (a0 unless seeded) in struct trapframe."""
+    reg = frame_register()
     if answer is None:
-        return _not_answered("set `answer` to the offset of a0 in bytes")
+        return _not_answered(f"set `answer` to the offset of {reg} in bytes")
     answer, why = _as_int(answer, "answer")
     if why:
         return Verdict(False, why)
-    real = TRAPFRAME.fields["a0"].offset
-    reason = (f"x0 is not saved (it is always zero), so x(n) is at 8 * (n - 1); a0 is x10: "
-              f"8 * 9 = {real}")
+    real = TRAPFRAME.fields[reg].offset
+    number = 1 + REGNAMES.index(reg)       # REGNAMES starts at x1 (ra)
+    reason = (f"x0 is not saved (it is always zero), so x(n) is at 8 * (n - 1); {reg} is x{number}: "
+              f"8 * {number - 1} = {real}")
     if answer == real:
-        return Verdict(True, f"a0 is at offset {real}.", [reason])
-    return Verdict(False, f"you said {answer}; a0 is at offset {real}", [reason])
+        return Verdict(True, f"{reg} is at offset {real}.", [reason])
+    return Verdict(False, f"you said {answer}; {reg} is at offset {real}", [reason])
