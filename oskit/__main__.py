@@ -3,6 +3,7 @@
     python -m oskit run --bare PROGRAM     run a bare-metal program on the machine
     python -m oskit run PROGRAM [ARGS...]  run a program as a process of the teaching kernel
     python -m oskit sh                     the kernel's shell
+    python -m oskit course build DIR       the chapters as nbgrader assignments (oskit/course/)
 
 PROGRAM for --bare is a RISC-V ELF file, or a C (.c) or assembly (.S) file
 that is compiled first (oskit.toolchain.build, mode "bare"). The program's
@@ -245,10 +246,12 @@ def _wants_bare(argv: list[str]) -> bool:
 USAGE = """usage: python -m oskit run --bare PROGRAM [--harts N] [--ram MIB] [--trace] [--max-instructions N]
        python -m oskit run PROGRAM [ARGS...]
        python -m oskit sh
+       python -m oskit course build DIR [--seed N] [--only PREFIX ...]
 
   run --bare PROGRAM     run an ELF, .c or .S file on the bare machine (no kernel)
   run PROGRAM [ARGS...]  run a program as a process of the teaching kernel
   sh                     the teaching kernel's shell
+  course build DIR       write an nbgrader course directory from the chapters
 """
 
 
@@ -271,7 +274,10 @@ def main(argv: list[str] | None = None) -> int:
         return kernel_command("run", rest)
     if command == "sh":
         return kernel_command("sh", rest)
-    return _fail(f"unknown command {command!r}: expected `run` or `sh` (python -m oskit --help)")
+    if command == "course":
+        from oskit.course import cli as course_cli  # here: the other commands never load nbformat
+        return course_cli.main(rest)
+    return _fail(f"unknown command {command!r}: expected `run`, `sh` or `course` (python -m oskit --help)")
 
 
 if __name__ == "__main__":
