@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup lab test bench clean
+.PHONY: setup lab test bench clean setup-class test-class
 
 setup: $(VENV)/.installed
 
@@ -34,3 +34,19 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Teaching a class (docs/instructors.md): nbgrader, JupyterHub and its proxy (from npm, into .venv/node).
+setup-class: $(VENV)/.installed-class
+
+$(VENV)/.installed-class: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,class]'
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null); } || \
+	  echo "note: install nodejs and npm (apt-get install ...) for the JupyterHub test"
+	npm install --prefix $(VENV)/node --no-audit --no-fund --silent configurable-http-proxy
+	touch $@
+
+# The class tests (tests/class/): the real nbgrader on the chapters, and a JupyterHub that two
+# students use through chromium. A few minutes; the plain `make test` does not collect them.
+test-class: setup-class
+	OSKIT_CLASS_TESTS=1 $(BIN)/python -m pytest tests/class

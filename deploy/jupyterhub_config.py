@@ -11,7 +11,7 @@
 #     OSKIT_HUB_URL       the address students open                     default http://:8000
 #     OSKIT_HUB_PORT_HUB  the hub's own port, behind the proxy          default 8081
 #     OSKIT_HUB_PORT_API  the proxy's REST API port (loopback only)     default 8001
-#     OSKIT_HUB_MEM       memory limit per student (see MEM_LIMIT)      default 1G
+#     OSKIT_HUB_MEM       memory limit per student (see MEM_LIMIT)      default 2G
 #     OSKIT_HUB_IDLE_S    stop a server idle this long (idle culler)    default 3600
 #     OSKIT_BOOK          the chapters copied into a new student's home default this checkout's notebooks/
 #     OSKIT_HUB_TEST      1: the test mode of tests/class/test_hub.py: any user name with the
@@ -63,12 +63,13 @@ else:
         c.JupyterHub.spawner_class = "localprocess"  # limits are then only advertised (MEM_LIMIT)
 
 # -- what each student gets ----------------------------------------------------------------------
-# MEM_LIMIT: measured with tests/class/test_hub.py (docs/instructors.md has the figures): a
-# student's server plus its kernel after chapter 0 holds about 0.3 GB; a chapter that boots
-# several machines or keeps the widgets of a long trace grows that, so 1 GB leaves room while
-# letting 20 students share 24 GB. SystemdSpawner and Kubernetes enforce it; the plain local
-# spawner only tells the server (jupyter-resource-usage can show it).
-c.Spawner.mem_limit = os.environ.get("OSKIT_HUB_MEM", "1G")
+# MEM_LIMIT, sized from measurements on this project's machine (docs/instructors.md, "Memory"):
+# after chapter 0 a student's server and kernel hold about 560 MiB (tests/class/test_hub.py);
+# a kernel's peak over a whole chapter is 270-710 MiB for chapters 0-7 and 1.4 GiB for chapter 8
+# (its kernel boots several machines). 2 GiB lets any chapter run with the server beside it;
+# a second open notebook of a light chapter still fits. SystemdSpawner and Kubernetes enforce
+# it; the plain local spawner only tells the server (MEM_LIMIT, shown by jupyter-resource-usage).
+c.Spawner.mem_limit = os.environ.get("OSKIT_HUB_MEM", "2G")
 c.Spawner.cpu_limit = 1.0                            # the emulator is one busy thread
 c.Spawner.default_url = "/lab/tree/oskit/00-start-here.ipynb"
 c.Spawner.args = ["--LabApp.news_url=",              # no news popup, no update check in class

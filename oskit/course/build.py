@@ -276,7 +276,7 @@ def build(course_dir, seed: int | None = None, book: Path = BOOK, only: list[str
     try:
         for path in chapters:
             nb = nbformat.read(path, as_version=4)
-            if not any("exercise" in _oskit(c) for c in nb.cells):
+            if not any("exercise" in _oskit(c) or "answer_for" in _oskit(c) for c in nb.cells):
                 continue
             out, exercises = assignment_notebook(nb, path.name, seed)
             target = course_dir / "source" / path.stem / path.name
