@@ -14,6 +14,8 @@
 #     OSKIT_HUB_MEM       memory limit per student (see MEM_LIMIT)      default 2G
 #     OSKIT_HUB_IDLE_S    stop a server idle this long (idle culler)    default 3600
 #     OSKIT_BOOK          the chapters copied into a new student's home default this checkout's notebooks/
+#     OSKIT_HUB_USERS     the students' Unix user names, comma-separated (PAM mode)
+#     OSKIT_HUB_ADMINS    the instructors' user names, comma-separated (PAM mode)
 #     OSKIT_HUB_TEST      1: the test mode of tests/class/test_hub.py: any user name with the
 #                         password OSKIT_HUB_PASSWORD (DummyAuthenticator), servers run as the
 #                         hub's own Unix user, homes under OSKIT_HUB_DIR/home/. Never in a room.
