@@ -15,8 +15,9 @@ names or cell positions, so chapters can be renumbered and new ones tagged the s
         exercise's check cell becomes the test cell whole.
     every other cell                              read-only (nbgrader "locked"): prose and demos.
 
-The answer itself comes from oskit/course/solutions.py (SOLUTIONS), or else from the
-exercise's metadata ``"solution": "answer = 3"``; an exercise with neither is an error.
+The answer itself comes from oskit/course/solutions.py (SOLUTIONS, keyed by the name of the
+check the cell calls, which survives a renumbering), or else from the exercise's metadata
+``"solution": "answer = 3"``; an exercise with neither is an error.
 "Show the answer" boxes (<details> whose summary starts with "Show") are dropped from the
 prose. With a seed, the assignment's first cell is ``variant.use_seed(SEED)`` and the
 prose of seeded exercises gets the seed's numbers (solutions.PROSE).
@@ -70,6 +71,7 @@ class Exercise:
 
     id: str
     points: float
+    check: str                     # the name of the check function its cell calls
     check_cell: int
     answer_cell: int | None = None
 
@@ -93,7 +95,8 @@ def find_exercises(nb, where: str = "") -> dict[str, Exercise]:
             if ex_id in found:
                 raise BuildError(f"{where} cell {i}: exercise {ex_id} is tagged twice (cells "
                                  f"{found[ex_id].check_cell} and {i})")
-            found[ex_id] = Exercise(ex_id, points, i)
+            *_, check = _split_check(cell.source, f"{where} cell {i} (exercise {ex_id})")
+            found[ex_id] = Exercise(ex_id, points, check, i)
         elif "answer_for" in meta:
             answers[str(meta["answer_for"])] = i
     for ex_id, i in answers.items():
@@ -104,13 +107,13 @@ def find_exercises(nb, where: str = "") -> dict[str, Exercise]:
     return found
 
 
-def solution_for(ex_id: str, meta: dict, where: str) -> str:
-    """The instructor's answer to exercise EX_ID (under the seed in force)."""
-    if ex_id in solutions.SOLUTIONS:
-        return solutions.SOLUTIONS[ex_id]().strip("\n")
+def solution_for(ex: Exercise, meta: dict, where: str) -> str:
+    """The instructor's answer to exercise EX (under the seed in force)."""
+    if ex.check in solutions.SOLUTIONS:
+        return solutions.SOLUTIONS[ex.check]().strip("\n")
     if "solution" in meta:
         return str(meta["solution"]).strip("\n")
-    raise BuildError(f"{where}: exercise {ex_id} has no answer: add one to SOLUTIONS in "
+    raise BuildError(f"{where}: exercise {ex.id} has no answer: add SOLUTIONS[{ex.check!r}] to "
                      "oskit/course/solutions.py (or \"solution\" to the cell's oskit metadata)")
 
 
@@ -133,8 +136,9 @@ def _code(source: str, **nbgrader) -> nbformat.NotebookNode:
     return cell
 
 
-def _split_check(source: str, where: str) -> tuple[list[str], list[str], str]:
-    """A check cell's (import lines, starter lines, check call): the call is its last statement."""
+def _split_check(source: str, where: str) -> tuple[list[str], list[str], str, str]:
+    """A check cell's (import lines, starter lines, check call, check's name): the call is its
+    last statement."""
     try:
         body = ast.parse(source).body
     except SyntaxError as e:
@@ -142,6 +146,8 @@ def _split_check(source: str, where: str) -> tuple[list[str], list[str], str]:
     last = body[-1] if body else None
     if not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)):
         raise BuildError(f"{where}: the check cell must end with the check's call, e.g. check_x(answer)")
+    func = last.value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", ast.unparse(func))
     lines = source.splitlines()
     before, call = lines[:last.lineno - 1], "\n".join(lines[last.lineno - 1:])
     imports = []
@@ -154,7 +160,7 @@ def _split_check(source: str, where: str) -> tuple[list[str], list[str], str]:
         starter.pop(0)
     while starter and not starter[-1].strip():
         starter.pop()
-    return imports, starter, call
+    return imports, starter, call, name
 
 
 def _test_source(ex: Exercise, call: str) -> str:
@@ -191,8 +197,8 @@ def assignment_notebook(nb, name: str, seed: int | None):
     exercises = find_exercises(nb, name)
     by_check = {ex.check_cell: ex for ex in exercises.values()}
     by_answer = {ex.answer_cell: ex for ex in exercises.values() if ex.answer_cell is not None}
-    replacements = [(ex_id, old, new) for ex_id in exercises if seed is not None and ex_id in solutions.PROSE
-                    for old, new in solutions.PROSE[ex_id]()]
+    replacements = [(ex.id, old, new) for ex in exercises.values() if seed is not None and ex.check in solutions.PROSE
+                    for old, new in solutions.PROSE[ex.check]()]
     used = set()
     cells = []
     if seed is not None:
@@ -216,21 +222,21 @@ def assignment_notebook(nb, name: str, seed: int | None):
             continue
         elif i in by_answer:
             ex = by_answer[i]
-            answer = solution_for(ex.id, _oskit(nb.cells[ex.check_cell]), where)
+            answer = solution_for(ex, _oskit(nb.cells[ex.check_cell]), where)
             cells.append(_code(_c_solution(cell.source, answer, where),
                                grade_id=_grade_id(ex, "answer"), solution=True))
         elif i in by_check:
             ex = by_check[i]
             if ex.answer_cell is not None:
-                *_, call = _split_check(cell.source, where)
+                _, _, call, _ = _split_check(cell.source, where)
                 setup = cell.source[:cell.source.rindex(call)].strip("\n")
                 if setup:
                     cells.append(_code(setup, grade_id=_grade_id(ex, "setup"), locked=True))
             else:
-                imports, starter, call = _split_check(cell.source, where)
+                imports, starter, call, _ = _split_check(cell.source, where)
                 if imports:
                     cells.append(_code("\n".join(imports), grade_id=_grade_id(ex, "setup"), locked=True))
-                answer = solution_for(ex.id, _oskit(cell), where)
+                answer = solution_for(ex, _oskit(cell), where)
                 cells.append(_code(_python_solution(starter, answer), grade_id=_grade_id(ex, "answer"),
                                    solution=True))
             cells.append(_code(_test_source(ex, call), grade_id=_grade_id(ex, "test"), grade=True,

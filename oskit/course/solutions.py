@@ -10,8 +10,11 @@ An answer is a function of nothing: it reads the seed in force (oskit.book.varia
 so a seeded course gets answers that fit its numbers. A C answer is a whole program
 (the %%c cell's body); a Python answer is statements that set the exercise's variable.
 
-    SOLUTIONS   exercise id -> () -> the answer's source text
-    PROSE       exercise id -> (the book's words, the same words for the seeded numbers)
+    SOLUTIONS   check function -> () -> the answer's source text
+    PROSE       check function -> [(the book's words, the same words for the seeded numbers)]
+
+Both are keyed by the name of the check the exercise's cell calls, not by the exercise's
+number, so they stay right when chapters are renumbered.
 """
 
 from __future__ import annotations
@@ -92,37 +95,37 @@ int main(void) {
 }'''
 
 SOLUTIONS = {
-    "0.1": _counting,
-    "0.2": lambda: f"answer = {variant.value('0.2')}",
-    "1.1": lambda: ('answers = {"null_store": 15, "kernel_load": 13, "illegal_csr": 2,\n'
+    "check_counting": _counting,
+    "check_write_count": lambda: f"answer = {variant.value('0.2')}",
+    "check_trap_causes": lambda: ('answers = {"null_store": 15, "kernel_load": 13, "illegal_csr": 2,\n'
                     '           "breakpoint": 3, "syscall": 8}'),
-    "1.2": lambda: ('answers = {"7 / 0": -1, "7 % 0": 7, "-7 / 0": -1, "-7 % 0": -7,\n'
+    "check_division": lambda: ('answers = {"7 / 0": -1, "7 % 0": 7, "-7 / 0": -1, "-7 % 0": -7,\n'
                     '           "INT64_MIN / -1": INT64_MIN, "INT64_MIN % -1": 0}'),
-    "2.1": lambda: 'order = "BDFEAC"',
-    "2.2": lambda: 'answer = "b"',
-    "2.3": _frame_offset,
-    "3.1": lambda: ('answers = {"number": "t0", "first_arg": "a0", "third_arg": "a2",\n'
+    "check_step_order": lambda: 'order = "BDFEAC"',
+    "check_sscratch": lambda: 'answer = "b"',
+    "check_frame_offset": _frame_offset,
+    "check_abi": lambda: ('answers = {"number": "t0", "first_arg": "a0", "third_arg": "a2",\n'
                     '           "error_flag": "t0", "errno": "a0"}'),
-    "3.2": lambda: 'answer = "eintr"',
-    "3.3": lambda: NEW_SYSCALL,
-    "4.1": lambda: "answer = 4",
-    "4.2": lambda: "answer = 768",
-    "4.3": lambda: 'answer = "apple"',
-    "4.4": lambda: ATOMIC,
-    "5.1": lambda: "answer = 8",
-    "5.2": lambda: "answer = 3",
-    "5.3": lambda: 'answer = "fewer"',
-    "6.1": lambda: ('answers = {"1 seteuid(1000)": "ok", "2 seteuid(0)": "ok", "3 setuid(1000)": "ok",\n'
+    "check_nanosleep_restart": lambda: 'answer = "eintr"',
+    "check_new_syscall": lambda: NEW_SYSCALL,
+    "check_fork_lines": lambda: "answer = 4",
+    "check_wait_status": lambda: "answer = 768",
+    "check_copy_semantics": lambda: 'answer = "apple"',
+    "check_atomic_counter": lambda: ATOMIC,
+    "check_fault_count": lambda: "answer = 8",
+    "check_cow_copies": lambda: "answer = 3",
+    "check_sweep_order": lambda: 'answer = "fewer"',
+    "check_setuid_steps": lambda: ('answers = {"1 seteuid(1000)": "ok", "2 seteuid(0)": "ok", "3 setuid(1000)": "ok",\n'
                     '           "4 seteuid(0)": "EPERM", "5 setuid(0)": "EPERM"}'),
-    "6.3": lambda: ('refused = k.audit.records(call="fork", uid=1000, failed=True)\n'
+    "check_refused_forks": lambda: ('refused = k.audit.records(call="fork", uid=1000, failed=True)\n'
                     'answer = (len(refused), "EAGAIN")'),
-    "6.4": lambda: "answer = 9",
-    "7.1": lambda: "answer = set(range(1, 8)) | set(range(18, 24))",
-    "7.3": lambda: ZEROING,
-    "8.1": lambda: ("from oskit.kernel.riscv import copyinout\n"
+    "check_hogs_to_starve": lambda: "answer = 9",
+    "check_padding_bytes": lambda: "answer = set(range(1, 8)) | set(range(18, 24))",
+    "check_zeroing_patch": lambda: ZEROING,
+    "check_copyout_patch": lambda: ("from oskit.kernel.riscv import copyinout\n"
                     "my_copyout = copyinout.copyout"),
-    "8.2": lambda: EUID_EXPLOIT,
-    "8.3": lambda: ('answers = {"U-mode load": True, "S-mode load, SUM=0": False, "S-mode load, SUM=1": True,\n'
+    "check_euid_exploit": lambda: EUID_EXPLOIT,
+    "check_supervisor_rules": lambda: ('answers = {"U-mode load": True, "S-mode load, SUM=0": False, "S-mode load, SUM=1": True,\n'
                     '           "S-mode store, SUM=1": True, "S-mode fetch, SUM=0": False,\n'
                     '           "S-mode fetch, SUM=1": False}'),
 }
@@ -138,11 +141,11 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 # force. The builder replaces each in the exercise's prose and fails, naming the words, when the
 # chapter no longer contains them (a chapter author reworded the exercise: update this table).
 PROSE = {
-    "0.1": lambda: [("prints the numbers 1 to 5, one per line, and exits with status 5",
+    "check_counting": lambda: [("prints the numbers 1 to 5, one per line, and exits with status 5",
                      f"prints the numbers 1 to {variant.value('0.1')}, one per line, and exits with "
                      f"status {variant.value('0.1')}")],
-    "0.2": lambda: [("calls `printf` three times",
+    "check_write_count": lambda: [("calls `printf` three times",
                      f"calls `printf` {NUMBER_WORDS[variant.value('0.2')]} times"),
                     (_printf_lines(3), _printf_lines(variant.value("0.2")))],
-    "2.3": lambda: [("At which byte offset is `a0`?", f"At which byte offset is `{variant.value('2.3')}`?")],
+    "check_frame_offset": lambda: [("At which byte offset is `a0`?", f"At which byte offset is `{variant.value('2.3')}`?")],
 }

@@ -1,6 +1,7 @@
 """The course builder (oskit/course/build.py): what each chapter's cells become, and its errors."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,9 +98,9 @@ def tagged(source: str, **meta):
 
 @pytest.mark.parametrize("cells, message", [
     ([tagged("answer = None\ncheck_x(answer)", exercise="9.1")], "exercise 9.1 needs \"points\""),
-    ([tagged("answer = None\ncheck_x(answer)", exercise="9.1", points=2)], "exercise 9.1 has no answer"),
+    ([tagged("answer = None\ncheck_x(answer)", exercise="9.1", points=2)], "exercise 9.1 has no answer: add SOLUTIONS['check_x']"),
     ([tagged("answer = None", exercise="9.1", points=2, solution="answer = 1")],
-     "must end with the check's call"),
+     "cell 0 (exercise 9.1): the check cell must end with the check's call"),
     ([tagged("%%c prog\nint main(void){return 0;}", answer_for="9.2")], "answer_for '9.2' needs a later cell"),
     ([tagged("check_x(a)", exercise="9.1", points=1, solution="a = 1"),
       tagged("check_x(a)", exercise="9.1", points=1, solution="a = 1")], "exercise 9.1 is tagged twice"),
@@ -107,7 +108,7 @@ def tagged(source: str, **meta):
 def test_a_badly_tagged_chapter_is_refused_with_the_cell_and_the_fix(tmp_path, cells, message):
     """Each mistake a chapter author can make in the metadata gets its own message."""
     book = write_book(tmp_path / "book", cells)
-    with pytest.raises(BuildError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(BuildError, match=re.escape(message)):
         build(tmp_path / "out", book=book)
 
 

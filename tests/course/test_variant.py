@@ -66,8 +66,8 @@ def test_write_count_and_counting_checks_follow_the_seed(k):
     compile_into(k, "count5", '#include <stdio.h>\nint main(void){for(int i=1;i<=5;i++)printf("%d\\n",i);return 5;}')
     v = checks.check_counting(k, "/bin/count5")
     assert not v.ok and "expected status 8" in repr(v)
-    compile_into(k, "count", solutions.SOLUTIONS["0.1"]())
+    compile_into(k, "count", solutions.SOLUTIONS["check_counting"]())
     assert checks.check_counting(k, "/bin/count").ok
     scope = {}
-    exec(solutions.SOLUTIONS["0.2"](), scope)
+    exec(solutions.SOLUTIONS["check_write_count"](), scope)
     assert checks.check_write_count(scope["answer"], k).ok
