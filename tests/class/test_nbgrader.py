@@ -7,6 +7,7 @@ import pytest
 from nbgrader_run import cell_scores, nbgrader, scores, submit
 
 from oskit.book import variant
+from oskit.course import solutions
 from oskit.course.build import build
 
 CHAPTER = "00-start-here"
@@ -78,10 +79,12 @@ def test_seeded_assignment_has_its_own_numbers_and_checks_follow_them(tmp_path):
     prose = next(c.source for c in nbformat.read(release, as_version=4).cells if "0.2 Predict" in c.source)
     assert prose.count("printf(") == lines and f"printf(\"{('one two three four five six'.split())[lines - 1]}" in prose
 
-    _, book_source, _ = generated(tmp_path, "book")
-    book = cells_by_id(book_source)
-    copied = with_answers(release, {g: book[g].source for g in ("ex-0_1-answer", "ex-0_2-answer")},
-                          tmp_path / "copied.ipynb")
+    # The book's answers (no seed), as a student who copied last year's work would hand them in.
+    assert variant.current_seed() is None
+    book = {"ex-0_1-answer": "%%c count --kernel k\n" + solutions.SOLUTIONS["check_counting"](),
+            "ex-0_2-answer": solutions.SOLUTIONS["check_write_count"]()}
+    assert "return 5;" in book["ex-0_1-answer"] and book["ex-0_2-answer"] == "answer = 3"
+    copied = with_answers(release, book, tmp_path / "copied.ipynb")
     submit(course, "dave", CHAPTER, source)
     submit(course, "erin", CHAPTER, copied)
     nbgrader(course, "autograde", CHAPTER, "--create", "--force")
