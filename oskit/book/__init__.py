@@ -8,5 +8,8 @@ The map:
     checks_3_5.py   the same for chapters 3-5, plus elf_code() (a function's instructions
                 from an ELF, disassembled) and run_program() (compile, install, run).
 
+    variant.py  seeded variants: the numbers some exercises ask about, chosen by a course's
+                seed (python -m oskit course build --seed N); the book's own without one.
+
 Nothing here imports ipywidgets: a check works the same in a notebook, a script or a test.
 """
