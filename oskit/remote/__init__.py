@@ -6,7 +6,7 @@ boots its own kernel (its own machine, memory and file system), listens on
 127.0.0.1, and prints one line ``oskit-remote listening on 127.0.0.1:PORT``
 once it accepts connections. Each client gets a "forwarded-calls" process
 of its own on B (its descriptors, its memory: see kern/forward.py's
-ForwardSession); its requests are served one at a time, in order.
+ForwardSession). One kernel serves them all, one call at a time.
 
 ``--exit-on CALL`` makes the server die (exit status 3, no reply) when a
 request for CALL arrives: the fault the tests and the chapter use to show
@@ -58,17 +58,21 @@ class Server:
         return ForwardSession(k, td, scratch)
 
     def serve_client(self, conn: socket.socket) -> None:
-        with conn, self.lock:
+        with conn:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            session = self.session()
+            with self.lock:
+                session = self.session()
             while True:
                 try:
                     header, blobs, _n = recv_message(conn)
-                except (OSError, WireError):
-                    return                      # the client left (or broke the protocol): done
+                except (OSError, WireError):    # the client left (or broke the protocol):
+                    with self.lock:             # what it left open on B is closed
+                        session.td.proc.fdtable.close_all()
+                    return
                 if self.exit_on and header.get("call") == self.exit_on:
                     os._exit(3)                 # --exit-on: die mid-call, without a reply
-                reply, out = session.handle(header, blobs)
+                with self.lock:                 # clients take turns, one call at a time
+                    reply, out = session.handle(header, blobs)
                 try:
                     send_message(conn, reply, out)
                 except OSError:

@@ -294,6 +294,7 @@ class Forwarder:
             reply, out_blobs, m = recv_message(self.sock)
         except (OSError, WireError) as e:
             self.broken = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+            self.sock.close()                       # a half-read reply cannot be resynchronised
             self._record("B->A", {"seq": self.seq, "lost": self.broken}, [], 0)
             raise SyscallError(Errno.EIO, f"{name} forwarded to {self.peer}: {self.broken}") from None
         self._record("B->A", reply, out_blobs, m)
