@@ -85,6 +85,7 @@ MARSHAL_KINDS = {
     "_In_reads_": "in_bytes",
     "_Out_writes_bytes_": "out_bytes",
     "_Out_writes_": "out_bytes",
+    "_Out_writes_z_": "out_bytes",          # ...that the call may end with a NUL
     "_In_": "in_object",
     "_Out_": "out_object",
 }
