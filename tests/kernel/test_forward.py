@@ -141,3 +141,38 @@ def test_b_dying_mid_call_is_eio_not_a_hang(fwdprobe):
         assert "closed the connection" in fw.broken
     finally:
         stop(proc)
+
+
+def test_a_call_that_would_sleep_on_b_is_eagain(machine_b):
+    """A read of B's console would wait for typing: B refuses it with EAGAIN and goes on serving."""
+    fw = Forwarder(boot(programs=False), ("127.0.0.1", machine_b))
+    fd, _ = fw.call_remote("open", [{"string": "/dev/console"}, 0, 0])
+    for _ in range(2):                                   # B's thread is not left asleep
+        with pytest.raises(SyscallError) as e:
+            fw.call_remote("read", [fd, {"out": 8}, 8])
+        assert e.value.errno == Errno.EAGAIN and "would sleep" in e.value.message
+    assert fw.call_remote("close", [fd]) == (0, [])
+    fw.detach()
+
+
+def test_detach_gives_back_a_replacement_that_was_there(machine_b):
+    """A Forwarder runs a lab's replacement read for local descriptors, and puts it back on detach."""
+    from oskit.kernel.kern.syscall import HANDLERS, Handler
+    k = boot()
+    k.vfs.install_file("/tmp/local", b"mine\n", mode=0o644)
+    seen = []
+
+    def counting_read(td, fd, buf, nbyte):
+        seen.append(fd)
+        return HANDLERS["read"].fn(td, fd, buf, nbyte)
+
+    mine = Handler("read", counting_read, 3)
+    k.sysent["read"] = mine
+    fw = Forwarder(k, ("127.0.0.1", machine_b))
+    assert k.sysent["read"] is not mine
+    p = k.spawn("/bin/cat", ["cat", "/tmp/local", "/b/etc/motd"])
+    k.run(until=p.exited)
+    assert p.stdout == "mine\nhello from B\n"
+    assert seen == [3, 3]                                # the local file's reads only: B's went to B
+    fw.detach()
+    assert k.sysent["read"] is mine and "open" not in k.sysent

@@ -35,7 +35,10 @@ Where errors come from, so a program sees what a local call would give:
 - EFAULT is found on A, *before* anything is sent: in-buffers and strings are
   copied in, and every out-buffer is checked writable (its bytes read and
   written back unchanged). A bad buffer thus costs no message and, as for a
-  local read, does not move the file offset on B.
+  local read, does not move the file offset on B. The check is stricter than a
+  local call in one case: a local read checks only the bytes it returns, so
+  ``read(fd, buf, 4096)`` with buf 10 bytes from the end of the mapping works
+  locally on a 10-byte file; forwarded, A checks all 4096 bytes and says EFAULT.
 - Every other errno (EBADF, ENOENT, EISDIR...) is B's kernel's answer, sent back.
 - If B goes away (the connection closes, or no answer within ``timeout``
   seconds) the call fails with EIO, and so does every later forwarded call.
@@ -199,19 +202,25 @@ class Forwarder:
         self.seq = 0
         self.sock = socket.create_connection(address, timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # small messages go at once
+        # What ran these calls before (a lab's replacement, or nothing: the built-in handler):
+        # it still runs every call that is not forwarded, and comes back on detach().
+        self.previous = {name: kernel.sysent.get(name) for name in BY_PATH + BY_FD}
         for name in BY_PATH + BY_FD:
             kernel.sysent[name] = Handler(name, self._handler(name), HANDLERS[name].nargs)
 
     def detach(self) -> None:
-        """Give the kernel its own handlers back and close the connection."""
-        for name in BY_PATH + BY_FD:
-            self.kernel.sysent.pop(name, None)
+        """Give the kernel its previous handlers back and close the connection."""
+        for name, handler in self.previous.items():
+            if handler is None:
+                self.kernel.sysent.pop(name, None)
+            else:
+                self.kernel.sysent[name] = handler
         self.sock.close()
         self.broken = self.broken or "detached"
 
     # The handler that k.sysent runs for `name`: forward, or run the local handler.
     def _handler(self, name: str):
-        local = HANDLERS[name].fn
+        local = (self.previous[name] or HANDLERS[name]).fn
 
         def forwarded(td, *args):
             if name in BY_PATH:
@@ -246,7 +255,6 @@ class Forwarder:
     def call(self, td, name: str, args: tuple) -> int:
         """Forward one call made by thread td on A: marshal, send, wait, copy the results out."""
         wire = MARSHAL[name]
-        pointers = {w.name: args[i] for i, w in enumerate(wire) if w.kind != "scalar"}
         values = {w.name: args[i] for i, w in enumerate(wire)}
         sent: list = []
         outs: list[tuple[int, int]] = []            # (address on A, size) per out-argument
@@ -264,7 +272,7 @@ class Forwarder:
                 else:
                     copyout(td, value, copyin(td, value, size))   # writable? (unchanged if so)
                     sent.append({"out": size})
-                    outs.append((pointers[w.name], size))
+                    outs.append((value, size))
         rv, out_blobs = self.call_remote(name, sent)
         for (addr, _size), data in zip(outs, out_blobs):
             copyout(td, addr, data)
@@ -378,16 +386,20 @@ class ForwardSession:
         except (SyscallError, KeyError, IndexError, TypeError, ValueError) as e:
             error = e.errno if isinstance(e, SyscallError) else Errno.EINVAL
             return {"seq": seq, "rv": -1, "errno": int(error), "error": f"bad request: {e}"}, []
-        error, rv = self._syscall(syscalls_table.BY_NAME[name].number, regs)
+        error, rv, why = self._syscall(syscalls_table.BY_NAME[name].number, regs)
         if error:
-            return {"seq": seq, "rv": -1, "errno": error, "error": Errno(error).name}, []
+            return {"seq": seq, "rv": -1, "errno": error, "error": why or Errno(error).name}, []
         info = syscalls_table.BY_NAME[name]
         counted = info.ret == "ssize_t"                 # read-like: it wrote as many bytes as it returns
         out_blobs = [copyin(td, addr, min(size, rv) if counted else size) for addr, size in outs]
         return {"seq": seq, "rv": rv, "errno": 0, "error": ""}, out_blobs
 
-    def _syscall(self, number: int, regs: list[int]) -> tuple[int, int]:
-        """Run system call ``number`` on B as an ``ecall`` of this process would: (errno, result)."""
+    def _syscall(self, number: int, regs: list[int]) -> tuple[int, int, str]:
+        """Run system call ``number`` on B as an ``ecall`` of this process would: (errno, result, why).
+
+        A call that would sleep (a read of B's console) is not carried: its sleep is
+        undone and it fails with EAGAIN, since the server answers one call at a time.
+        """
         td, f = self.td, self.td.frame
         saved_pc, saved_state = f.sepc, td.state
         f.t0 = number
@@ -399,9 +411,9 @@ class ForwardSession:
             self.kernel.sched.sleepers.get(td.wchan, []).remove(td)
             td.wchan, td.pending = None, None
             td.state, f.sepc = saved_state, saved_pc
-            return int(Errno.EAGAIN), -1
+            return int(Errno.EAGAIN), -1, "EAGAIN: the call would sleep on machine B; calls that wait are not carried"
         td.state, f.sepc = saved_state, saved_pc
         if f.t0:
-            return int(f.a0), -1
+            return int(f.a0), -1, ""
         value = f.a0
-        return 0, value - (1 << 64) if value >> 63 else value
+        return 0, value - (1 << 64) if value >> 63 else value, ""
