@@ -176,3 +176,20 @@ def test_detach_gives_back_a_replacement_that_was_there(machine_b):
     assert seen == [3, 3]                                # the local file's reads only: B's went to B
     fw.detach()
     assert k.sysent["read"] is mine and "open" not in k.sysent
+
+
+def test_ls_of_a_directory_on_b(machine_b):
+    """ls -l /b/etc (fstatat, open, getdirentries, fstatat per name, all forwarded) prints what
+    ls -l prints on A for a local directory holding the same file."""
+    k = boot()
+    k.vfs.mkdir_p("/etc2")
+    k.vfs.install_file("/etc2/motd", b"hello from B\n", mode=0o644)
+    fw = Forwarder(k, ("127.0.0.1", machine_b))
+    remote = k.spawn("/bin/ls", ["ls", "-l", "/b/etc"])
+    k.run(until=remote.exited)
+    local = k.spawn("/bin/ls", ["ls", "-l", "/etc2"])
+    k.run(until=local.exited)
+    fw.detach()
+    assert (remote.stdout, remote.exit_status) == (local.stdout, 0)
+    assert "motd" in remote.stdout
+    assert {"fstatat", "getdirentries"} <= {m.header["call"] for m in fw.log if m.direction == "A->B"}

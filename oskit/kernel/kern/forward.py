@@ -23,7 +23,8 @@ What each argument carries comes from syscalls.master's annotations
 
 Which calls go: ``open``/``openat`` of a path under the mount prefix (say
 ``/b/etc/motd`` -> B's ``/etc/motd``) are forwarded and give a local
-descriptor that holds a ``RemoteFile`` (B's descriptor number); ``read``,
+descriptor that holds a ``RemoteFile`` (B's descriptor number); ``fstatat``
+and ``access`` of such a path are forwarded as they are; ``read``,
 ``write``, ``lseek``, ``fstat``, ``getdirentries`` on such a descriptor are
 forwarded; everything else runs locally, so ``cat`` reads B's file and writes
 A's console. ``close`` is local, and the last close of a RemoteFile (close,
@@ -77,7 +78,7 @@ from oskit.kernel.kern.syscalls_marshal import MARSHAL
 from oskit.kernel.riscv.copyinout import copyin, copyinstr, copyout
 
 #: The calls a Forwarder replaces in k.sysent: opened by path, or used on a RemoteFile.
-BY_PATH = ("open", "openat")
+BY_PATH = ("open", "openat", "fstatat", "access")
 BY_FD = ("read", "write", "lseek", "fstat", "getdirentries")
 LENGTH = struct.Struct(">I")             # the 4-byte length before each JSON header
 MAX_HEADER = 1 << 16                     # a longer header is a broken peer, not a message
@@ -223,8 +224,10 @@ class Forwarder:
         local = (self.previous[name] or HANDLERS[name]).fn
 
         def forwarded(td, *args):
-            if name in BY_PATH:
+            if name in ("open", "openat"):
                 return self._open(td, name, local, args)
+            if name in BY_PATH:
+                return self._by_path(td, name, local, args)
             file = _file_or_none(td, args[0])
             if not isinstance(file, RemoteFile):
                 return local(td, *args)
@@ -234,17 +237,33 @@ class Forwarder:
         forwarded.__qualname__ = f"Forwarder.forwarded_{name}"
         return forwarded
 
+    def _remote_path(self, td, name: str, args) -> str | None:
+        """The path on B if this call names a path under the prefix (absolute, or AT_FDCWD), else None."""
+        wire = MARSHAL[name]
+        at = next(i for i, w in enumerate(wire) if w.kind == "in_string")
+        if at > 0 and wire[0].name == "fd" and args[0] != AT_FDCWD:
+            return None                                           # relative to a descriptor: local
+        path = copyinstr(td, args[at], PATH_MAX)                  # EFAULT / ENAMETOOLONG on A
+        if path != self.prefix and not path.startswith(self.prefix + "/"):
+            return None
+        return path[len(self.prefix):] or "/"
+
+    def _by_path(self, td, name: str, local, args):
+        """fstatat/access of a path under the prefix: forward with B's path."""
+        remote_path = self._remote_path(td, name, args)
+        if remote_path is None:
+            return local(td, *args)
+        return self.call(td, name, args, strings={"path": remote_path})
+
     def _open(self, td, name: str, local, args):
         """open/openat: forward a path under the prefix; the result is a new local descriptor."""
         path_arg = 0 if name == "open" else 1
-        if name == "openat" and args[0] != AT_FDCWD:
+        remote_path = self._remote_path(td, name, args)
+        if remote_path is None:
             return local(td, *args)
-        path = copyinstr(td, args[path_arg], PATH_MAX)          # EFAULT / ENAMETOOLONG on A
-        if path != self.prefix and not path.startswith(self.prefix + "/"):
-            return local(td, *args)
+        path = self.prefix + remote_path.rstrip("/")
         fdt = td.proc.fdtable
         fdt.lowest_free()                                        # EMFILE before B opens anything
-        remote_path = path[len(self.prefix):] or "/"
         flags = args[path_arg + 1]
         # open's mode is a variadic argument, read only with O_CREAT: otherwise a0-a7 hold
         # whatever was there, and B need not see it.
@@ -252,8 +271,11 @@ class Forwarder:
         remote_fd = self.call_remote("open", [{"string": remote_path}, flags, mode])[0]
         return fdt.alloc(RemoteFile(self, remote_fd, flags, path))
 
-    def call(self, td, name: str, args: tuple) -> int:
-        """Forward one call made by thread td on A: marshal, send, wait, copy the results out."""
+    def call(self, td, name: str, args: tuple, strings: dict | None = None) -> int:
+        """Forward one call made by thread td on A: marshal, send, wait, copy the results out.
+
+        ``strings``: string arguments already read (a path with the prefix taken off).
+        """
         wire = MARSHAL[name]
         values = {w.name: args[i] for i, w in enumerate(wire)}
         sent: list = []
@@ -264,7 +286,8 @@ class Forwarder:
             elif value == 0 and w.optional:
                 sent.append(None)
             elif w.kind == "in_string":
-                sent.append({"string": copyinstr(td, value, PATH_MAX)})
+                text = (strings or {}).get(w.name)
+                sent.append({"string": copyinstr(td, value, PATH_MAX) if text is None else text})
             else:
                 size = min(values[w.size], MAXIO) if isinstance(w.size, str) else w.size
                 if w.kind.startswith("in_"):
