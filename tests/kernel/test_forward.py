@@ -193,3 +193,18 @@ def test_ls_of_a_directory_on_b(machine_b):
     assert (remote.stdout, remote.exit_status) == (local.stdout, 0)
     assert "motd" in remote.stdout
     assert {"fstatat", "getdirentries"} <= {m.header["call"] for m in fw.log if m.direction == "A->B"}
+
+
+def test_getdirentries_basep_comes_back_even_at_the_end(machine_b):
+    """getdirentries returns 0 at the end of a directory and still writes *basep (an _Out_ object)."""
+    fw = Forwarder(boot(programs=False), ("127.0.0.1", machine_b))
+    fd, _ = fw.call_remote("open", [{"string": "/etc"}, 0, 0])
+    total = 0
+    while True:
+        rv, (entries, basep) = fw.call_remote("getdirentries", [fd, {"out": 4096}, 4096, {"out": 8}])
+        assert len(entries) == rv and len(basep) == 8
+        if rv == 0:
+            break
+        total += rv
+    assert int.from_bytes(basep, "little") > 0 and total > 0   # the end's offset, past the entries
+    fw.detach()

@@ -402,7 +402,7 @@ class ForwardSession:
                 else:
                     size = int(a["out"])
                     regs.append(at)
-                    outs.append((at, size))
+                    outs.append((at, size, w.kind))
                     at += (size + 7) & ~7
                 if at > self.scratch + SCRATCH:
                     raise SyscallError(Errno.E2BIG, "the arguments do not fit the scratch memory")
@@ -414,7 +414,8 @@ class ForwardSession:
             return {"seq": seq, "rv": -1, "errno": error, "error": why or Errno(error).name}, []
         info = syscalls_table.BY_NAME[name]
         counted = info.ret == "ssize_t"                 # read-like: it wrote as many bytes as it returns
-        out_blobs = [copyin(td, addr, min(size, rv) if counted else size) for addr, size in outs]
+        out_blobs = [copyin(td, addr, min(size, rv) if counted and kind == "out_bytes" else size)
+                     for addr, size, kind in outs]
         return {"seq": seq, "rv": rv, "errno": 0, "error": ""}, out_blobs
 
     def _syscall(self, number: int, regs: list[int]) -> tuple[int, int, str]:
