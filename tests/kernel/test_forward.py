@@ -208,3 +208,26 @@ def test_getdirentries_basep_comes_back_even_at_the_end(machine_b):
         total += rv
     assert int.from_bytes(basep, "little") > 0 and total > 0   # the end's offset, past the entries
     fw.detach()
+
+
+def test_a_silent_b_is_eio_after_the_timeout():
+    """A peer that accepts the connection and never answers: the call fails with EIO after `timeout`."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        fw = Forwarder(boot(programs=False), silent.getsockname(), timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(SyscallError) as e:
+            fw.call_remote("open", [{"string": "/etc/motd"}, 0, 0])
+        assert e.value.errno == Errno.EIO and "timed out" in e.value.message
+        assert 0.4 < time.monotonic() - started < 5
+        fw.detach()
+
+
+def test_b_answers_nonsense_arguments_with_einval(machine_b):
+    """Wrong argument counts, a negative out-buffer, a scalar that is not a number: EINVAL, B lives on."""
+    with socket.create_connection(("127.0.0.1", machine_b), timeout=5) as s:
+        for args in ([1], [0, {"out": -5}, 5], [{"x": 1}, {"out": 5}, 5], [0, {"blob": 3}, 1]):
+            send_message(s, {"seq": 1, "call": "read", "args": args})
+            header, _, _ = recv_message(s)
+            assert header["errno"] == int(Errno.EINVAL), (args, header)
+        send_message(s, {"seq": 2, "call": "open", "args": [{"blob": 0}, 0, 0]}, [b"/etc/motd"])
+        assert recv_message(s)[0]["errno"] == 0

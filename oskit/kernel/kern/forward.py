@@ -401,6 +401,8 @@ class ForwardSession:
                     at += (len(data) + 7) & ~7
                 else:
                     size = int(a["out"])
+                    if not 0 <= size <= SCRATCH:
+                        raise ValueError(f"an out-buffer of {size} bytes")
                     regs.append(at)
                     outs.append((at, size, w.kind))
                     at += (size + 7) & ~7
