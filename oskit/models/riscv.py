@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from elftools.elf.elffile import ELFFile
+
 from oskit.kernel.kernel import boot
 from oskit.kernel.structs import TRAPFRAME
 from oskit.machine.decode import ABI_NAMES, disassemble
@@ -27,7 +29,7 @@ from oskit.toolchain import build
 
 PROGRAM = r"""
 #include <unistd.h>
-static char page[2 * 4096] __attribute__((aligned(4096)));   /* bss: mapped on first touch */
+char page[2 * 4096] __attribute__((aligned(4096)));   /* bss: mapped on first touch */
 int main(void) {
     getpid();
     page[64] = 1;
@@ -48,8 +50,9 @@ def _reg(hart, name: str) -> int:
 class _Recorder:
     """Follows one hart from a chosen user trap to its sret, adding Steps to a TrapRecord."""
 
-    def __init__(self, kernel, cause: int, record: TrapRecord):
+    def __init__(self, kernel, cause: int, record: TrapRecord, tval: int | None = None):
         self.kernel, self.cause, self.record = kernel, cause, record
+        self.tval = tval                 # the faulting address to wait for (None: any)
         self.hart = None                 # set when the trap is taken
         self.phase = "waiting"           # waiting -> entry -> kernel -> exit -> done
         self.csr_in = {}                 # register -> the CSR a csrr just read into it
@@ -61,6 +64,8 @@ class _Recorder:
             return
         hart = self.kernel.machine.harts[ev.hart]
         if self.cause == CAUSE_ECALL_U and _reg(hart, "t0") != SYS_GETPID:
+            return
+        if self.tval is not None and ev.tval != self.tval:
             return
         self.hart, self.phase = hart, "entry"
         r, csr = self.record, hart.csr
@@ -126,11 +131,14 @@ class _Recorder:
 def record_riscv() -> dict[str, TrapRecord]:
     """{"system call": ..., "page fault": ...} from one run of PROGRAM on the real machine."""
     k = boot(programs=False)
-    k.install_program("/bin/twotraps", build({"twotraps.c": PROGRAM}, mode="user").read_bytes())
+    elf = build({"twotraps.c": PROGRAM}, mode="user")
+    k.install_program("/bin/twotraps", elf.read_bytes())
+    with open(elf, "rb") as f:
+        page = ELFFile(f).get_section_by_name(".symtab").get_symbol_by_name("page")[0]["st_value"]
     records = {"system call": TrapRecord("RISC-V", "system call", source="machine"),
                "page fault": TrapRecord("RISC-V", "page fault", source="machine")}
     recorders = [_Recorder(k, CAUSE_ECALL_U, records["system call"]),
-                 _Recorder(k, CAUSE_STORE_PAGE_FAULT, records["page fault"])]
+                 _Recorder(k, CAUSE_STORE_PAGE_FAULT, records["page fault"], tval=page + 64)]
     events = k.machine.events
     subs = []
     for rec in recorders:

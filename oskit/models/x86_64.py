@@ -42,7 +42,7 @@ IA32_GS_BASE, IA32_KERNEL_GS_BASE = 0xC000_0101, 0xC000_0102
 KERNEL_CS, KERNEL_DS, USER_DS, USER_CS = 0x10, 0x18, 0x2B, 0x33
 STAR = (0x23 << 48) | (KERNEL_CS << 32)           # SYSRET: CS = 0x23+16 = 0x33, SS = 0x23+8 = 0x2b
 RF_TF, RF_IF, RF_DF, RF_NT, RF_RF, RF_AC = 1 << 8, 1 << 9, 1 << 10, 1 << 14, 1 << 16, 1 << 18
-FMASK = RF_TF | RF_DF | RF_IF | (3 << 12) | RF_NT | RF_AC     # Linux's: 0x47700
+FMASK = RF_TF | RF_DF | RF_IF | (3 << 12) | RF_NT | RF_AC     # 0x47700, Linux 4.x's (newer clear more)
 SYSRET_KEEP = 0x3C7FD7                             # the RFLAGS bits SYSRET takes from R11
 PF_VECTOR = 14
 PF_WRITE, PF_USER = 1 << 1, 1 << 2                 # error code bits (P = bit 0: 0, not present)
