@@ -40,6 +40,9 @@ Where errors come from, so a program sees what a local call would give:
   local call in one case: a local read checks only the bytes it returns, so
   ``read(fd, buf, 4096)`` with buf 10 bytes from the end of the mapping works
   locally on a 10-byte file; forwarded, A checks all 4096 bytes and says EFAULT.
+  And the order of checks differs: a ``write`` from a bad buffer to a read-only
+  descriptor is EBADF locally (the descriptor is checked first), EFAULT here
+  (A checks the memory before B sees the descriptor).
 - Every other errno (EBADF, ENOENT, EISDIR...) is B's kernel's answer, sent back.
 - If B goes away (the connection closes, or no answer within ``timeout``
   seconds) the call fails with EIO, and so does every later forwarded call.
