@@ -238,7 +238,7 @@ class Kernel:
         k._firmware()                                                        # 1
         k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
         k._devices_and_files(programs)                                       # 4
-        security_init(k)                 # SECURITY (ch. 6): set-id modes, limits inherited at fork
+        security_init(k)                 # SECURITY (ch. 8): set-id modes, limits inherited at fork
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
@@ -513,7 +513,7 @@ class Kernel:
         for td in child.threads:
             self.free_thread(td)
         child.threads = []
-        crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less
+        crfree(self, child.cred_alloc)      # SECURITY (ch. 8): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
         child.pstruct = None

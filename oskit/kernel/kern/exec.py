@@ -215,7 +215,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
     try:
-        exec_setid(td, vp)               # SECURITY (ch. 6): set-id bits, MAC label
+        exec_setid(td, vp)               # SECURITY (ch. 8): set-id bits, MAC label
     except SyscallError as e:            # no kernel memory for the new credential
         lost_image(kernel, td, path, e)
         return

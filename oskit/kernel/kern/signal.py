@@ -394,7 +394,7 @@ def sys_kill(td, pid, signum):
         if cred.euid != 0 and cred.uid != p.cred.uid and cred.euid != p.cred.uid \
                 and cred.uid != p.cred.svuid and cred.euid != p.cred.svuid:
             continue
-        if mac_proc_check_signal(cred, p, signum):      # SECURITY (ch. 6): a MAC policy may refuse (mac.py)
+        if mac_proc_check_signal(cred, p, signum):      # SECURITY (ch. 8): a MAC policy may refuse (mac.py)
             continue
         sent += 1
         if signum:
