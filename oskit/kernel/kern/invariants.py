@@ -361,13 +361,17 @@ def check_creds(k) -> list[str]:
         holders[p.cred_alloc] += 1
         if p.pstruct.p_ucred != dmap(p.cred_alloc):
             out.append(f"creds: pid {p.pid}: p_ucred is {p.pstruct.p_ucred:#x}, expected {dmap(p.cred_alloc):#x}")
+    for job in k.aio.jobs.values():                     # a pending aio job holds its submitter's
+        if not job.done:                                # credential too (kern/vfs_aio.py)
+            holders[job.cred.addr] += 1
     for addr, n in holders.items():
         if addr not in k.pmem.heap_used:
             out.append(f"creds: the credential at {addr:#x} (held by {n}) was freed")
             continue
         ref = Ucred(k, addr).view.cr_ref
         if ref != n:
-            out.append(f"creds: the credential at {addr:#x} has cr_ref {ref}, expected {n} (processes holding it)")
+            out.append(f"creds: the credential at {addr:#x} has cr_ref {ref}, expected {n} "
+                       f"(processes and aio jobs holding it)")
     return out
 
 

@@ -17,6 +17,8 @@ Probe kinds (payload fields in parentheses):
     fork / exec / exit   (pid, ...)             process life cycle
     thread_new      (pid, tid, creator)         thr_new made a thread (sys_thread.py)
     thread_exit     (pid, tid)                  one thread ended with thr_exit (not the last)
+    aio             (what, job, pid, op, mtime, ...)  an aio job's life: submitted, picked, copy,
+                                                completed, cancelled, reaped (kern/vfs_aio.py)
 
 A probe with no subscriber costs one dictionary look-up.
 """
@@ -55,7 +57,7 @@ class Probes:
     """Python callbacks on kernel events (see the module docstring for the kinds)."""
 
     KINDS = ("syscall_entry", "syscall_return", "trap", "switch", "fault", "signal",
-             "sigdeliver", "psig", "fork", "exec", "exit", "thread_new", "thread_exit")
+             "sigdeliver", "psig", "fork", "exec", "exit", "thread_new", "thread_exit", "aio")
 
     def __init__(self):
         self.subscribers: dict[str, list[Callable]] = {}
