@@ -153,6 +153,8 @@ class Aiod:
         if slept is not None:
             job.state = "waiting"
             kernel.sched.sleep(td, slept.chan, interruptible=False)
+            if aio.queue:
+                aio.kick()                              # the jobs behind it need another daemon
             return
         self.job = None
         self.jobs_done += 1
@@ -228,8 +230,8 @@ class AsyncIO:
         k = self.kernel
         if k.sched.wakeup(AIOD_IDLE, limit=1):
             return
-        if len(self.daemons) < MAX_AIO_PROCS and not any(
-                d.td.state is ThreadState.RUNNABLE for d in self.daemons):
+        ready = sum(1 for d in self.daemons if d.td.state is ThreadState.RUNNABLE and d.job is None)
+        if ready < len(self.queue) and len(self.daemons) < MAX_AIO_PROCS:
             self.daemons.append(self._new_daemon())
 
     def _new_daemon(self) -> Aiod:
