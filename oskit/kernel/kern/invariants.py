@@ -370,8 +370,7 @@ def check_creds(k) -> list[str]:
             continue
         ref = Ucred(k, addr).view.cr_ref
         if ref != n:
-            out.append(f"creds: the credential at {addr:#x} has cr_ref {ref}, expected {n} "
-                       f"(processes and aio jobs holding it)")
+            out.append(f"creds: the credential at {addr:#x} has cr_ref {ref}, expected {n} (processes holding it)")
     return out
 
 
