@@ -227,3 +227,28 @@ def test_the_daemon_is_a_kernel_process_that_takes_no_signals(tmp_path):
     d = k.aio.daemons[0]
     assert (d.proc.pid, d.proc.ppid, d.proc.comm) == (3, 0, "aiod1")
     assert "aiod1" in k.ps()
+
+
+EXECS = r"""
+int main(int argc, char **argv) {
+    if (argc > 1) { printf("the new image runs\n"); return 0; }
+    int pfd[2];
+    pipe(pfd);
+    static char buf[8];
+    static struct aiocb r;
+    r = cbfor(pfd[0], buf, 8, 0);
+    aio_read(&r);
+    write(pfd[1], "late", 0);
+    execl("/bin/prog", "prog", "again", (char *)0);
+    return 1;
+}
+"""
+
+
+def test_exec_ends_the_pending_requests(tmp_path):
+    """A request pending at execve is cancelled there: nothing may copy into the new image."""
+    out, p, k = run(tmp_path, EXECS)
+    assert out == "the new image runs\n"
+    job = k.aio.history[0]
+    assert job.state == "cancelled" and k.aio.pending() == []
+
