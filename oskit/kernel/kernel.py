@@ -21,6 +21,7 @@ What lives where: every part is declared, with a comment, in Kernel.__init__
     kernel.vfs, console     the file system; the console tty         (fs/)
     kernel.audit, mac       the audit trail; mandatory access control (security/)
     kernel.trace, probes    system-call records and probes           (kern/trace.py)
+    kernel.aio              aio requests and the aiod kernel processes (kern/vfs_aio.py)
     kernel.sysent           this kernel's replacements of system calls (empty: the built-in table)
     kernel.lab              the security lab, when one is attached   (oskit/lab/, outside the kernel)
     kernel.panic_report     set when the Python kernel itself failed (kern/panic.py)

@@ -252,3 +252,48 @@ def test_exec_ends_the_pending_requests(tmp_path):
     job = k.aio.history[0]
     assert job.state == "cancelled" and k.aio.pending() == []
 
+
+
+PENDING = r"""
+int main(void) {
+    int pfd[2];
+    pipe(pfd);
+    static char buf[8];
+    static struct aiocb r, w;
+    r = cbfor(pfd[0], buf, 8, 0);
+    aio_read(&r);
+    close(pfd[0]);                       /* the request still holds the read end */
+    int fd = open("f", O_RDWR | O_CREAT, 0644);
+    w = cbfor(fd, "abc", 3, 0);
+    aio_write(&w);
+    wait_for(&w);
+    printf("write done, read pending: %s\n", aio_error(&r) == EINPROGRESS ? "yes" : "no");
+    const struct aiocb *l[1] = { &r };
+    aio_suspend(l, 1, NULL);             /* for ever: nobody writes the pipe */
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("harts", [1, 2])
+def test_the_kernel_is_consistent_while_requests_wait_and_after_a_kill(tmp_path, harts):
+    """Mid-run, with a request asleep on a pipe whose descriptor was closed, every invariant holds; SIGKILL cleans up."""
+    import oskit
+    from oskit.kernel.kern.signal import SIGKILL
+    from oskit.toolchain import build
+
+    src = tmp_path / "pending.c"
+    src.write_text(PRELUDE + PENDING)
+    k = oskit.boot(programs=False, harts=harts)
+    k.install_program("/bin/pending", build([src], mode="user", name="pending").read_bytes())
+    p = k.spawn("/bin/pending", cwd="/tmp")
+    r = k.run(until=lambda: "pending" in p.stdout and p.main_thread.state.value == "sleeping")
+    assert r.reason == "until" and p.stdout == "write done, read pending: yes\n"
+    waiting = [j for j in k.aio.pending(p.pid) if not j.done]
+    assert [j.state for j in waiting] == ["waiting"]
+    assert check_invariants(k) == []
+    k.psignal(p, SIGKILL)
+    k.run(until=p.exited)
+    assert p.signaled == SIGKILL and k.aio.pending() == [] and p.kmem == 0
+    k.run(max_instructions=200_000)
+    assert k.panic_report is None and check_invariants(k) == []

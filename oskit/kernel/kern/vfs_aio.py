@@ -57,6 +57,7 @@ from oskit.kernel.kern.syscall import Sleep, SyscallError, syscall
 from oskit.kernel.param import dmap
 from oskit.kernel.riscv.copyinout import copyin, copyout
 from oskit.kernel.structs import Struct
+from oskit.kernel.vm.pmem import OutOfMemory
 
 # struct aiocb, FreeBSD's sys/aio.h on a 64-bit target (160 bytes); <aio.h> declares the same.
 AIOCB = Struct("aiocb", [
@@ -86,6 +87,7 @@ AIO_LISTIO_MAX = 16
 MAX_AIO_PROCS = 4                   # FreeBSD's vfs.aio.max_aio_procs is 32; 4 is plenty here
 MAX_AIO_QUEUE_PER_PROC = 64         # vfs.aio.max_aio_queue_per_proc (FreeBSD: 256): EAGAIN past it
 MAXIO = 1 << 20                     # as read(2): one transfer moves at most 1 MiB
+IOSIZE_MAX = (1 << 63) - 1          # as read(2): a larger aio_nbytes is EINVAL
 AIOD_IDLE = ("aiod", "idle")        # the channel an aiod with nothing to do sleeps on
 
 
@@ -226,24 +228,40 @@ class AsyncIO:
         return self.queue.pop(0) if self.queue else None
 
     def kick(self) -> None:
-        """A job was queued: wake an idle daemon, or make one (up to MAX_AIO_PROCS)."""
+        """A job was queued: wake an idle daemon, or make one (up to MAX_AIO_PROCS).
+
+        With no memory for a new daemon the queue waits for the ones there are;
+        with none at all, the submission fails (EAGAIN, as FreeBSD's when it has
+        no resources for a job).
+        """
         k = self.kernel
         if k.sched.wakeup(AIOD_IDLE, limit=1):
             return
         ready = sum(1 for d in self.daemons if d.td.state is ThreadState.RUNNABLE and d.job is None)
         if ready < len(self.queue) and len(self.daemons) < MAX_AIO_PROCS:
-            self.daemons.append(self._new_daemon())
+            try:
+                self.daemons.append(self._new_daemon())
+            except OutOfMemory as e:
+                k.log.append(f"aio: no memory for another aio daemon: {e}")
+                if not self.daemons:
+                    raise SyscallError(errno.EAGAIN, "aio: no memory for an aio daemon") from None
 
     def _new_daemon(self) -> Aiod:
+        """A new kernel process aiodN: in the process table, a child of the kernel, runnable."""
         k = self.kernel
-        p = k.new_proc(k.proc0, f"aiod{len(self.daemons) + 1}")
-        p.argv = [p.comm]
-        p.flags.add("system")                     # a kernel process: no signals (FreeBSD's P_SYSTEM)
-        p.cred = k.new_cred(0, 0)
         if self.kvmspace is None:
-            self.kvmspace = k.new_vmspace()       # an empty user half: it has no program
-        p.vmspace = self.kvmspace
-        td = k.new_thread(p)
+            self.kvmspace = k.new_vmspace()       # an empty user half: a daemon has no program
+        p = k.new_proc(k.proc0, f"aiod{len(self.daemons) + 1}")
+        try:
+            p.argv = [p.comm]
+            p.flags.add("system")                 # a kernel process: no signals (FreeBSD's P_SYSTEM)
+            p.cred = k.new_cred(0, 0)
+            p.vmspace = self.kvmspace
+            td = k.new_thread(p)
+        except OutOfMemory:
+            p.vmspace = None                      # (shared: not the daemon's to destroy)
+            k.discard_proc(p)
+            raise
         d = Aiod(self, p)
         td.kthread = d.run
         p.state = ProcState.ACTIVE
@@ -284,6 +302,8 @@ class AsyncIO:
                                                 f"for {'reading' if op == 'read' else 'writing'}")
             if cb["aio_offset"] < 0 and isinstance(file, VnodeFile):
                 raise SyscallError(errno.EINVAL, f"aio_{op}: negative offset {cb['aio_offset']}")
+            if cb["aio_nbytes"] > IOSIZE_MAX:
+                raise SyscallError(errno.EINVAL, f"aio_{op}: aio_nbytes {cb['aio_nbytes']} is too large")
             signo = 0
             if cb["sigev_notify"] == SIGEV_SIGNAL:
                 signo = cb["sigev_signo"]
@@ -302,10 +322,19 @@ class AsyncIO:
         self.next_jid += 1
         self.jobs[(p.pid, uaiocb)] = job
         self.history.append(job)
-        _store(td, uaiocb, -1, errno.EINPROGRESS, job.jid)
         self.queue.append(job)
+        try:
+            self.kick()
+        except SyscallError as e:                       # no daemon to run it: undo, fail the call
+            self.queue.remove(job)
+            self._release(job)
+            self.history.remove(job)
+            del self.jobs[(p.pid, uaiocb)]
+            kfree_charged(self.kernel, kaiocb)
+            _store(td, uaiocb, -1, int(e.errno))
+            raise
+        _store(td, uaiocb, -1, errno.EINPROGRESS, job.jid)
         self.event(job, "submitted", uid=job.cred.euid)
-        self.kick()
         return job
 
     def complete(self, job: Job) -> None:
@@ -329,16 +358,16 @@ class AsyncIO:
             crfree(self.kernel, job.cred.addr)
             job.cred = _Gone(job.cred.euid)
 
-    def cancel(self, job: Job) -> bool:
-        """Cancel a job that has not moved any byte (queued, or waiting for a pipe); False if it cannot."""
+    def cancel(self, job: Job, force: bool = False) -> bool:
+        """Cancel a job that has not moved a byte (queued, or waiting for a pipe); False if it cannot.
+
+        ``force`` (the process is going away) cancels a job that moved part of its
+        bytes too: a pipe write half done stays half done, as when a writer is killed.
+        """
         if job.state == "queued":
             self.queue.remove(job)
-        elif job.state == "waiting" and not job.daemon.td.scratch.get("pipe_written"):
-            d = job.daemon
-            d.job = None
-            self.kernel.sched.remove(d.td)               # its sleep on the pipe is over
-            d.td.state = ThreadState.RUNNABLE
-            self.kernel.sched.setrunnable(d.td)
+        elif job.state == "waiting" and (force or not job.daemon.td.scratch.get("pipe_written")):
+            self._free_daemon(job.daemon)
         else:
             return False
         job.state = "cancelled"
@@ -348,6 +377,18 @@ class AsyncIO:
         self.event(job, "cancelled")
         self.kernel.wakeup(("aio", job.proc.pid))
         return True
+
+    def _free_daemon(self, d: Aiod) -> None:
+        """Take a daemon off the job it sleeps for (on a pipe's channel) and make it runnable.
+
+        Waking the channel would wake the pipe's other sleepers for nothing; the
+        daemon alone leaves its sleep queue, and takes the next job when it runs.
+        """
+        d.job = None
+        sched = self.kernel.sched
+        sched.remove(d.td)
+        d.td.state = ThreadState.RUNNABLE
+        sched.setrunnable(d.td)
 
     def reap(self, td, job: Job) -> None:
         """aio_return collected the job: forget it and free its kernel copy."""
@@ -366,14 +407,7 @@ class AsyncIO:
             if job.proc is not p:
                 continue
             if not job.done:
-                if not self.cancel(job):
-                    d = job.daemon
-                    d.job = None
-                    self.kernel.sched.remove(d.td)
-                    d.td.state = ThreadState.RUNNABLE
-                    self.kernel.sched.setrunnable(d.td)
-                    job.state = "cancelled"
-                    self._release(job)
+                self.cancel(job, force=True)        # (a job never stays "running" between traps)
             del self.jobs[key]
             kfree_charged(self.kernel, job.kaiocb)
 
@@ -465,14 +499,14 @@ def sys_aio_return(td, aiocbp):
 def sys_aio_suspend(td, aiocbp, nent, timeout):
     """Sleep until one of the nent jobs in the list is done; EAGAIN when the timeout passes first."""
     k = td.kernel
-    if not 0 < nent <= AIO_LISTIO_MAX * 4:
-        raise SyscallError(errno.EINVAL, f"aio_suspend: nent {nent}")
+    if not 0 <= nent <= MAX_AIO_QUEUE_PER_PROC:
+        raise SyscallError(errno.EINVAL, f"aio_suspend: nent {nent} is not in 0..{MAX_AIO_QUEUE_PER_PROC}")
     deadline = td.scratch.get("deadline")
     if deadline is None and timeout:
         sec, nsec = _timespec(td, timeout)
         deadline = k.machine.clint.mtime + (sec * 1_000_000_000 + nsec) * k.timebase_hz // 1_000_000_000
         td.scratch["deadline"] = deadline
-    ptrs = copyin(td, aiocbp, 8 * nent)
+    ptrs = copyin(td, aiocbp, 8 * nent) if nent else b""
     jobs = [_job(td, int.from_bytes(ptrs[i * 8:i * 8 + 8], "little")) for i in range(nent)]
     if any(j is not None and j.done for j in jobs):
         return 0
@@ -508,6 +542,11 @@ def sys_lio_listio(td, mode, acb_list, nent, sig):
     aio = td.kernel.aio
     if mode not in (LIO_NOWAIT, LIO_WAIT) or not 0 <= nent <= AIO_LISTIO_MAX:
         raise SyscallError(errno.EINVAL, f"lio_listio: mode {mode}, nent {nent}")
+    if sig and int.from_bytes(copyin(td, sig, 4), "little", signed=True) != SIGEV_NONE:
+        # A signal when the whole list is done: not implemented here (each aiocb's own
+        # aio_sigevent works). Refused rather than ignored, so a program cannot wait for it.
+        raise SyscallError(errno.EINVAL, "lio_listio: a sigevent for the whole list is not supported; "
+                                         "use each aiocb's aio_sigevent")
     ptrs = copyin(td, acb_list, 8 * nent)
     cbs = [int.from_bytes(ptrs[i * 8:i * 8 + 8], "little") for i in range(nent)]
     if "lio" not in td.scratch:                       # the first run: submit them all
