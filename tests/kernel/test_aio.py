@@ -108,6 +108,11 @@ def test_the_worker_copies_the_buffer_when_it_runs_not_at_submission(tmp_path):
     assert whats == ["submitted", "picked", "copy", "completed", "reaped"]
     times = [t for _, t in job.events]
     assert times == sorted(times) and times[0] < times[1]     # picked strictly after submission
+    lines = k.trace.render(pid=p.pid).splitlines()             # the daemon's steps, among the calls
+    steps = [i for i, line in enumerate(lines) if " aiod1      AIO  job 1 " in line]
+    assert len(steps) == 2 and "done: 9 bytes, as euid 0" in lines[steps[1]]
+    suspend = next(i for i, line in enumerate(lines) if "aio_suspend(" in line)
+    assert suspend < steps[0]                                  # it ran once the program slept
 
 
 SETUID = r"""

@@ -151,6 +151,8 @@ class Aiod:
             job.state = "running"
             td.scratch = {}                             # a pipe write half done keeps its count here
             aio.event(job, "picked", aiod=self.proc.pid)
+            kernel.trace.aio(self.proc, job.proc.pid, f"job {job.jid} picked: {job.op} of {job.nbytes} "
+                                                      f"bytes, {job.file.describe()}")
         slept = self.transfer(job, hart)
         if slept is not None:
             job.state = "waiting"
@@ -160,6 +162,9 @@ class Aiod:
             return
         self.job = None
         self.jobs_done += 1
+        result = f"{job.status} bytes" if job.status >= 0 else f"error {errno.errno_name(job.error)}"
+        kernel.trace.aio(self.proc, job.proc.pid, f"job {job.jid} done: {result}, as euid {job.cred.euid}, "
+                                                  f"{job.cycles:,} cycles billed")
         aio.complete(job)
         if aio.queue:
             kernel.sched.setrunnable(td)                # more work: after the others had a turn
