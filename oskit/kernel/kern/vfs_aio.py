@@ -119,8 +119,8 @@ class Job:
         return self.state in ("done", "cancelled")
 
     def __repr__(self) -> str:
-        return (f"<aio job {self.jid} {self.op} fd-file {self.file.describe()} {self.nbytes} bytes "
-                f"pid {self.proc.pid} uid {self.cred.euid} {self.state}>")
+        return (f"<aio job {self.jid} {self.op} of {self.nbytes} bytes for pid {self.proc.pid} "
+                f"as euid {self.cred.euid}: {self.state}>")
 
 
 class Aiod:
@@ -134,7 +134,11 @@ class Aiod:
         self.jobs_done = 0
 
     def run(self, hart) -> None:
-        """The scheduler picked this daemon (trap.py's choose()): do one job, then sleep or yield."""
+        """The scheduler picked this daemon (trap.py's choose()) on ``hart``: do one job, then sleep or yield.
+
+        Its thread is RUNNING on ``hart`` (td.hart) for the duration, so the copies
+        go through that hart's MMU, with the borrowed address space.
+        """
         aio = self.aio
         kernel = aio.kernel
         td = self.td
@@ -153,7 +157,7 @@ class Aiod:
             aio.event(job, "picked", aiod=self.proc.pid)
             kernel.trace.aio(self.proc, job.proc.pid, f"job {job.jid} picked: {job.op} of {job.nbytes} "
                                                       f"bytes, {job.file.describe()}")
-        slept = self.transfer(job, hart)
+        slept = self.transfer(job)
         if slept is not None:
             job.state = "waiting"
             kernel.sched.sleep(td, slept.chan, interruptible=False)
@@ -171,7 +175,7 @@ class Aiod:
         else:
             kernel.sched.sleep(td, AIOD_IDLE, interruptible=False)
 
-    def transfer(self, job: Job, hart) -> Sleep | None:
+    def transfer(self, job: Job) -> Sleep | None:
         """Move the bytes, as the job's submitter; returns the Sleep if the file must be waited for."""
         kernel = self.aio.kernel
         td = self.td
@@ -359,7 +363,7 @@ class AsyncIO:
         if job.file is not None:
             job.file.drop()
             job.file = None
-        if job.cred is not None:
+        if not isinstance(job.cred, _Gone):
             crfree(self.kernel, job.cred.addr)
             job.cred = _Gone(job.cred.euid)
 
