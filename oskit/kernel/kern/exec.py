@@ -196,6 +196,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
 
     # Point of no return. The other threads end first: none may run in the old image.
     end_other_threads(kernel, td)
+    kernel.aio.rundown(p)                # no pending aio job may copy into the new image (vfs_aio.py)
     old = p.vmspace
     p.vmspace = vs
     if td.hart is not None:

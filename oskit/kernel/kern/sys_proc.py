@@ -102,6 +102,7 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
         p.itimer = None
     for t in p.threads:
         stop_thread(kernel, t, caller=td)
+    kernel.aio.rundown(p)                           # its pending aio jobs die first (vfs_aio.py)
     if p.fdtable is not None:
         p.fdtable.close_all()
     # Stop using the address space before freeing it.

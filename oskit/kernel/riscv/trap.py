@@ -179,6 +179,10 @@ def choose(kernel, hs, td, preempt: bool):
             continue
         nxt.state = ThreadState.RUNNING
         nxt.hart = hart
+        if nxt.kthread is not None:
+            nxt.kthread(hart)                     # a kernel thread: its work runs here, in this trap
+            nxt.hart = None
+            continue
         if nxt.pending is not None:
             syscall_resume(kernel, nxt)
             if nxt.state is not ThreadState.RUNNING:
