@@ -13,7 +13,7 @@ bad answer.
 from __future__ import annotations
 
 from oskit.book.checks import Verdict, _as_int, _not_answered
-from oskit.book.checks_3_5 import _choice, run_program
+from oskit.book.checks_kernel import _choice, run_program
 
 CHANGED_BUFFER_PROGRAM = r"""
 #include <aio.h>
