@@ -112,6 +112,11 @@ SOLUTIONS = {
     "check_wait_status": lambda: "answer = 768",
     "check_copy_semantics": lambda: 'answer = "apple"',
     "check_atomic_counter": lambda: ATOMIC,
+    "check_changed_buffer": lambda: 'answer = "melon"',
+    "check_request_uid": lambda: "answer = 0",
+    "check_second_return": lambda: 'answer = "EINVAL"',
+    "check_readlink_annotation": lambda: ('answer = "{ ssize_t readlink(_In_z_ const char *path, '
+                                          '_Out_writes_bytes_(count) char *buf, size_t count); }"'),
     "check_fault_count": lambda: "answer = 8",
     "check_cow_copies": lambda: "answer = 3",
     "check_sweep_order": lambda: 'answer = "fewer"',
