@@ -67,9 +67,10 @@ else:
 # -- what each student gets ----------------------------------------------------------------------
 # MEM_LIMIT, sized from measurements on this project's machine (docs/instructors.md, "Memory"):
 # after chapter 0 a student's server and kernel hold 557 MiB (server 172, kernel 385;
-# tests/class/test_hub.py); a kernel's peak over a whole chapter is 270-710 MiB for chapters 0-7
-# and 1.4 GiB for chapter 8. 2 GiB lets any chapter run with the server beside it. SystemdSpawner and Kubernetes enforce
-# it; the plain local spawner only tells the server (MEM_LIMIT, shown by jupyter-resource-usage).
+# tests/class/test_hub.py); a kernel's peak over a whole chapter is 107-710 MiB for chapters
+# 0-9 and 1.4 GiB for chapter 10 (confused deputy). 2 GiB lets any chapter run with the server
+# beside it. SystemdSpawner and Kubernetes enforce it; the plain local spawner only tells the
+# server (MEM_LIMIT, shown by jupyter-resource-usage).
 c.Spawner.mem_limit = os.environ.get("OSKIT_HUB_MEM", "2G")
 c.Spawner.cpu_limit = 1.0                            # the emulator is one busy thread
 c.Spawner.default_url = "/lab/tree/oskit/00-start-here.ipynb"
