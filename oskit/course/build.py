@@ -197,8 +197,8 @@ def assignment_notebook(nb, name: str, seed: int | None):
     exercises = find_exercises(nb, name)
     by_check = {ex.check_cell: ex for ex in exercises.values()}
     by_answer = {ex.answer_cell: ex for ex in exercises.values() if ex.answer_cell is not None}
-    replacements = [(ex.id, old, new) for ex in exercises.values() if seed is not None and ex.check in solutions.PROSE
-                    for old, new in solutions.PROSE[ex.check]()]
+    seeded = [ex for ex in exercises.values() if seed is not None and ex.check in solutions.PROSE]
+    replacements = [(ex.id, old, new) for ex in seeded for old, new in solutions.PROSE[ex.check]()]
     used = set()
     cells = []
     if seed is not None:

@@ -120,7 +120,8 @@ SOLUTIONS = {
     "check_fault_count": lambda: "answer = 8",
     "check_cow_copies": lambda: "answer = 3",
     "check_sweep_order": lambda: 'answer = "fewer"',
-    "check_setuid_steps": lambda: ('answers = {"1 seteuid(1000)": "ok", "2 seteuid(0)": "ok", "3 setuid(1000)": "ok",\n'
+    "check_setuid_steps": lambda: ('answers = {"1 seteuid(1000)": "ok", "2 seteuid(0)": "ok",\n'
+                                   '           "3 setuid(1000)": "ok",\n'
                     '           "4 seteuid(0)": "EPERM", "5 setuid(0)": "EPERM"}'),
     "check_refused_forks": lambda: ('refused = k.audit.records(call="fork", uid=1000, failed=True)\n'
                     'answer = (len(refused), "EAGAIN")'),
@@ -130,7 +131,8 @@ SOLUTIONS = {
     "check_copyout_patch": lambda: ("from oskit.kernel.riscv import copyinout\n"
                     "my_copyout = copyinout.copyout"),
     "check_euid_exploit": lambda: EUID_EXPLOIT,
-    "check_supervisor_rules": lambda: ('answers = {"U-mode load": True, "S-mode load, SUM=0": False, "S-mode load, SUM=1": True,\n'
+    "check_supervisor_rules": lambda: ('answers = {"U-mode load": True, "S-mode load, SUM=0": False,\n'
+                                       '           "S-mode load, SUM=1": True,\n'
                     '           "S-mode store, SUM=1": True, "S-mode fetch, SUM=0": False,\n'
                     '           "S-mode fetch, SUM=1": False}'),
 }
@@ -152,5 +154,6 @@ PROSE = {
     "check_write_count": lambda: [("calls `printf` three times",
                      f"calls `printf` {NUMBER_WORDS[variant.value('0.2')]} times"),
                     (_printf_lines(3), _printf_lines(variant.value("0.2")))],
-    "check_frame_offset": lambda: [("At which byte offset is `a0`?", f"At which byte offset is `{variant.value('2.3')}`?")],
+    "check_frame_offset": lambda: [("At which byte offset is `a0`?",
+                                    f"At which byte offset is `{variant.value('2.3')}`?")],
 }
