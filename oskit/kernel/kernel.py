@@ -61,6 +61,7 @@ from oskit.kernel.kern.panic import KernelPanic, make_report
 from oskit.kernel.kern.proc import Proc, ProcState, Thread, ThreadState, Ucred
 from oskit.kernel.kern.resource import KMEM_PER_PROC
 from oskit.kernel.kern.sched import HartState, Scheduler
+from oskit.kernel.kern.sharedpage import NSEC, SharedPage
 from oskit.kernel.kern.signal import SigActs
 from oskit.kernel.kern.sys_proc import exit1
 from oskit.kernel.kern.sys_time import BOOT_EPOCH
@@ -74,7 +75,7 @@ from oskit.kernel.riscv.trap import trap
 from oskit.kernel.security.audit import Audit
 from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
-from oskit.kernel.structs import PROC, TIMEKEEP, TRAPFRAME, UCRED, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET, c_header
+from oskit.kernel.structs import PROC, TRAPFRAME, UCRED, c_header
 from oskit.kernel.vm import sys_mman
 from oskit.kernel.vm.fault import vm_fault
 from oskit.kernel.vm.map import VMSpace
@@ -213,6 +214,8 @@ class Kernel:
         self.text_offsets: dict[str, int] = {}
         self.uservec = self.idle_pc = 0                 # where traps enter; the idle loop
         self.sigcode_object = None                      # the shared page's object (sigcode)
+        self.sharedpage = SharedPage(self, BOOT_EPOCH * NSEC)   # its frame: sigcode + the vDSO clock
+        #                                                 (kern/sharedpage.py)
         self.next_ktext = TRAMPOLINE + PAGE_SIZE        # where load_guest_code puts kernel code
         self.trap_addr = self.kerneltrap_addr = 0       # the host functions trap() and kerneltrap()
         # files (fs/)
@@ -256,9 +259,7 @@ class Kernel:
         tramp_pa = RAM_BASE
         sigcode_pa = RAM_BASE + PAGE_SIZE
         m.bus.write_bytes(tramp_pa, text["trampoline"])
-        m.bus.write_bytes(sigcode_pa, text["sigcode"])
-        m.bus.write_bytes(sigcode_pa + VDSO_TIMEKEEP_OFFSET, TIMEKEEP.pack(
-            tk_magic=VDSO_TIMEKEEP_MAGIC, tk_timebase_hz=self.timebase_hz, tk_boot_sec=BOOT_EPOCH))
+        self.sharedpage.install(sigcode_pa, text["sigcode"])     # sigcode, then the first timekeep
         self.kpmap = Pmap(self, asid=0)
         self.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
         # The direct map, with 2 MiB megapages (level-1 leaves).
