@@ -48,6 +48,7 @@ from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
+from oskit.firmware.sbi import FIRMWARE_SIZE, Firmware
 from oskit.kernel import errno
 from oskit.kernel.fs import devfs, sys_file
 from oskit.kernel.fs.console import Console
@@ -70,12 +71,13 @@ from oskit.kernel.kern.trace import Probes, Trace
 from oskit.kernel.param import DMAP_BASE, HEAP_SIZE, IMAGE_PAGES, PAGE_SIZE, RAM_BASE, TRAMPOLINE, dmap, page_ceil
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.pmap import Pmap
+from oskit.kernel.riscv.sbi import SBI
 from oskit.kernel.riscv.tlb import tlb_shootdown
 from oskit.kernel.riscv.trap import trap
 from oskit.kernel.security.audit import Audit
 from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
-from oskit.kernel.structs import PROC, TRAPFRAME, UCRED, c_header
+from oskit.kernel.structs import PROC, TRAPFRAME, UCRED, VDSO_TIMEKEEP_OFFSET, c_header
 from oskit.kernel.vm import sys_mman
 from oskit.kernel.vm.fault import vm_fault
 from oskit.kernel.vm.map import VMSpace
@@ -98,6 +100,7 @@ SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, 
 KERNEL_DIR = Path(__file__).resolve().parent
 USERLAND_DIR = KERNEL_DIR.parent / "userland"
 TRAMPOLINE_S = KERNEL_DIR / "riscv" / "trampoline.S"
+FIRMWARE_PA = RAM_BASE + PAGE_SIZE - FIRMWARE_SIZE   # the SBI firmware: the end of the trampoline's frame
 
 EXTRA_TID_BASE = 1_000_000                      # thread ids of the threads thr_new makes (alloc_tid)
 DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time, 50k instructions)
@@ -152,11 +155,11 @@ def build_kernel_text() -> dict:
         out = {
             "trampoline": read(t0, syms["trampoline_end"]),
             "sigcode": read(s0, syms["sigcode_end"]),
-            "offsets": {n: syms[n] - t0 for n in ("uservec", "userret", "idle")},
+            "offsets": {n: syms[n] - t0 for n in ("uservec", "userret", "idle", "sbi_ecall")},
             "elf": elf,
         }
-    if len(out["trampoline"]) > PAGE_SIZE or len(out["sigcode"]) > PAGE_SIZE:
-        raise RuntimeError("trampoline or sigcode is larger than a page")
+    if len(out["trampoline"]) > PAGE_SIZE - FIRMWARE_SIZE or len(out["sigcode"]) > VDSO_TIMEKEEP_OFFSET:
+        raise RuntimeError("trampoline or sigcode is too large (the firmware and the timekeep data follow them)")
     _TRAMPOLINE_CACHE["text"] = out
     return out
 
@@ -174,6 +177,9 @@ class Kernel:
         m = machine
         # the machine and the clock
         self.machine = m                                # the hardware (oskit.machine.Machine)
+        self.firmware = Firmware(m)                     # the SBI firmware in M-mode below us (oskit/firmware)
+        self.sbi = SBI(self)                            # our calls to it (riscv/sbi.py)
+        self.timer_via_sbi = False                      # timer="sbi": set_timer through the firmware, not Sstc
         self.timebase_hz = TIMEBASE_HZ                  # mtime ticks per second
         # processes and threads (kern/)
         self.procs: dict[int, Proc] = {}                # pid -> Proc, zombies included until reaped
@@ -231,13 +237,19 @@ class Kernel:
 
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
-             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None) -> "Kernel":
+             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None,
+             timer: str = "sstc") -> "Kernel":
         """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
         programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
+        timer="sstc" (default: no trap to set a timer) or "sbi" (every timer an SBI call).
         """
+        if timer not in ("sstc", "sbi"):
+            raise ValueError(f"timer={timer!r}: expected 'sstc' (the kernel's own stimecmp) or 'sbi' "
+                             "(set_timer calls to the firmware)")
         k = cls(Machine(harts=harts, ram_mib=ram_mib, console=console),
                 quantum_ticks=quantum_ticks, zero_frames=zero_frames)
+        k.timer_via_sbi = timer == "sbi"
         k._firmware()                                                        # 1
         k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
         k._devices_and_files(programs)                                       # 4
@@ -247,9 +259,15 @@ class Kernel:
         return k
 
     def _firmware(self) -> None:
-        """Step 1: M-mode set-up, done from Python instead of by an SBI implementation."""
+        """Step 1: the SBI firmware into the last bytes of RAM's first frame, and its M-mode set-up.
+
+        The machine has no ROM, so the firmware (oskit/firmware) lives in RAM as on a
+        real board, where OpenSBI takes the start of RAM. The trampoline takes the
+        first few hundred bytes of that frame; FIRMWARE_PA is beyond it.
+        """
+        self.firmware.install(FIRMWARE_PA)
         for hart in self.machine.harts:
-            cpu.firmware_init(hart)
+            cpu.firmware_init(hart, sstc=not self.timer_via_sbi)
 
     def _kernel_text_and_page_table(self) -> None:
         """Step 3: trampoline and sigcode into the image frames; the kernel page table."""
@@ -271,6 +289,7 @@ class Kernel:
         self.sigcode_object.refs = 1 << 30          # never freed
         self.next_ktext = TRAMPOLINE + PAGE_SIZE    # where load_guest_code puts kernel code
         self.uservec = TRAMPOLINE + self.text_offsets["uservec"]
+        self.sbi.entry = TRAMPOLINE + self.text_offsets["sbi_ecall"]
         self.idle_pc = TRAMPOLINE + self.text_offsets["idle"]
 
     def _devices_and_files(self, programs: bool) -> None:
@@ -316,7 +335,8 @@ class Kernel:
         for hs in self.percpu:
             hart = hs.hart
             cpu.start_hart(hart, stvec=self.uservec, satp=self.kpmap.satp,
-                           sscratch=dmap(hs.idle.frame_addr), timer=self.machine.clint.mtime)
+                           sscratch=dmap(hs.idle.frame_addr), timer=self.machine.clint.mtime,
+                           sbi=self.sbi if self.timer_via_sbi else None)
             hart.pc = self.idle_pc
             hart.waiting = False
 

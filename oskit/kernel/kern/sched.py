@@ -206,7 +206,8 @@ class Scheduler:
             if old is not td or now >= td.slice_end:
                 td.slice_end = now + self.quantum
             timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
-        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr))
+        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr),
+                        sbi=self.kernel.sbi if self.kernel.timer_via_sbi else None)
         if td is not hs.idle:
             td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 5): this hart may now cache the ASID
         hs.user_since = now

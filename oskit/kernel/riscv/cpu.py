@@ -31,29 +31,33 @@ SSTATUS_SPIE = 1 << 5                           # ...after the next sret
 SSTATUS_SPP = 1 << 8                            # the privilege sret returns to: 1 = S, 0 = U
 SSTATUS_SUM = 1 << 18                           # S-mode may load/store U pages
 SIP_SSIP = 1 << 1                               # a supervisor software interrupt is pending
+SIP_STIP = 1 << 5                               # a supervisor timer interrupt is pending
 COUNTER_CY, COUNTER_TM, COUNTER_IR = 1 << 0, 1 << 1, 1 << 2   # xcounteren: cycle, time, instret
 
 
-def firmware_init(hart) -> None:
+def firmware_init(hart, sstc: bool = True) -> None:
     """Boot step 1, M-mode's part, done from Python instead of by SBI firmware.
 
-    Exceptions and S interrupts are delegated to S-mode; Sstc lets the kernel
-    program its own timer; S-mode may read every counter, U-mode only ``time``
+    Exceptions and S interrupts are delegated to S-mode, but not ecall from S
+    (an SBI call goes to the firmware); Sstc (``sstc``) lets the kernel program
+    its own timer, else it asks the firmware (riscv/sbi.py); S-mode may read every counter, U-mode only ``time``
     (libc's clock_gettime needs it; cycle and instret would tell one process how
     much another computed: a covert channel, see the lab's covert_channel).
     """
     csr = hart.csr
     csr.write("medeleg", MEDELEG)
     csr.write("mideleg", MIDELEG)
-    csr.write("menvcfg", csr.read("menvcfg") | MENVCFG_STCE)
+    menvcfg = csr.read("menvcfg")
+    csr.write("menvcfg", menvcfg | MENVCFG_STCE if sstc else menvcfg & ~MENVCFG_STCE)
     csr.write("mcounteren", COUNTER_CY | COUNTER_TM | COUNTER_IR)
     csr.write("scounteren", COUNTER_TM)
 
 
-def start_hart(hart, stvec: int, satp: int, sscratch: int, timer: int) -> None:
+def start_hart(hart, stvec: int, satp: int, sscratch: int, timer: int, sbi=None) -> None:
     """Boot step 6: leave ``hart`` in S-mode as firmware's mret would, about to run the idle loop.
 
-    Interrupts are on and the timer is due at ``timer``; the first trap lands at ``stvec``.
+    Interrupts are on and the timer is due at ``timer`` (through ``sbi`` when given:
+    riscv/sbi.py's SBI, else Sstc's stimecmp); the first trap lands at ``stvec``.
     """
     csr = hart.csr
     hart.priv = 1
@@ -62,15 +66,20 @@ def start_hart(hart, stvec: int, satp: int, sscratch: int, timer: int) -> None:
     csr.write("satp", satp)
     csr.write("sscratch", sscratch)
     csr.write("sstatus", csr.read("sstatus") | SSTATUS_SIE | SSTATUS_SPIE | SSTATUS_SPP)
-    csr.write("stimecmp", timer)
+    if sbi is not None:
+        sbi.set_timer(hart, timer)
+    else:
+        csr.write("stimecmp", timer)
 
 
-def load_thread(hart, satp: int, to_user: bool, timer: int, sscratch: int) -> None:
+def load_thread(hart, satp: int, to_user: bool, timer: int, sscratch: int, sbi=None) -> None:
     """Step 4 of a context switch: the hart's next sret resumes the thread whose frame is at ``sscratch``.
 
     ``to_user``: sret goes to U-mode (a user thread) or stays in S-mode (the idle
     loop); either way interrupts come back on (SPIE). Only registers whose value
-    changes are written: each write makes the hart re-check its state.
+    changes are written: each write makes the hart re-check its state. With ``sbi``
+    (timer="sbi"), the timer is an SBI set_timer: a trap to M-mode, so it is made only
+    when the deadline changes or the last one has fired (STIP stays up until then).
     """
     csr = hart.csr
     if csr.read("satp") != satp:
@@ -79,7 +88,10 @@ def load_thread(hart, satp: int, to_user: bool, timer: int, sscratch: int) -> No
     new = (sstatus & ~SSTATUS_SPP if to_user else sstatus | SSTATUS_SPP) | SSTATUS_SPIE
     if new != sstatus:
         csr.write("sstatus", new)
-    if csr.read("stimecmp") != timer:
+    if sbi is not None:
+        if sbi.last_timer.get(hart.hartid) != timer or csr.read("sip") & SIP_STIP:
+            sbi.set_timer(hart, timer)
+    elif csr.read("stimecmp") != timer:
         csr.write("stimecmp", timer)
     csr.write("sscratch", sscratch)
 
