@@ -55,6 +55,7 @@ from oskit.kernel.fs.console import Console
 from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
 from oskit.kernel.fs.vfs import VFS
 from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
+from oskit.kernel.kern.breakpoints import Breakpoints
 from oskit.kernel.kern.cred import crfree
 from oskit.kernel.kern.exec import exec_image
 from oskit.kernel.kern.ktime import KernelClock
@@ -109,7 +110,8 @@ DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time
 @dataclass(frozen=True)
 class KernelRunResult:
     """Why kernel.run() returned: "until" (the condition held), "idle" (nothing can run
-    and nothing will wake: every process waits for input or for ever), "limit", "panic"."""
+    and nothing will wake: every process waits for input or for ever), "limit", "panic",
+    "breakpoint" (kern/breakpoints.py: k.breakpoints.stop says where)."""
 
     reason: str
     instructions: int
@@ -180,6 +182,7 @@ class Kernel:
         self.firmware = Firmware(m)                     # the SBI firmware in M-mode below us (oskit/firmware)
         self.sbi = SBI(self)                            # our calls to it (riscv/sbi.py)
         self.timer_via_sbi = False                      # timer="sbi": set_timer through the firmware, not Sstc
+        self.breakpoints = Breakpoints(self)            # stops at a syscall's entry or a user address
         self.timebase_hz = TIMEBASE_HZ                  # mtime ticks per second
         # processes and threads (kern/)
         self.procs: dict[int, Proc] = {}                # pid -> Proc, zombies included until reaped
@@ -656,6 +659,8 @@ class Kernel:
             return KernelRunResult("until", r.instructions)
         if r.reason == "idle":
             return KernelRunResult("idle", r.instructions, "every process waits, and nothing can wake one")
+        if r.reason == "stopped" and r.detail.startswith("breakpoint"):
+            return KernelRunResult("breakpoint", r.instructions, str(self.breakpoints.stop))
         return KernelRunResult(r.reason, r.instructions, r.detail)
 
     # -- looking ------------------------------------------------------------------------------------

@@ -15,11 +15,14 @@ riscv/machdep.c hold the csr_write() calls, sys/kern/ holds none.
     set_user_counters(hart, ...)  scounteren: which counters U-mode may read
     guest_call(hart, stvec)       the CSRs around a call into guest kernel code, restored after
     user_address_space(hart, satp)     the CSRs around a translation as another process sees it
+    set_user_breakpoints(hart, addrs)  Sdtrig triggers: a breakpoint exception before U runs each address
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
+
+from oskit.machine.choices import TRIGGER_COUNT
 
 # medeleg: every exception but the ecalls from S and M goes straight to S-mode.
 MEDELEG = sum(1 << c for c in (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15))
@@ -33,6 +36,11 @@ SSTATUS_SUM = 1 << 18                           # S-mode may load/store U pages
 SIP_SSIP = 1 << 1                               # a supervisor software interrupt is pending
 SIP_STIP = 1 << 5                               # a supervisor timer interrupt is pending
 COUNTER_CY, COUNTER_TM, COUNTER_IR = 1 << 0, 1 << 1, 1 << 2   # xcounteren: cycle, time, instret
+TRIGGERS = TRIGGER_COUNT - 1                    # hardware breakpoints the kernel offers: one trigger
+#                                                 is kept to step over a breakpoint (kern/breakpoints.py)
+# tdata1 of an Sdtrig mcontrol6 trigger: type 6, action 0 (breakpoint exception), match 0
+# (address equal), u (fire in U-mode), execute (on running the instruction at tdata2)
+TDATA1_EXEC_USER = (6 << 60) | (1 << 3) | (1 << 2)
 
 
 def firmware_init(hart, sstc: bool = True) -> None:
@@ -179,3 +187,20 @@ def user_address_space(hart, satp: int, sum_on: bool | None = None):
             csr.write("satp", saved_satp)
         if sum_on is not None:
             csr.write("sstatus", saved_sstatus)
+
+
+def set_user_breakpoints(hart, addresses: list[int]) -> None:
+    """Sdtrig: triggers 0.. fire before U-mode runs the instruction at each address; the rest off.
+
+    (tselect/tdata1/tdata2 are M-mode CSRs: on hardware, firmware does this for the
+    kernel, through SBI's debug-triggers extension.)
+    """
+    if len(addresses) > TRIGGERS + 1:
+        raise ValueError(f"{len(addresses)} breakpoints asked for, the kernel uses {TRIGGERS + 1} triggers")
+    csr = hart.csr
+    for i in range(TRIGGERS + 1):
+        csr.write("tselect", i)
+        csr.write("tdata1", 0)                          # off while tdata2 changes
+        if i < len(addresses):
+            csr.write("tdata2", addresses[i])
+            csr.write("tdata1", TDATA1_EXEC_USER)
