@@ -99,10 +99,6 @@ class SbiCall:
         return EXTENSION_NAMES.get(self.eid, f"{self.eid:#x}")
 
 
-def _signed(v: int) -> int:
-    return v - (1 << 64) if v >> 63 else v
-
-
 _ENTRY_CACHE: dict = {}
 _ENTRY_MAIN = "extern char sbi_entry_start[]; int main(void) { char *volatile p = sbi_entry_start; return p == 0; }\n"
 

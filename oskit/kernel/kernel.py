@@ -182,6 +182,7 @@ class Kernel:
         self.firmware = Firmware(m)                     # the SBI firmware in M-mode below us (oskit/firmware)
         self.sbi = SBI(self)                            # our calls to it (riscv/sbi.py)
         self.timer_via_sbi = False                      # timer="sbi": set_timer through the firmware, not Sstc
+        self.ipi_via_sbi = False                        # ipi="sbi": IPIs are SBI send_ipi calls
         self.breakpoints = Breakpoints(self)            # stops at a syscall's entry or a user address
         self.timebase_hz = TIMEBASE_HZ                  # mtime ticks per second
         # processes and threads (kern/)
@@ -241,17 +242,22 @@ class Kernel:
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
              quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None,
-             timer: str = "sstc") -> "Kernel":
+             timer: str = "sstc", ipi: str = "direct") -> "Kernel":
         """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
         programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
         timer="sstc" (default: no trap to set a timer) or "sbi" (every timer an SBI call).
+        ipi="direct" (default: the kernel raises the other hart's SSIP itself, the shortcut the
+        book used before it had firmware) or "sbi" (SBI send_ipi, as Linux does without Sswi).
+        The defaults keep every chapter's figures; riscv/sbi.py says more.
         """
         if timer not in ("sstc", "sbi"):
             raise ValueError(f"timer={timer!r}: expected 'sstc' (the kernel's own stimecmp) or 'sbi' "
                              "(set_timer calls to the firmware)")
         k = cls(Machine(harts=harts, ram_mib=ram_mib, console=console),
                 quantum_ticks=quantum_ticks, zero_frames=zero_frames)
+        if ipi not in ("direct", "sbi"):
+            raise ValueError(f"ipi={ipi!r}: expected 'direct' or 'sbi' (send_ipi calls to the firmware)")
         k.timer_via_sbi = timer == "sbi"
         k._firmware()                                                        # 1
         k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
@@ -259,6 +265,7 @@ class Kernel:
         security_init(k)                 # SECURITY (ch. 6): set-id modes, limits inherited at fork
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
+        k.ipi_via_sbi = ipi == "sbi"     # from now on: a hart must be running S-mode code to make the call
         return k
 
     def _firmware(self) -> None:

@@ -143,3 +143,44 @@ def test_system_reset_stops_the_machine():
     k.sbi.system_reset(h, 0, 0)
     assert k.firmware.reset_reason == "system_reset: shutdown (no reason)"
     assert k.machine.stopping
+
+
+THREADS = r"""
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/mman.h>
+static long counter;
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static void *work(void *arg) {
+    for (int i = 0; i < 2000; i++) { pthread_mutex_lock(&m); counter++; pthread_mutex_unlock(&m); }
+    return arg;
+}
+int main(void) {
+    pthread_t t[3];
+    char *p = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+    for (int i = 0; i < 3; i++) pthread_create(&t[i], 0, work, 0);
+    p[0] = 1;
+    munmap(p, 8192);                       /* a TLB shootdown while the threads run */
+    for (int i = 0; i < 3; i++) pthread_join(t[i], 0);
+    printf("counter %ld\n", counter);
+    return 0;
+}
+"""
+
+
+def test_a_kernel_booted_with_sbi_ipis_sends_them_through_the_firmware():
+    """ipi="sbi" on 2 harts: threads, a mutex and a munmap shootdown work; the IPIs were SBI calls."""
+    k = oskit.boot(programs=False, harts=2, ipi="sbi")
+    k.install_program("/bin/thr", build({"thr.c": THREADS}, mode="user").read_bytes())
+    p = k.spawn("/bin/thr")
+    r = k.run(until=p.exited, max_instructions=50_000_000)
+    assert r.reason == "until" and p.stdout == "counter 6000\n"
+    assert k.firmware.counts.get("IPI", 0) > 0 and k.firmware.counts.get("MSI", 0) > 0
+
+
+def test_bad_boot_options_are_clear_errors():
+    """An unknown timer or ipi option names what is accepted."""
+    with pytest.raises(ValueError, match="'sstc'"):
+        oskit.boot(programs=False, timer="clint")
+    with pytest.raises(ValueError, match="'direct' or 'sbi'"):
+        oskit.boot(programs=False, ipi="msip")

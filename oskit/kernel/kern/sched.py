@@ -80,13 +80,12 @@ class Scheduler:
                 self.kick(hs.hart)
                 return
 
-    @staticmethod
-    def kick(hart) -> None:
+    def kick(self, hart) -> None:
         """A software interrupt (SSIP) for ``hart``: it enters trap() at its next instruction.
 
-        (Firmware would turn a CLINT msip write into SSIP; we set it directly.)
+        (Set directly, or through the SBI firmware with ipi="sbi": riscv/cpu.py post_ssip.)
         """
-        cpu.post_ssip(hart)
+        cpu.post_ssip(hart, sbi=self.kernel.sbi if self.kernel.ipi_via_sbi else None)
 
     # -- sleep and wakeup ----------------------------------------------------------------
     def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:

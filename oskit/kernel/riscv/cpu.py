@@ -109,11 +109,18 @@ def switch_address_space(hart, satp: int) -> None:
     hart.csr.write("satp", satp)
 
 
-def post_ssip(hart) -> None:
+def post_ssip(hart, sbi=None) -> None:
     """Raise a supervisor software interrupt on ``hart``: it traps at its next instruction.
 
-    (Firmware turns a CLINT msip store into SSIP; our firmware is this line.)
+    With ``sbi`` (a kernel booted with ipi="sbi"), as a RISC-V kernel without Sswi does
+    it: an SBI send_ipi from the hart the kernel runs on; the firmware stores to the
+    CLINT's msip, the target takes MSI in M-mode and the firmware raises its SSIP.
+    Without, this line plays that firmware's part directly.
     """
+    if sbi is not None:
+        machine = hart.machine
+        sbi.send_ipi(machine.harts[machine.bus.current_hart], 1 << hart.hartid)
+        return
     hart.csr.write("sip", hart.csr.read("sip") | SIP_SSIP)
 
 

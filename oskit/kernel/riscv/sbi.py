@@ -56,9 +56,11 @@ class SBI:
         if len(args) > 6:
             raise ValueError(f"an SBI call passes at most 6 arguments in a0..a5, found {len(args)}")
         x = hart.x
-        saved, waiting = x[10:18], hart.waiting
+        machine = hart.machine
+        saved, waiting, stopping = x[10:18], hart.waiting, machine.stopping
         regs = [a & M64 for a in args] + [0] * (6 - len(args))
         hart.waiting = False                 # called from outside a trap, the hart may sit in wfi
+        machine.stopping = False             # a run that ends after this trap still lets the call finish
         try:
             with cpu.guest_call(hart, self.kernel.kerneltrap_addr):     # S-mode, interrupts off
                 hart.call(self.entry, *regs, fid, eid)
@@ -66,6 +68,7 @@ class SBI:
         finally:
             x[10:18] = saved
             hart.waiting = waiting
+            machine.stopping = machine.stopping or stopping
         self.calls += 1
         return (error - (1 << 64) if error >> 63 else error), value
 
