@@ -4,6 +4,7 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 import oskit
+from oskit.book.checks_3_5 import elf_code
 from oskit.kernel.riscv import cpu
 from oskit.toolchain import build
 
@@ -11,9 +12,10 @@ SRC = r"""
 #include <stdio.h>
 #include <unistd.h>
 __attribute__((noinline)) long twice(long x) { return 2 * x; }
+static volatile long n = 3;              /* volatile: a real loop, not unrolled */
 int main(void) {
     long s = 0;
-    for (long i = 1; i <= 3; i++) s += twice(i);
+    for (long i = 1; i <= n; i++) s += twice(i);
     getppid();
     printf("sum %ld\n", s);
     return 0;
@@ -86,3 +88,34 @@ def test_too_many_address_breakpoints_is_a_clear_error():
         k.breakpoints.at(0x20000)
     k.breakpoints.clear()
     assert k.breakpoints.addresses == {}
+
+
+def _code(k, symbol, count=40):
+    return elf_code(k.vfs.read_file("/bin/bp"), symbol, count)
+
+
+def _stops(k, p):
+    n = 0
+    while k.run(until=p.exited, max_instructions=20_000_000).reason == "breakpoint":
+        n += 1
+    return n
+
+
+def test_stepping_over_a_breakpoint_on_a_return_follows_the_jump():
+    """A breakpoint on twice()'s ret fires on each of the 3 calls: the step goes to ra, not to pc + 4."""
+    k, _ = setup()
+    ret = next(pc for pc, text in _code(k, "twice") if text == "ret")
+    p = k.spawn("/bin/bp")
+    k.breakpoints.at(ret, pid=p.pid)
+    assert _stops(k, p) == 3
+    assert p.stdout == "sum 12\n"
+
+
+def test_stepping_over_a_breakpoint_on_a_branch_follows_the_comparison():
+    """A breakpoint on main's loop branch fires on every pass (taken or not), and the program's result is right."""
+    k, _ = setup()
+    branch = next(pc for pc, text in _code(k, "main") if text.split()[0] in ("blt", "bge", "bne", "beq", "bltu", "bgeu"))
+    p = k.spawn("/bin/bp")
+    k.breakpoints.at(branch, pid=p.pid)
+    assert _stops(k, p) >= 3
+    assert p.stdout == "sum 12\n"
