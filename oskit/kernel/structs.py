@@ -239,16 +239,21 @@ PROC = Struct("proc", [
     ("p_comm", "u8", 20),       # command name, NUL-terminated
 ], comment="The security-relevant part of a process, in guest memory.")
 
-# Time for user space without a system call (FreeBSD's "timekeep" in its shared page):
-# the kernel publishes these at VDSO_TIMEKEEP in the shared page (auxv AT_TIMEKEEP);
-# libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
-#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec + that.
+# Time for user space without a system call (FreeBSD's struct vdso_timekeep in its shared
+# page): the kernel publishes these at VDSO_TIMEKEEP_OFFSET in the shared page (auxv
+# AT_TIMEKEEP); libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
+#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec.tk_boot_nsec + that.
+# The generation count is FreeBSD's th_gen: 0 while the kernel rewrites the page, then a new
+# non-zero value; a reader that saw 0, or a different value after reading, reads again.
 VDSO_TIMEKEEP_OFFSET = 0x800          # within the shared page (sigcode sits at its start)
 VDSO_TIMEKEEP_MAGIC = 0x6B656574656D6974   # "timeteek" read as a little-endian u64: a sanity check
 TIMEKEEP = Struct("vdso_timekeep", [
     ("tk_magic", "u64"),
+    ("tk_gen", "u32"),             # 0: being updated, retry; else changes at every update
+    ("tk_enabled", "u32"),         # 0: the kernel says "make the system call" (fast_gettime off)
     ("tk_timebase_hz", "u64"),     # ticks of the time CSR per second
-    ("tk_boot_sec", "u64"),        # CLOCK_REALTIME seconds at time == 0
+    ("tk_boot_sec", "i64"),        # CLOCK_REALTIME at time == 0: seconds ...
+    ("tk_boot_nsec", "i64"),       # ... and nanoseconds (0 .. 999999999)
 ], comment="Published by the kernel in the shared page, read by libc's clock_gettime.")
 
 ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC, TIMEKEEP]
