@@ -4,7 +4,7 @@ import pytest
 from elftools.elf.elffile import ELFFile
 
 import oskit
-from oskit.book.checks_3_5 import elf_code
+from oskit.book.checks_kernel import elf_code
 from oskit.kernel.riscv import cpu
 from oskit.toolchain import build
 
