@@ -228,6 +228,7 @@ class Kernel:
         self.kmem_enforce = True                        # refuse past kmem_per_proc (else only count)
         self.cpu_second = self.timebase_hz              # what RLIMIT_CPU calls a second, in ticks
         self.history = History(self)                    # the steps step_back() can undo (snapshot.py)
+        m.not_state += [self.probes, self.history]      # snapshots share these, never copy them
 
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,

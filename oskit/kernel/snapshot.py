@@ -23,7 +23,7 @@ from oskit.machine.snapshot import Snapshot
 
 def take(kernel) -> Snapshot:
     """Snapshot the kernel and its machine."""
-    return msnap.take_snapshot(kernel.machine, root=kernel, shared=(kernel.probes, kernel.history))
+    return msnap.take_snapshot(kernel.machine, root=kernel)  # (probes and history: machine.not_state)
 
 
 def restore(kernel, snap: Snapshot) -> None:

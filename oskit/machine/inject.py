@@ -14,11 +14,13 @@ fires, the way the device itself would make it fire:
                 interrupts to S-mode (what firmware makes of an IPI), otherwise the
                 CLINT's msip (MSIP, cause 3)
     "external"  ``data`` arrives on the UART (default b"\\n"): the UART raises its
-                PLIC source, and the PLIC the hart's external line, if enabled there
+                PLIC source, and the PLIC the external line of every hart whose context
+                enables that source (``hart`` says only whose instret counts)
 
 What the hart then does is what hardware does: the interrupt is taken at
 once when mie and the mode's xIE allow it, otherwise it stays pending until
-they do. The run loop never lets a hart's slice run past the instret of a
+they do (a timer's stays pending until software sets a new deadline in the
+compare register, which, on hardware too, takes it back). The run loop never lets a hart's slice run past the instret of a
 scheduled injection (the fast path's blocks run within that budget), so it
 lands exactly there; on any number of harts, the same schedule gives the
 same run.
@@ -99,3 +101,33 @@ def budget(machine, hart, n: int) -> int:
         if inj.hart == hart.hartid:
             n = min(n, inj.at_instret - hart.instret)
     return n
+
+
+def instret_at(machine, pc: int, hart: int = 0, priv: int | None = None, occurrence: int = 1,
+               max_instructions: int = 10_000_000) -> int | None:
+    """hart's instret when it is about to execute pc (in mode priv, if given) for the occurrence-th time.
+
+    Found by looking ahead: snapshot, run with an "instruction" watcher until
+    the hart gets there, restore. The machine is left exactly as it was; None
+    when the hart does not get there within max_instructions. Schedule an
+    interrupt at the result + 1 to have it taken right after that instruction.
+    """
+    if occurrence < 1:
+        raise ValueError(f"instret_at: occurrence must be >= 1, found {occurrence!r}")
+    h = machine.harts[hart]
+    found = []
+
+    def watch(e):
+        if e.hart == hart and e.pc == pc and (priv is None or int(h.priv) == priv):
+            found.append(h.instret)
+            if len(found) == occurrence:
+                machine.stop("instret_at: found")
+
+    snap = machine.snapshot()
+    machine.events.subscribe("instruction", watch)
+    try:
+        machine.run(max_instructions=max_instructions)
+    finally:
+        machine.events.unsubscribe("instruction", watch)
+        machine.restore(snap)
+    return found[-1] if len(found) == occurrence else None

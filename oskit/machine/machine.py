@@ -107,6 +107,9 @@ class Machine:
         self.injections: list[inject.Injection] = []  # interrupts scheduled at an instret (inject.py)
         self.last_snapshot_pages = None  # RAM pages of the last snapshot: the next shares the unchanged ones
         self.history = History(self)  # the steps step_back() can undo (history.py)
+        # Objects built on this machine that snapshots share instead of copying (a kernel's probes
+        # and its own step history: who watches, and the log of steps, are not the machine's state).
+        self.not_state: list = []
         # Last: a hart looks at the bus, the devices, events and host calls when it is built.
         self.harts = [Hart(self, i) for i in range(harts)]
 
@@ -284,6 +287,11 @@ class Machine:
         self.injections.append(inj)
         self.injections.sort(key=lambda i: i.at_instret)
         return inj
+
+    def instret_at(self, pc: int, hart: int = 0, priv: int | None = None, occurrence: int = 1,
+                   max_instructions: int = 10_000_000) -> int | None:
+        """hart's instret when it is next about to execute pc (looked up ahead; nothing changes). inject.py"""
+        return inject.instret_at(self, pc, hart, priv, occurrence, max_instructions)
 
     def step(self, n: int = 1) -> RunResult:
         """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""

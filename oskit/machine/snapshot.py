@@ -204,7 +204,7 @@ class Snapshot:
 
 def not_state(m) -> list:
     """The objects of machine m that a snapshot shares instead of copying (see the module docstring)."""
-    shared = [m.ram.data, m.events, m.image, m.history]
+    shared = [m.ram.data, m.events, m.image, m.history, m.not_state, *m.not_state]
     if m.uart.output.on_write is not None:
         shared.append(m.uart.output.on_write)
     for hart in m.harts:
