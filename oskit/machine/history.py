@@ -36,7 +36,7 @@ class History:
         self.owner = owner
         self.every = every
         self.keep = keep
-        self._entries: list[tuple] = []  # ("snap", snapshot, instructions) or ("step", fn)
+        self._entries: list[tuple] = []  # ("snap", snapshot, instructions) or ("step", fn, note)
         self._mark = None  # the owner's fingerprint after the last logged step
         self.replaying = False  # True while back() replays steps (views may skip their own logging)
 
@@ -48,8 +48,15 @@ class History:
     def _machine(self):
         return getattr(self.owner, "machine", self.owner)
 
-    def do(self, fn: Callable[[], object]):
-        """Run fn() and log it as one step; a snapshot goes first when one is due. Returns fn's result."""
+    def notes(self) -> list:
+        """The note given to do() with each step that can still be undone, oldest first."""
+        return [e[2] for e in self._entries if e[0] == "step"]
+
+    def do(self, fn: Callable[[], object], note=None):
+        """Run fn() and log it as one step; a snapshot goes first when one is due. Returns fn's result.
+
+        note: anything the caller wants back for this step (a view keeps what it showed before it).
+        """
         instructions = self._machine().instructions
         snaps = [e for e in self._entries if e[0] == "snap"]
         if (not snaps or self.owner.fingerprint() != self._mark
@@ -59,7 +66,7 @@ class History:
         try:
             return fn()
         finally:
-            self._entries.append(("step", fn))
+            self._entries.append(("step", fn, note))
             self._mark = self.owner.fingerprint()
 
     def _forget_old(self) -> None:
