@@ -676,6 +676,10 @@ class Kernel:
         """A timer interrupt at hart's instret at_instret that ends the running thread's time slice."""
         return time_travel.preempt_at(self, at_instret, hart)
 
+    def signal_at(self, proc: Proc, signo: int, at_instret: int | None = None, hart: int = 0):
+        """Post signo to proc when hart's instret reaches at_instret (None: now), as an interrupt handler would."""
+        return time_travel.signal_at(self, proc, signo, at_instret, hart)
+
     # -- looking ------------------------------------------------------------------------------------
     def ps(self) -> str:
         """The process table as text."""

@@ -7,6 +7,7 @@
     k.state_hash()           # machine state + the process table: equal hashes, equal states
     k.step(); k.step_back()  # one instruction forward, one back (oskit/machine/history.py)
     k.preempt_at(n)          # a timer interrupt at hart 0's instret n that ends the time slice
+    k.signal_at(p, signo, n) # a signal posted to p at that instret (an interrupt handler's)
 
 How: oskit/machine/snapshot.py copies the graph of Python objects reachable
 from the kernel once, and on restore copies the saved state back into the
@@ -65,3 +66,17 @@ def preempt_at(kernel, at_instret: int, hart: int = 0):
         td.slice_end = min(td.slice_end, kernel.machine.clint.mtime)
 
     return kernel.machine.schedule_interrupt("timer", hart=hart, at_instret=at_instret, before=slice_over)
+
+
+def signal_at(kernel, proc, signo: int, at_instret: int | None = None, hart: int = 0):
+    """Post signal signo to proc when hart's instret reaches at_instret (None: before its next instruction).
+
+    The signal is posted the way an interrupt handler posts one (a tty driver
+    sending SIGINT for ^C): at that instant, followed by a software interrupt
+    on the hart so that the kernel looks at once. A thread of proc sleeping
+    interruptibly (in read(), say) wakes with EINTR, or restarts under
+    SA_RESTART, exactly as with kill(2). Note that a hart waiting in WFI does
+    not retire instructions: for a moment when everything sleeps, use None.
+    """
+    return kernel.machine.schedule_interrupt("software", hart=hart, at_instret=at_instret,
+                                             before=lambda: kernel.psignal(proc, signo))

@@ -197,3 +197,41 @@ def test_injected_interrupt_lands_at_instret(workload_elf, harts):
     assert landed_in_user_mode
     k.run(until=p.exited)
     assert p.stdout == EXPECTED
+
+
+WAITING = r"""
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+static void on_usr1(int sig) { (void)sig; write(1, "handler\n", 8); }
+int main(int argc, char **argv) {
+    int fds[2];
+    pipe(fds);                 /* we hold the write end: the read below waits for ever */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    char buf[4];
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    printf("read returned %ld, errno %s\n", (long)n, n < 0 && errno == EINTR ? "EINTR" : "other");
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("harts", [1, 2])
+def test_signal_at_interrupts_a_sleeping_read(harts):
+    """A signal posted while read() sleeps (everything idle) ends the read with EINTR, as kill(2) would."""
+    k = kernel_with(build({"waiting.c": WAITING}, mode="user", name="waiting").read_bytes(), "waiting", harts)
+    p = k.spawn("/bin/waiting")
+    assert k.run(until=p.exited).reason == "idle"  # the read sleeps, and nothing will wake it
+    snap = k.snapshot()
+    outs = []
+    for _ in range(2):
+        k.signal_at(p, 30)  # SIGUSR1, now
+        k.run(until=p.exited)
+        outs.append((p.stdout, k.state_hash()))
+        k.restore(snap)
+    assert outs[0] == outs[1] and outs[0][0] == "handler\nread returned -1, errno EINTR\n"
