@@ -106,6 +106,7 @@ class Machine:
         self.idle_fast_forward = IDLE_FAST_FORWARD
         self.injections: list[inject.Injection] = []  # interrupts scheduled at an instret (inject.py)
         self.last_snapshot_pages = None  # RAM pages of the last snapshot: the next shares the unchanged ones
+        self.last_snapshot_bytearrays: list = []  # (bytearray, its copy) of the last one: likewise
         self.history = History(self)  # the steps step_back() can undo (history.py)
         # Objects built on this machine that snapshots share instead of copying (a kernel's probes
         # and its own step history: who watches, and the log of steps, are not the machine's state).

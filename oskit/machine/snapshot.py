@@ -92,10 +92,18 @@ class GraphSnapshot:
     shared: list = field(repr=False)       # objects shared, not copied (not state, or kept elsewhere)
 
 
-def take(root, shared) -> GraphSnapshot:
-    """Deep-copy the graph reachable from root; the objects in ``shared`` are referenced, not copied."""
+def take(root, shared, reuse=()) -> GraphSnapshot:
+    """Deep-copy the graph reachable from root; the objects in ``shared`` are referenced, not copied.
+
+    reuse: (bytearray, its copy in an earlier snapshot) pairs. A bytearray
+    whose contents still equal that copy is not copied again: both snapshots
+    share the copy (the file system's files are bytearrays of a megabyte and
+    more, and most of them never change).
+    """
     shared = list(shared)
     memo = {id(o): o for o in shared}
+    reused = [(orig, dup) for orig, dup in reuse if orig == dup]
+    memo.update({id(orig): dup for orig, dup in reused})
     copy.deepcopy(root, memo)
     # deepcopy keeps every original it copied alive in memo[id(memo)]: that is our list of originals.
     originals = memo.get(id(memo), [])
@@ -108,6 +116,7 @@ def take(root, shared) -> GraphSnapshot:
         dup = memo.get(id(orig))
         if dup is not None and dup is not orig:
             pairs.append((orig, dup))
+    pairs += reused
     return GraphSnapshot(root, pairs, shared)
 
 
@@ -204,7 +213,7 @@ class Snapshot:
 
 def not_state(m) -> list:
     """The objects of machine m that a snapshot shares instead of copying (see the module docstring)."""
-    shared = [m.ram.data, m.events, m.image, m.history, m.not_state, *m.not_state]
+    shared = [m.ram.data, m.events, m.image, m.history, m.not_state, *m.not_state, m.last_snapshot_bytearrays]
     if m.uart.output.on_write is not None:
         shared.append(m.uart.output.on_write)
     for hart in m.harts:
@@ -221,7 +230,9 @@ def take_snapshot(m, root=None, shared=()) -> Snapshot:
         raise RuntimeError("snapshot(): the machine is running; take a snapshot between runs")
     ram = capture_ram(m.ram.data, m.last_snapshot_pages)
     m.last_snapshot_pages = ram
-    graph = take(m if root is None else root, not_state(m) + [m.last_snapshot_pages, *shared])
+    graph = take(m if root is None else root, not_state(m) + [m.last_snapshot_pages, *shared],
+                 reuse=m.last_snapshot_bytearrays)
+    m.last_snapshot_bytearrays = [(o, d) for o, d in graph.pairs if isinstance(o, bytearray)]
     return Snapshot(graph, ram, m.instructions, tuple(h.instret for h in m.harts))
 
 
@@ -236,6 +247,7 @@ def restore_snapshot(m, snap: Snapshot, root=None) -> None:
     put_back_ram(m.ram.data, snap.ram)
     put_back(snap.graph)
     m.last_snapshot_pages = snap.ram
+    m.last_snapshot_bytearrays = [(o, d) for o, d in snap.graph.pairs if isinstance(o, bytearray)]
     for hart in m.harts:
         # Caches are not state: the page caches go (the TLB they were tied to was restored);
         # translated blocks stay, as each is checked against RAM's bytes before it runs.
