@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from oskit.machine.events import RestoreEvent
+
 PAGE = 4096
 
 
@@ -253,6 +255,8 @@ def restore_snapshot(m, snap: Snapshot, root=None) -> None:
         # translated blocks stay, as each is checked against RAM's bytes before it runs.
         hart.flush_page_caches()
         hart._hooks_seen = -1
+    if m.events.restore_subscribers:
+        m.events.publish("restore", RestoreEvent(m.instructions))
 
 
 def fingerprint(m) -> tuple:

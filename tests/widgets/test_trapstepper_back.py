@@ -59,3 +59,21 @@ def test_previous_trap_finds_a_trap_inside_a_longer_run(fork_elf):
     assert at_traps, "no trap inside 20 runs to the next sret"
     ts.previous_trap()
     assert (hart.instret, hart.pc, ts.last_trap.cause) == at_traps[-1]
+
+
+def test_views_redraw_after_a_restore(fork_elf):
+    """k.restore() tells the views (a "restore" event): the Registers view shows the old pc again."""
+    from widgets import Registers
+
+    k, p = kernel_with(fork_elf)
+    hart = k.machine.harts[0]
+    view = Registers(hart).attach()
+    snap = k.snapshot()
+    pc = hart.pc
+    k.run(max_instructions=5_000)
+    view.refresh()
+    renders = view.renders
+    k.restore(snap)
+    view._flush()  # what the notebook does after the cell
+    assert view.renders > renders and hart.pc == pc
+    view.close()
