@@ -106,7 +106,12 @@ def take(root, shared, reuse=()) -> GraphSnapshot:
     memo = {id(o): o for o in shared}
     reused = [(orig, dup) for orig, dup in reuse if orig == dup]
     memo.update({id(orig): dup for orig, dup in reused})
-    copy.deepcopy(root, memo)
+    try:
+        copy.deepcopy(root, memo)
+    except TypeError as exc:  # a generator, a lock, an open file: not state a snapshot can hold
+        raise TypeError(f"snapshot(): an object reachable from {type(root).__name__} cannot be copied "
+                        f"({exc}); keep such objects out of the machine and kernel, or add them to "
+                        f"machine.not_state") from exc
     # deepcopy keeps every original it copied alive in memo[id(memo)]: that is our list of originals.
     originals = memo.get(id(memo), [])
     seen = set()
