@@ -10,6 +10,8 @@ instructions, then measure (host CPU time, median of 5):
 - restore      k.restore() of that snapshot
 - pages        RAM pages the snapshot holds (those that are not all zeros), and how many
                of them a second snapshot, 50,000 instructions later, had to copy anew
+- MB           host memory that second snapshot took (tracemalloc): what each automatic
+               snapshot of a step history costs
 - step back    k.step_back(1) after 200 single steps (a snapshot before the first one, so
                it restores and replays 199 steps), and after 200 steps with history.every = 1
                (a snapshot before every step: restore only)
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import tracemalloc
 
 from pathlib import Path
 
@@ -47,7 +50,10 @@ def measure(ram_mib: int, sieve: bytes) -> dict:
     row = {"ram": ram_mib, "snapshot": cpu(k.snapshot), "restore": cpu(lambda: k.restore(snap))}
     k.restore(snap)
     k.run(max_instructions=50_000)
+    tracemalloc.start()
     later = k.snapshot()
+    row["MB"] = tracemalloc.get_traced_memory()[0] / 1e6
+    tracemalloc.stop()
     row["pages"] = snap.pages
     row["new pages"] = sum(1 for i, page in later.ram.items() if snap.ram.get(i) is not page)
     k.restore(snap)
