@@ -80,6 +80,8 @@ class _Seen:
     switched: object
     traps: int
     trap_instret: int
+    traps_after: int = 0  # set after the step: self.traps then (traps between steps, taken by runs
+    #                       the view did not make, are not the step's)
     ended_at_trap: bool = False  # set after the step: it ended right at a trap
 
 
@@ -228,7 +230,8 @@ class TrapStepper(View):
         try:
             return self.kernel.history.do(fn, note)
         finally:
-            # Did this step end right at a trap (no instruction retired since)? "previous trap" asks.
+            # How many traps it took, and did it end right at one (no instruction retired since)?
+            note.traps_after = self.traps
             note.ended_at_trap = self.traps > note.traps and self._trap_instret == self.hart.instret
 
     def _put_back_seen(self, note: "_Seen") -> None:
@@ -244,7 +247,13 @@ class TrapStepper(View):
             self._note("nothing to step back over (no step was logged since this view started)")
             self.refresh()
             return 0
-        self.kernel.step_back(n)
+        try:
+            self.kernel.step_back(n)
+        except Exception as exc:
+            # A click has nowhere else to show it: say it in the view, then let it propagate.
+            self._note(f"step back failed: {type(exc).__name__}: {exc}")
+            self.refresh()
+            raise
         if isinstance(notes[len(notes) - n], _Seen):  # (a step logged by k.step() carries no note)
             self._put_back_seen(notes[len(notes) - n])
         self._note(f"stepped back {n} step(s): instret {self.hart.instret}")
@@ -261,11 +270,10 @@ class TrapStepper(View):
         no earlier trap was logged.
         """
         notes = self.kernel.history.notes()
-        counts = [getattr(note, "traps", 0) for note in notes] + [self.traps]
         for i in range(len(notes) - 1, -1, -1):
             if not isinstance(notes[i], _Seen):
                 break  # a step this view did not make (k.step()): it did not count traps
-            taken = counts[i + 1] - counts[i]
+            taken = notes[i].traps_after - notes[i].traps
             if i == len(notes) - 1 and notes[i].ended_at_trap:
                 taken -= 1  # we are at that step's last trap now: the one before it is wanted
             if taken > 0:
@@ -287,7 +295,8 @@ class TrapStepper(View):
             result = _Ended("panic", 0, exc.report.message)
         finally:
             self._stop_on = None
-        redraw_all(self.machine)  # this view and every other one watching the machine
+        if not self.kernel.history.replaying:  # (a step back replays steps: draw only the end)
+            redraw_all(self.machine)  # this view and every other one watching the machine
         return result
 
     def step(self, n: int = 1):
@@ -305,7 +314,8 @@ class TrapStepper(View):
             result = self._logged(self._one_step)
             if result.reason != "limit":
                 break
-        redraw_all(self.machine)
+        if not self.kernel.history.replaying:
+            redraw_all(self.machine)
         return result
 
     def _interrupt_due(self) -> bool:
