@@ -29,7 +29,9 @@ same run.
 the kernel uses it to say "and the thread's time slice is over" (see
 oskit/kernel/snapshot.py, ``Kernel.preempt_at``).
 
-An instret reached inside a host call (a host function running guest code
+A hart waiting in WFI retires nothing: an injection for a later instret
+waits until the hart runs again (at_instret = its instret now fires at once
+and wakes it, if the interrupt is enabled). An instret reached inside a host call (a host function running guest code
 with hart.call) is noticed when the run loop gets control back.
 """
 
