@@ -27,6 +27,9 @@ _TYPES = {
     "u32": (4, "I", "uint32_t"), "i32": (4, "i", "int32_t"),
     "u64": (8, "Q", "uint64_t"), "i64": (8, "q", "int64_t"),
 }
+# One compiled struct.Struct per type: the kernel reads trap frames and credentials on every
+# system call, and a compiled codec skips parsing the format string each time.
+_CODECS = {t: _struct.Struct("<" + fmt) for t, (_, fmt, _) in _TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Struct:
         self.cname = cname
         self.comment = comment
         self.fields: dict[str, Field] = {}
+        self._access: dict[str, tuple] = {}
         offset, align = 0, 1
         for spec in fields:
             name, typ = spec[0], spec[1]
@@ -57,6 +61,9 @@ class Struct:
             size = _TYPES[typ][0]
             offset = (offset + size - 1) // size * size      # align the field to its size
             self.fields[name] = Field(name, typ, count, offset)
+            # name -> (codec, offset, element size, mask for an unsigned value): View's fast path
+            self._access[name] = (_CODECS[typ], offset, size,
+                                  (1 << (8 * size)) - 1 if _TYPES[typ][1].isupper() else None)
             offset += size * count
             align = max(align, size)
         self.size = (offset + align - 1) // align * align
@@ -136,16 +143,14 @@ class View:
                              f"[{mem.base:#x}, {mem.base + len(mem.data):#x})")
 
     def get(self, name: str, index: int = 0) -> int:
-        f = self.struct.fields[name]
-        size, fmt, _ = _TYPES[f.type]
-        return _struct.unpack_from("<" + fmt, self.ram, self._off + f.offset + size * index)[0]
+        codec, offset, size, _ = self.struct._access[name]
+        return codec.unpack_from(self.ram, self._off + offset + size * index)[0]
 
     def set(self, name: str, value: int, index: int = 0) -> None:
-        f = self.struct.fields[name]
-        size, fmt, _ = _TYPES[f.type]
-        if fmt.isupper():
-            value &= (1 << (8 * size)) - 1
-        _struct.pack_into("<" + fmt, self.ram, self._off + f.offset + size * index, value)
+        codec, offset, size, mask = self.struct._access[name]
+        if mask is not None:
+            value &= mask
+        codec.pack_into(self.ram, self._off + offset + size * index, value)
 
     def __getattr__(self, name: str):
         try:
@@ -238,16 +243,21 @@ PROC = Struct("proc", [
     ("p_comm", "u8", 20),       # command name, NUL-terminated
 ], comment="The security-relevant part of a process, in guest memory.")
 
-# Time for user space without a system call (FreeBSD's "timekeep" in its shared page):
-# the kernel publishes these at VDSO_TIMEKEEP in the shared page (auxv AT_TIMEKEEP);
-# libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
-#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec + that.
+# Time for user space without a system call (FreeBSD's struct vdso_timekeep in its shared
+# page): the kernel publishes these at VDSO_TIMEKEEP_OFFSET in the shared page (auxv
+# AT_TIMEKEEP); libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
+#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec.tk_boot_nsec + that.
+# The generation count is FreeBSD's th_gen: 0 while the kernel rewrites the page, then a new
+# non-zero value; a reader that saw 0, or a different value after reading, reads again.
 VDSO_TIMEKEEP_OFFSET = 0x800          # within the shared page (sigcode sits at its start)
 VDSO_TIMEKEEP_MAGIC = 0x6B656574656D6974   # "timeteek" read as a little-endian u64: a sanity check
 TIMEKEEP = Struct("vdso_timekeep", [
     ("tk_magic", "u64"),
+    ("tk_gen", "u32"),             # 0: being updated, retry; else changes at every update
+    ("tk_enabled", "u32"),         # 0: the kernel says "make the system call" (fast_gettime off)
     ("tk_timebase_hz", "u64"),     # ticks of the time CSR per second
-    ("tk_boot_sec", "u64"),        # CLOCK_REALTIME seconds at time == 0
+    ("tk_boot_sec", "i64"),        # CLOCK_REALTIME at time == 0: seconds ...
+    ("tk_boot_nsec", "i64"),       # ... and nanoseconds (0 .. 999999999)
 ], comment="Published by the kernel in the shared page, read by libc's clock_gettime.")
 
 ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC, TIMEKEEP]

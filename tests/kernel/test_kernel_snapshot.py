@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 import oskit
-from oskit.book.checks_3_5 import elf_code
+from oskit.book.checks_kernel import elf_code
 from oskit.toolchain import build
 
 WORKLOAD = r"""

@@ -8,7 +8,11 @@
     sys_thread.py     thr_new, thr_self, thr_exit, thr_kill (libc's pthreads sit on them)
     sys_context.py    getcontext, setcontext, swapcontext (ucontext_t = the signal frame's layout)
     umtx.py           _umtx_op: sleep until a word of user memory changes (a futex)
-    sys_time.py       clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
+    sys_time.py       clock_gettime, gettimeofday, clock_settime, settimeofday, nanosleep, setitimer
+    sharedpage.py     the page in every process: sigcode and the vDSO clock (vdso_timekeep)
+    breakpoints.py    stops at a system call's entry or a user address (Sdtrig), with the registers
+    vfs_aio.py        POSIX aio: requests done later by aiod kernel processes, with the
+                      submitter's credential and on its bill; aio_read ... lio_listio
     cred.py           credentials: ucred shared copy-on-write, the set*id rules, set-id exec
     sys_cred.py       the credential system calls
     resource.py       limits (RLIMIT_*, maxproc, kernel memory), CPU time, accounting

@@ -153,6 +153,9 @@ class Thread:
         self.siglist = 0                        # pending for this thread (synchronous faults)
         self.oldmask: int | None = None         # sigsuspend's saved mask
         self.tls = 0
+        # a kernel thread (kern/vfs_aio.py's aiod) never enters user mode: when the scheduler
+        # picks it, trap.py's choose() calls kthread(hart), which works and then sleeps or yields
+        self.kthread = None
         # accounting: what this thread used (also added to proc.rusage, the process's total)
         self.rusage = Rusage()
         self.stime_cycles = 0                   # kernel cycles billed, not yet a whole tick (kern/ktime.py)

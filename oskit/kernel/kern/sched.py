@@ -80,13 +80,12 @@ class Scheduler:
                 self.kick(hs.hart)
                 return
 
-    @staticmethod
-    def kick(hart) -> None:
+    def kick(self, hart) -> None:
         """A software interrupt (SSIP) for ``hart``: it enters trap() at its next instruction.
 
-        (Firmware would turn a CLINT msip write into SSIP; we set it directly.)
+        (Set directly, or through the SBI firmware with ipi="sbi": riscv/cpu.py post_ssip.)
         """
-        cpu.post_ssip(hart)
+        cpu.post_ssip(hart, sbi=self.kernel.sbi if self.kernel.ipi_via_sbi else None)
 
     # -- sleep and wakeup ----------------------------------------------------------------
     def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:
@@ -206,7 +205,8 @@ class Scheduler:
             if old is not td or now >= td.slice_end:
                 td.slice_end = now + self.quantum
             timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
-        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr))
+        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr),
+                        sbi=self.kernel.sbi if self.kernel.timer_via_sbi else None)
         if td is not hs.idle:
-            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 5): this hart may now cache the ASID
+            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 7): this hart may now cache the ASID
         hs.user_since = now

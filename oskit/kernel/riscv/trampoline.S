@@ -120,6 +120,16 @@ idle:
 	wfi
 	j	idle
 
+	/* sbi_ecall -- a call to the M-mode firmware (SBI), for the Python kernel
+	 * (riscv/sbi.py runs it with hart.call): a0-a5 the arguments, a6 the function,
+	 * a7 the extension. ecall from S-mode is not delegated (medeleg bit 9 is
+	 * clear), so it traps to M-mode, one level down, as a user ecall traps to S;
+	 * the firmware answers in a0 (error) and a1 (value) and mrets to the ret. */
+	.globl sbi_ecall
+sbi_ecall:
+	ecall
+	ret
+
 	.globl trampoline_end
 trampoline_end:
 
