@@ -51,6 +51,7 @@ from elftools.elf.elffile import ELFFile
 
 from oskit.firmware.sbi import FIRMWARE_SIZE, Firmware
 from oskit.kernel import errno
+from oskit.kernel import snapshot as time_travel
 from oskit.kernel.fs import devfs, sys_file
 from oskit.kernel.fs.console import Console
 from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
@@ -82,6 +83,7 @@ from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
 from oskit.kernel.structs import PROC, TRAPFRAME, UCRED, VDSO_TIMEKEEP_OFFSET, c_header
 from oskit.kernel.vm import sys_mman
+from oskit.machine.history import History
 from oskit.kernel.vm.fault import vm_fault
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import AnonObject, Page
@@ -241,6 +243,8 @@ class Kernel:
         self.kmem_per_proc = KMEM_PER_PROC              # kernel heap one process may hold
         self.kmem_enforce = True                        # refuse past kmem_per_proc (else only count)
         self.cpu_second = self.timebase_hz              # what RLIMIT_CPU calls a second, in ticks
+        self.history = History(self)                    # the steps step_back() can undo (snapshot.py)
+        m.not_state += [self.probes, self.history]      # snapshots share these, never copy them
 
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
@@ -672,6 +676,45 @@ class Kernel:
         if r.reason == "stopped" and r.detail.startswith("breakpoint"):
             return KernelRunResult("breakpoint", r.instructions, str(self.breakpoints.stop))
         return KernelRunResult(r.reason, r.instructions, r.detail)
+
+    # -- time travel (snapshot.py) ------------------------------------------------------------------
+
+    def snapshot(self):
+        """The whole state: machine, processes, files, clock, console (restore() puts it back)."""
+        return time_travel.take(self)
+
+    def restore(self, snap) -> None:
+        """Rewind this kernel and its machine to snap, in place: whoever holds k or a Proc sees it."""
+        time_travel.restore(self, snap)
+
+    def state_hash(self) -> str:
+        """A hex digest of the machine's state and the process table (equal states, equal hashes)."""
+        return time_travel.state_hash(self)
+
+    def fingerprint(self) -> tuple:
+        """A cheap summary of the state (History notices outside changes with it)."""
+        return time_travel.fingerprint(self)
+
+    def step(self, n: int = 1) -> KernelRunResult:
+        """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""
+        result = None
+        for _ in range(n):
+            result = self.history.do(lambda: self.run(max_instructions=1))
+            if result.reason != "limit":
+                break
+        return result
+
+    def step_back(self, n: int = 1) -> int:
+        """Undo the last n logged steps (step(), a TrapStepper's buttons); returns how many were undone."""
+        return self.history.back(n)
+
+    def preempt_at(self, at_instret: int, hart: int = 0):
+        """A timer interrupt at hart's instret at_instret that ends the running thread's time slice."""
+        return time_travel.preempt_at(self, at_instret, hart)
+
+    def signal_at(self, proc: Proc, signo: int, at_instret: int | None = None, hart: int = 0):
+        """Post signo to proc when hart's instret reaches at_instret (None: now), as an interrupt handler would."""
+        return time_travel.signal_at(self, proc, signo, at_instret, hart)
 
     # -- looking ------------------------------------------------------------------------------------
     def ps(self) -> str:

@@ -175,6 +175,10 @@ class View:
     def __repr__(self) -> str:
         return f"<struct {self.struct.cname} at {self.addr:#x}>"
 
+    def __deepcopy__(self, memo):
+        # A view holds no state of its own (the bytes are guest RAM): a snapshot shares it.
+        return self
+
 
 # The RISC-V integer registers in x-number order (x1..x31); x0 is always zero and is not saved.
 REGNAMES = ["ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
