@@ -70,7 +70,7 @@ MAX_ARGS = 8                                        # a0..a7
 # (signed?, bits). Pointers are (False, 64) and are not listed here.
 SCALARS: dict[str, tuple[bool, int]] = {
     "int": (True, 32),
-    "pid_t": (True, 32),
+    "pid_t": (True, 32), "lwpid_t": (True, 32),
     "clockid_t": (True, 32),
     "u_int": (False, 32),
     "uid_t": (False, 32),
