@@ -227,9 +227,14 @@ UCONTEXT = Struct("__ucontext", UCONTEXT_FIELDS,
 UC_COPY_SIZE = UCONTEXT.offset("uc_link")
 
 # sstatus as a user thread has it in a trap: SPP = 0 (it came from user mode), SPIE = 1 (interrupts
-# on there). A context must carry these two bits: a zeroed or forged one is refused (EINVAL).
-SSTATUS_SPIE, SSTATUS_SPP = 1 << 5, 1 << 8
+# on there), FS = 0 (no floating point). Contexts carry it in gp_sstatus; as FreeBSD's set_mcontext,
+# the kernel refuses one that differs in any bit but the user-writable ones (EINVAL): a zeroed or
+# forged context cannot ask to return to S-mode.
+SSTATUS_UIE, SSTATUS_UPIE, SSTATUS_SPIE, SSTATUS_SPP = 1 << 0, 1 << 4, 1 << 5, 1 << 8
+SSTATUS_FS_MASK, SSTATUS_XS_MASK, SSTATUS_SD = 3 << 13, 3 << 15, 1 << 63
+SSTATUS_USER_WRITABLE = SSTATUS_SD | SSTATUS_XS_MASK | SSTATUS_FS_MASK | SSTATUS_UPIE | SSTATUS_UIE
 USER_SSTATUS = SSTATUS_SPIE
+SS_DISABLE = 0x0004          # uc_stack.ss_flags in a signal frame: no alternate signal stack
 
 # What sendsig() pushes on the user stack for a caught signal: FreeBSD's struct sigframe
 # { siginfo_t sf_si; ucontext_t sf_uc; }. The siginfo_t is exactly as <signal.h> declares it

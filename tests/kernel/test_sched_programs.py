@@ -3,7 +3,9 @@
 tests/programs/sched/: NAME.expected is what the same source printed on Linux
 compiled with gcc, run as root (SCHED_FIFO needs it) on one CPU
 (`taskset -c 0 ./NAME`): the staged inversion of inversion.h, once with a
-default mutex and once with PTHREAD_PRIO_INHERIT. On one hart the order of
+default mutex and once with PTHREAD_PRIO_INHERIT, and chain.c, where
+inheritance passes through a thread that holds one mutex and waits for
+another. On one hart the order of
 events is fixed; on two, Linux gives no fixed order for when medium starts
 (it was seen on either side of low's unlock), so the two-hart test checks the
 one thing both systems guarantee there: with a second processor, high gets
@@ -26,13 +28,21 @@ def test_one_hart_matches_linux(name):
     assert out == (HERE / f"{name}.expected").read_text()
 
 
+# On two harts: (what happens, before what) -- the orders Linux on two CPUs showed on every run.
+TWO_HARTS = {
+    "inversion": [("low: unlocks", "high: has the lock"), ("high: has the lock", "medium: done")],
+    "inheritance": [("low: unlocks", "high: has the lock"), ("high: has the lock", "medium: done")],
+    "chain": [("t1: unlocks A", "t2: has A"), ("t3: has B", "medium: done")],
+}
+
+
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_two_harts_no_inversion(name):
-    """On two harts medium computes beside low: high has the lock before medium is done."""
+    """On two harts medium computes beside the lock holder: the urgent thread is through before medium is done."""
     out, p, k = run_golden(HERE / f"{name}.c", harts=2)
     lines = out.splitlines()
-    assert lines.index("high: has the lock") < lines.index("medium: done"), out
-    assert lines.index("low: unlocks") < lines.index("high: has the lock"), out
+    for first, then in TWO_HARTS[name]:
+        assert lines.index(first) < lines.index(then), out
     assert p.exit_status == 0
 
 
@@ -89,4 +99,68 @@ def test_rtprio_thread_checks_its_arguments(tmp_path):
         "bad pointer: -1 EFAULT",
         "as uid 1000, FIFO 5: EPERM",
         "as uid 1000, SCHED_OTHER: 0",
+    ]
+
+
+PI_ERRORS = r"""
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+static pthread_mutex_t m;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int ready;
+static const char *name(int e) { return e == 0 ? "0" : e == EPERM ? "EPERM" : e == EBUSY ? "EBUSY"
+                                      : e == EDEADLK ? "EDEADLK" : e == ENOTSUP ? "ENOTSUP" : strerror(e); }
+static void *other(void *arg) {
+    printf("other: unlock what main holds: %s\n", name(pthread_mutex_unlock(&m)));
+    printf("other: trylock: %s\n", name(pthread_mutex_trylock(&m)));
+    return arg;
+}
+static void *signaller(void *arg) {
+    pthread_mutex_lock(&m);             /* waits until main lets go in cond_wait */
+    ready = 1;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&m);
+    return arg;
+}
+int main(void) {
+    pthread_mutexattr_t ma;
+    pthread_t t, s;
+    pthread_mutexattr_init(&ma);
+    printf("PTHREAD_PRIO_PROTECT: %s\n", name(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_PROTECT)));
+    printf("PTHREAD_PRIO_INHERIT: %s\n", name(pthread_mutexattr_setprotocol(&ma, PTHREAD_PRIO_INHERIT)));
+    pthread_mutex_init(&m, &ma);
+    printf("lock: %s\n", name(pthread_mutex_lock(&m)));
+    printf("lock again: %s\n", name(pthread_mutex_trylock(&m)));
+    pthread_create(&t, NULL, other, NULL);
+    pthread_join(t, NULL);
+    pthread_create(&s, NULL, signaller, NULL);
+    while (!ready)
+        pthread_cond_wait(&cv, &m);
+    printf("woken with the lock held: %s\n", name(pthread_mutex_trylock(&m)));
+    printf("unlock: %s\n", name(pthread_mutex_unlock(&m)));
+    printf("unlock again: %s\n", name(pthread_mutex_unlock(&m)));
+    pthread_join(s, NULL);
+    return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("harts", [1, 2])
+def test_pi_mutex_errors_and_condvar(tmp_path, harts):
+    """A PI mutex: unlocking another's is EPERM, trylock of a held one EBUSY (EDEADLK for one's own), cond_wait works."""
+    src = tmp_path / "pierr.c"
+    src.write_text(PI_ERRORS)
+    out, p, k = run_golden(src, harts=harts)
+    assert out.splitlines() == [
+        "PTHREAD_PRIO_PROTECT: ENOTSUP",
+        "PTHREAD_PRIO_INHERIT: 0",
+        "lock: 0",
+        "lock again: EDEADLK",
+        "other: unlock what main holds: EPERM",
+        "other: trylock: EBUSY",
+        "woken with the lock held: EDEADLK",
+        "unlock: 0",
+        "unlock again: EPERM",
     ]

@@ -44,11 +44,19 @@ def find_thread(td, lwpid: int):
 
 
 def set_priority(td, rtp_type: int, rtp_prio: int) -> None:
-    """Give ``td`` a new base priority; the scheduler acts on it at the next trap of any hart."""
+    """Give ``td`` a new base priority and let the scheduler act on it at once.
+
+    Raised while queued, it may preempt a running thread; lowered while running
+    on another hart, that hart is kicked so it can give way. (The caller's own
+    hart looks again at the end of this trap.)
+    """
+    sched = td.kernel.sched
     td.rtp_type, td.rtp_prio = rtp_type, rtp_prio
     td.pri_base = rtp_to_pri(rtp_type, rtp_prio)
     if td.state is ThreadState.RUNNABLE:
-        td.kernel.sched.kick_worse_than(td)
+        sched.kick_worse_than(td)
+    elif td.state is ThreadState.RUNNING and td.hart is not None and sched.outranked(td):
+        sched.kick(td.hart)
 
 
 @syscall

@@ -22,8 +22,8 @@ from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.param import SHAREDPAGE
 from oskit.kernel.riscv.copyinout import copyin, copyout
-from oskit.kernel.structs import (REGNAMES, SF_UC, SIGFRAME, SSTATUS_SPIE, SSTATUS_SPP, TRAPFRAME, UC_COPY_SIZE,
-                                  UCONTEXT, USER_SSTATUS)
+from oskit.kernel.structs import (REGNAMES, SF_UC, SIGFRAME, SS_DISABLE, SSTATUS_USER_WRITABLE, TRAPFRAME,
+                                  UC_COPY_SIZE, UCONTEXT, USER_SSTATUS)
 
 MASK64 = 2**64 - 1
 
@@ -102,6 +102,7 @@ def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int
     f = td.frame
     sp = (f.sp - SIGFRAME.size) & ~0xF
     raw = SIGFRAME.pack(si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
+                        uc_stack=[0, 0, SS_DISABLE],         # no sigaltstack in oskit
                         **_context_fields(f, oldmask))
     try:
         copyout(td, sp, raw)
@@ -153,12 +154,12 @@ def get_mcontext(td, mask: int) -> bytes:
 def read_mcontext(td, uaddr: int, what: str) -> dict:
     """copyin and check a ucontext_t (EFAULT if unreadable, EINVAL if it is not a user-mode context).
 
-    FreeBSD's set_mcontext refuses a gp_sstatus that differs from the thread's in
-    more than the user bits; oskit checks the two bits that say "user mode,
-    interrupts on": a zeroed or made-up context fails them.
+    As FreeBSD's set_mcontext: gp_sstatus may differ from a user thread's sstatus
+    only in the bits user code may change (structs.SSTATUS_USER_WRITABLE); a
+    zeroed or made-up context (SPIE clear, or SPP set: "return to S-mode") fails.
     """
     uc = UCONTEXT.unpack(copyin(td, uaddr, UC_COPY_SIZE) + bytes(UCONTEXT.size - UC_COPY_SIZE))
-    if (uc["gp_sstatus"] ^ USER_SSTATUS) & (SSTATUS_SPP | SSTATUS_SPIE):
+    if (uc["gp_sstatus"] ^ USER_SSTATUS) & ~SSTATUS_USER_WRITABLE:
         raise SyscallError(errno.EINVAL, f"{what}: the context at {uaddr:#x} is not a saved user context "
                                          f"(gp_sstatus {uc['gp_sstatus']:#x})")
     return uc

@@ -43,6 +43,8 @@ typedef struct sigaltstack {
     int     ss_flags;
 } stack_t;
 #endif
+#define SS_ONSTACK  0x0001          /* ss_flags: running on the alternate stack */
+#define SS_DISABLE  0x0004          /* ss_flags: no alternate stack (oskit has none) */
 
 struct gpregs {
     uint64_t gp_ra;
