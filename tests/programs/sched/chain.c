@@ -1,4 +1,4 @@
-/*
+/* cpus: 0
  * chain.c: priority inheritance passes along a chain of waiters.
  *
  * t1 (SCHED_FIFO 10) holds A; t2 (12) holds B and waits for A; t3 (20) waits
