@@ -129,10 +129,9 @@ UMUTEX_PRIO_INHERIT = 0x0004
 PI_CHAIN_MAX = 16             # how far lending follows owner -> waited-for mutex -> its owner
 
 
-def pi_waiters(owner, key) -> list:
-    """The threads of owner's process asleep waiting for the mutex ``key``."""
-    return [t for t in owner.proc.threads
-            if t.pi_blocked_on == key and t.state is ThreadState.SLEEPING and t.wchan == key]
+def umutex_waiters(td, key) -> list:
+    """The threads of td's process asleep waiting for the umutex ``key``."""
+    return [t for t in td.proc.threads if t.state is ThreadState.SLEEPING and t.wchan == key]
 
 
 def pi_owner(td, key):
@@ -143,95 +142,101 @@ def pi_owner(td, key):
     return None
 
 
-def pi_propagate(td) -> None:
-    """Recompute what td is lent by its waiters, then pass any change on along the chain of owners."""
+def pi_lend(owner, pri: int) -> None:
+    """A thread of priority ``pri`` now waits for ``owner``: lend it, and on to whom owner waits for."""
     for _ in range(PI_CHAIN_MAX):
-        lent = [effective(w) for key in td.pi_owned for w in pi_waiters(td, key)]
-        before = effective(td)
+        if pri >= effective(owner):
+            return                                   # owner runs at least that urgently already
+        owner.pri_lent = pri
+        if owner.state is ThreadState.RUNNABLE:
+            owner.kernel.sched.kick_worse_than(owner)   # boosted while queued: it may outrank a runner
+            return
+        if owner.pi_blocked_on is None or owner.state is not ThreadState.SLEEPING:
+            return
+        owner = pi_owner(owner, owner.pi_blocked_on)
+        if owner is None:
+            return
+
+
+def pi_recompute(td) -> None:
+    """A waiter left (woken, interrupted) or td let a mutex go: td keeps only what its waiters still lend.
+
+    Passed on along the chain while td itself waits for a PI mutex, since its
+    owner may have been running at td's old priority.
+    """
+    for _ in range(PI_CHAIN_MAX):
+        lent = [effective(w) for key in td.pi_owned for w in umutex_waiters(td, key)]
         td.pri_lent = min(lent) if lent else None
-        if effective(td) == before or td.pi_blocked_on is None or td.state is not ThreadState.SLEEPING:
-            break
-        nxt = pi_owner(td, td.pi_blocked_on)
-        if nxt is None:
-            break
-        td = nxt
-    if td.state is ThreadState.RUNNABLE:
-        td.kernel.sched.kick_worse_than(td)      # boosted while queued: it may now outrank a runner
+        if td.pi_blocked_on is None or td.state is not ThreadState.SLEEPING:
+            return
+        td = pi_owner(td, td.pi_blocked_on)
+        if td is None:
+            return
 
 
-def _owner_word(td, obj: int) -> tuple[int, int]:
+def pi_stop_waiting(td) -> None:
+    """td no longer waits for its PI mutex (woken, or a signal ended the wait): take back what it lent."""
+    owner = pi_owner(td, td.pi_blocked_on)
+    td.pi_blocked_on = None
+    if owner is not None:
+        pi_recompute(owner)
+
+
+def _read_umutex(td, obj: int) -> tuple[int, int]:
+    """(m_owner, m_flags) of the struct umutex at ``obj``; EINVAL if misaligned, EFAULT if unreadable."""
     if obj % 4:
         raise SyscallError(errno.EINVAL, f"_umtx_op: umutex at {obj:#x} is not aligned to 4 bytes")
-    word, flags = struct.unpack("<II", copyin(td, obj, 8))
-    return word, flags
+    return struct.unpack("<II", copyin(td, obj, 8))
 
 
 def umtx_mutex_lock(td, obj: int, try_only: bool) -> int:
-    """Take the umutex at ``obj`` for td, or sleep until its owner unlocks it and try again."""
+    """Take the umutex at ``obj`` for td, or sleep until its owner unlocks it and try again.
+
+    The call re-runs from the start after the sleep (syscall.py), so a woken
+    waiter comes back here and competes for the mutex again.
+    """
     key = umtx_key(td, obj)
-    if td.pi_blocked_on is not None:                 # woken: no longer waiting, try again
+    if td.pi_blocked_on is not None:                 # woken: no longer waiting
         pi_stop_waiting(td)
-    word, flags = _owner_word(td, obj)
+    word, flags = _read_umutex(td, obj)
     pi = bool(flags & UMUTEX_PRIO_INHERIT)
     holder = word & ~UMUTEX_CONTESTED
     if holder == 0:
         # Free (perhaps marked contested by the last unlock): take it, keeping the mark if others wait.
-        others = pi_waiters(td, key)
+        others = umutex_waiters(td, key)
         copyout(td, obj, struct.pack("<I", td.tid | (UMUTEX_CONTESTED if others else 0)))
-        if others:
+        if others and pi:
             td.pi_owned.add(key)
-            if pi:
-                pi_propagate(td)
+            pi_recompute(td)                         # the waiters now lend to td
         return 0
     if holder == td.tid:
         raise SyscallError(errno.EDEADLK, f"_umtx_op: thread {td.tid} already holds the mutex at {obj:#x}")
     if try_only:
         raise SyscallError(errno.EBUSY, f"_umtx_op: the mutex at {obj:#x} is held by thread {holder}")
     copyout(td, obj, struct.pack("<I", word | UMUTEX_CONTESTED))  # the owner must unlock through us
+    if not pi:
+        raise Sleep(key)
     td.pi_blocked_on = key
-    for t in td.proc.threads:
-        if t.tid == holder and t.state is not ThreadState.DEAD:
-            t.pi_owned.add(key)
-            if pi:
-                # td is not asleep yet (Sleep below queues it), so lend its priority by hand first.
-                if effective(td) < effective(t):
-                    t.pri_lent = effective(td)
-                    pi_chain_after(t)
+    owner = next((t for t in td.proc.threads if t.tid == holder and t.state is not ThreadState.DEAD), None)
+    if owner is not None:                            # (an owner that exited holding it: nobody to boost)
+        owner.pi_owned.add(key)
+        pi_lend(owner, effective(td))
     raise Sleep(key, on_interrupt=pi_stop_waiting)
-
-
-def pi_stop_waiting(td) -> None:
-    """td no longer waits for its PI mutex (woken, or a signal ended the wait): unlend its priority."""
-    owner = pi_owner(td, td.pi_blocked_on)
-    td.pi_blocked_on = None
-    if owner is not None:
-        pi_propagate(owner)
-
-
-def pi_chain_after(owner) -> None:
-    """owner was just boosted: pass it on if owner itself waits for a PI mutex; preempt if queued."""
-    if owner.pi_blocked_on is not None and owner.state is ThreadState.SLEEPING:
-        nxt = pi_owner(owner, owner.pi_blocked_on)
-        if nxt is not None and effective(owner) < effective(nxt):
-            nxt.pri_lent = effective(owner)
-            pi_chain_after(nxt)
-    elif owner.state is ThreadState.RUNNABLE:
-        owner.kernel.sched.kick_worse_than(owner)
 
 
 def umtx_mutex_unlock(td, obj: int) -> int:
     """Give up the umutex at ``obj`` (td must hold it) and wake its most urgent waiter."""
     key = umtx_key(td, obj)
-    word, _ = _owner_word(td, obj)
+    word, _ = _read_umutex(td, obj)
     if word & ~UMUTEX_CONTESTED != td.tid:
         raise SyscallError(errno.EPERM, f"_umtx_op: thread {td.tid} does not hold the mutex at {obj:#x} "
                                         f"(owner word {word:#x})")
     td.pi_owned.discard(key)
-    waiters = pi_waiters(td, key)
+    waiters = umutex_waiters(td, key)
     # Still contested if more than the one we wake wait: the next owner must unlock through us too.
     copyout(td, obj, struct.pack("<I", UMUTEX_CONTESTED if len(waiters) > 1 else 0))
     td.kernel.sched.wakeup_highest(key)
-    pi_propagate(td)                                  # td loses what those waiters lent it
+    pi_recompute(td)                                 # td loses what those waiters lent it
     return 0
 
 
