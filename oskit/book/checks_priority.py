@@ -2,6 +2,7 @@
 
     run_inversion(protocol, harts, medium_ms)   run the staged inversion; what happened and when
     check_inversion_wait(answer)                exercise: predict high's wait without inheritance
+    context_costs(lo, hi)                       swapcontext vs a signal round trip, per operation
 
 INVERSION_PROGRAM is the program of tests/programs/sched/inversion.h (checked
 there against Linux) with the protocol and medium's work taken from argv, so
@@ -13,6 +14,8 @@ so every run gives the same numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import time
 
 import oskit
 from oskit.book.checks import Verdict, _install, _not_answered
@@ -120,6 +123,8 @@ class InversionRun:
     wait_us: int                  # high's wait for the lock (guest time)
     # (start ms, end ms, hart, "high" / "medium" / "low" / "main") for every stretch a thread ran
     timeline: list[tuple[float, float, int, str]] = field(default_factory=list)
+    # the priority and lock calls the kernel saw: "low: _umtx_op(...) = 0"
+    calls: list[str] = field(default_factory=list)
 
 
 def run_inversion(protocol: str = "none", harts: int = 1, medium_ms: int = 8) -> InversionRun:
@@ -153,7 +158,9 @@ def run_inversion(protocol: str = "none", harts: int = 1, medium_ms: int = 8) ->
     t0 = runs[0][0] if runs else 0
     end = k.machine.clint.mtime
     timeline = [((s - t0) / ms, ((e if e is not None else end) - t0) / ms, h, n) for s, e, h, n in runs]
-    return InversionRun(protocol, harts, lines[:-1], wait, timeline)
+    calls = [f"{names.get(r.tid, 'main')}: {r.call} = {r.result_text()}"
+             for r in k.trace.syscalls(pid=p.pid) if r.name in ("rtprio_thread", "_umtx_op")]
+    return InversionRun(protocol, harts, lines[:-1], wait, timeline, calls)
 
 
 def _spawn_inversion(k, protocol: str, medium_ms: int, pid: list):
@@ -182,3 +189,65 @@ def check_inversion_wait(answer) -> Verdict:
     if abs(answer - truth) <= 1:
         return Verdict(True, f"{answer} ms is within 1 ms of the {truth:.2f} ms measured.", details)
     return Verdict(False, f"you said {answer} ms; high waited {truth:.2f} ms", details)
+
+
+CONTEXT_PROGRAM = r"""
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+static ucontext_t main_uc, co_uc;
+static char stack[16384];
+static void co(void) { for (;;) swapcontext(&co_uc, &main_uc); }
+static void on_usr1(int sig) { (void)sig; }
+int main(int argc, char **argv) {
+    long n = atol(argv[2]);
+    if (strcmp(argv[1], "swap") == 0) {
+        getcontext(&co_uc);
+        co_uc.uc_stack.ss_sp = stack;
+        co_uc.uc_stack.ss_size = sizeof stack;
+        makecontext(&co_uc, co, 0);
+        for (long i = 0; i < n; i++)
+            swapcontext(&main_uc, &co_uc);      /* there and back: two switches */
+    } else {
+        signal(SIGUSR1, on_usr1);
+        for (long i = 0; i < n; i++)
+            raise(SIGUSR1);                     /* kill, delivery, the handler, sigreturn */
+    }
+    return 0;
+}
+"""
+
+
+@dataclass
+class ContextCost:
+    """What one operation cost, as the difference of two runs divided by the difference in operations."""
+
+    operation: str
+    instructions: float           # guest instructions (user code and trampoline)
+    guest_us: float               # guest time, the kernel's cost model included (kern/ktime.py)
+    host_us: float                # host time: how long the emulator and the Python kernel took
+
+
+def context_costs(lo: int = 50, hi: int = 250) -> list[ContextCost]:
+    """Measure one swapcontext switch and one signal round trip (raise of a caught signal).
+
+    Each figure is (run with ``hi`` iterations - run with ``lo``) / (operations
+    between them), so start-up and exit cancel out; a warm-up run comes first.
+    """
+    k = oskit.boot(programs=False)
+    path = _install(k, "ctx", CONTEXT_PROGRAM)
+    out = []
+    for what, label, per in (("swap", "swapcontext (one switch)", 2), ("signal", "signal round trip", 1)):
+        def run(n):
+            p = k.spawn(path, ["ctx", what, str(n)])
+            t0, host = k.machine.clint.mtime, time.perf_counter()
+            r = k.run(until=p.exited, max_instructions=50_000_000)
+            return r.instructions, k.machine.clint.mtime - t0, time.perf_counter() - host
+        run(lo)
+        i1, m1, h1 = run(lo)
+        i2, m2, h2 = run(hi)
+        ops = (hi - lo) * per
+        out.append(ContextCost(label, (i2 - i1) / ops, (m2 - m1) / ops / (TIMEBASE_HZ / 1e6),
+                               (h2 - h1) / ops * 1e6))
+    return out

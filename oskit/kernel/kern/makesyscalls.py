@@ -110,6 +110,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "rlimit": ("sys/resource.h", r"RLIMIT_[A-Z]+", "enum"),
     "ioctl": ("sys/ioctl.h", r"TIOC[A-Z]+", "enum"),
     "umtxop": ("sys/umtx.h", r"UMTX_OP_[A-Z_]+", "enum"),
+    "rtpfunc": ("sys/rtprio.h", r"RTP_(?:LOOKUP|SET)", "enum"),
 }
 #: (call, argument) -> style
 ARG_STYLES: dict[tuple[str, str], str] = {
@@ -123,6 +124,7 @@ ARG_STYLES: dict[tuple[str, str], str] = {
     ("wait4", "options"): "waitopts", ("clock_gettime", "clock_id"): "clock",
     ("getrusage", "who"): "rusage", ("getrlimit", "which"): "rlimit", ("setrlimit", "which"): "rlimit",
     ("thr_kill", "sig"): "signal", ("_umtx_op", "op"): "umtxop",
+    ("rtprio_thread", "function"): "rtpfunc",
 }
 INCLUDE = ROOT / "oskit" / "userland" / "include"
 
