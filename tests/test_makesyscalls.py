@@ -263,3 +263,31 @@ def test_an_entry_in_freebsds_own_style_parses():
         ("fd", "int"), ("buf", "void *"), ("nbyte", "size_t")]
     assert entries["open"].args[0].is_string
     assert [a.ctype for a in entries["wait4"].args] == ["int", "int *", "int", "struct rusage *"]
+
+
+def test_annotations_become_the_marshalling_table():
+    """FreeBSD's pointer annotations say what crosses a wire: read's buf comes back, write's goes, a path is a string."""
+    from oskit.kernel.kern.syscalls_marshal import MARSHAL
+    read = {w.name: w for w in MARSHAL["read"]}
+    assert (read["buf"].kind, read["buf"].size) == ("out_bytes", "nbyte")
+    assert read["fd"].kind == "scalar"
+    assert [(w.kind, w.size) for w in MARSHAL["write"]][1] == ("in_bytes", "nbyte")
+    assert MARSHAL["open"][0].kind == "in_string"
+    assert (MARSHAL["fstat"][1].kind, MARSHAL["fstat"][1].size) == ("out_object", 224)   # sizeof(struct stat)
+    assert MARSHAL["getdirentries"][3].optional                                          # basep may be NULL
+    assert "mmap" not in MARSHAL and "pipe2" not in MARSHAL      # unannotated pointers: not forwardable
+
+
+def test_an_annotation_naming_no_argument_is_an_error():
+    """_Out_writes_bytes_(len) on a call without an argument named len names the line."""
+    text = HEAD + "1\tAUE_NULL\tSTD\t{ int f(_Out_writes_bytes_(len) void *buf, size_t n); }\n"
+    with pytest.raises(ms.MasterError, match=r"must name the argument that holds the size"):
+        ms.parse(text)
+
+
+def test_an_unknown_annotation_parses_but_is_not_forwardable():
+    """A FreeBSD annotation we cannot carry (_Inout_) keeps the line valid; the call is left out of MARSHAL."""
+    text = HEAD + "1\tAUE_NULL\tSTD\t{ int f(_Inout_ int *x); }\n"
+    (entry,) = [e for e in ms.parse(text) if e.name == "f"]
+    assert entry.args[0].annotation == "_Inout_"
+    assert ms.marshalling(entry) is None

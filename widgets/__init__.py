@@ -14,6 +14,8 @@ The map (one module per view; every view takes the object it shows):
     processtree.py  ProcessTree(k)         parents and children with their states and exit status
     memorymap.py    MemoryMap(proc)        map entries with resident pages; physical frames by user
     plots.py        Plots(k)               faults over time, calls by name, user vs kernel time
+  models
+    isacompare.py   ISACompare(records)    trap entry on RISC-V (machine), MIPS32, x86-64 side by side
 
 Shared pieces:
 
@@ -29,6 +31,7 @@ uart.feed(...). oskit never imports this package (tests/widgets/test_isolation.p
 """
 
 from widgets.console import Console
+from widgets.isacompare import ISACompare
 from widgets.memorymap import MemoryMap
 from widgets.pagetable import PageTable
 from widgets.plots import Plots
@@ -39,5 +42,5 @@ from widgets.tlbview import TLBView
 from widgets.trapframe import TrapFrame
 from widgets.trapstepper import TrapStepper
 
-__all__ = ["Console", "MemoryMap", "PageTable", "Plots", "ProcessTree", "Registers", "SyscallTrace",
+__all__ = ["Console", "ISACompare", "MemoryMap", "PageTable", "Plots", "ProcessTree", "Registers", "SyscallTrace",
            "TLBView", "TrapFrame", "TrapStepper"]

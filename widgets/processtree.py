@@ -85,7 +85,8 @@ class ProcessTree(View):
     def _subscriptions(self):
         p = self.kernel.probes
         return [(p, kind, self._on_change) for kind in ("fork", "exec", "exit", "switch",
-                                                                   "thread_new", "thread_exit")] + [
+                                                                   "thread_new", "thread_exit",
+                                                                   "aio")] + [     # aio: an aiod appears
             (p, "syscall_return", self._on_return)]
 
     def _on_change(self, _event) -> None:

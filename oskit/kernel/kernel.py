@@ -21,6 +21,7 @@ What lives where: every part is declared, with a comment, in Kernel.__init__
     kernel.vfs, console     the file system; the console tty         (fs/)
     kernel.audit, mac       the audit trail; mandatory access control (security/)
     kernel.trace, probes    system-call records and probes           (kern/trace.py)
+    kernel.aio              aio requests and the aiod kernel processes (kern/vfs_aio.py)
     kernel.sysent           this kernel's replacements of system calls (empty: the built-in table)
     kernel.lab              the security lab, when one is attached   (oskit/lab/, outside the kernel)
     kernel.panic_report     set when the Python kernel itself failed (kern/panic.py)
@@ -54,6 +55,7 @@ from oskit.kernel.fs.console import Console
 from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
 from oskit.kernel.fs.vfs import VFS
 from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx
+from oskit.kernel.kern import vfs_aio
 from oskit.kernel.kern.cred import crfree
 from oskit.kernel.kern.exec import exec_image
 from oskit.kernel.kern.ktime import KernelClock
@@ -92,7 +94,7 @@ from oskit.toolchain import CompileError, build
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's
 # HANDLERS): importing a module registers its handlers, so this is the list of them.
 SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx,
-                   sys_file, sys_mman)
+                   sys_file, sys_mman, vfs_aio)
 
 KERNEL_DIR = Path(__file__).resolve().parent
 USERLAND_DIR = KERNEL_DIR.parent / "userland"
@@ -191,6 +193,7 @@ class Kernel:
         #                                                 system calls (a loaded module's, as FreeBSD's
         #                                                 syscall_register); empty: the built-in table
         self.lab = None                                 # the security lab (oskit.lab.Lab), if one attached
+        self.aio = vfs_aio.AsyncIO(self)                # aio jobs and the aiod kernel processes (kern/vfs_aio.py)
         # memory (vm/, riscv/)
         heap = min(HEAP_SIZE, max(256 << 10, m.ram.size // 16))   # a small machine gets a small heap
         self.pmem = PhysMem(m.ram, IMAGE_PAGES * PAGE_SIZE, heap, zero_frames)   # frames and kmalloc
@@ -238,7 +241,7 @@ class Kernel:
         k._firmware()                                                        # 1
         k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
         k._devices_and_files(programs)                                       # 4
-        security_init(k)                 # SECURITY (ch. 6): set-id modes, limits inherited at fork
+        security_init(k)                 # SECURITY (ch. 8): set-id modes, limits inherited at fork
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
         return k
@@ -513,7 +516,7 @@ class Kernel:
         for td in child.threads:
             self.free_thread(td)
         child.threads = []
-        crfree(self, child.cred_alloc)      # SECURITY (ch. 6): one reference less
+        crfree(self, child.cred_alloc)      # SECURITY (ch. 8): one reference less
         child.sync_pstruct()
         self.pmem.kfree(child.pstruct.addr)
         child.pstruct = None

@@ -28,6 +28,9 @@ _TYPES = {
     "u32": (4, "I", "uint32_t"), "i32": (4, "i", "int32_t"),
     "u64": (8, "Q", "uint64_t"), "i64": (8, "q", "int64_t"),
 }
+# One compiled struct.Struct per type: the kernel reads trap frames and credentials on every
+# system call, and a compiled codec skips parsing the format string each time.
+_CODECS = {t: _struct.Struct("<" + fmt) for t, (_, fmt, _) in _TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Struct:
         self.cname = cname
         self.comment = comment
         self.fields: dict[str, Field] = {}
+        self._access: dict[str, tuple] = {}
         offset, align = 0, 1
         for spec in fields:
             name, typ = spec[0], spec[1]
@@ -58,6 +62,9 @@ class Struct:
             size = _TYPES[typ][0]
             offset = (offset + size - 1) // size * size      # align the field to its size
             self.fields[name] = Field(name, typ, count, offset)
+            # name -> (codec, offset, element size, mask for an unsigned value): View's fast path
+            self._access[name] = (_CODECS[typ], offset, size,
+                                  (1 << (8 * size)) - 1 if _TYPES[typ][1].isupper() else None)
             offset += size * count
             align = max(align, size)
         self.size = (offset + align - 1) // align * align
@@ -137,16 +144,14 @@ class View:
                              f"[{mem.base:#x}, {mem.base + len(mem.data):#x})")
 
     def get(self, name: str, index: int = 0) -> int:
-        f = self.struct.fields[name]
-        size, fmt, _ = _TYPES[f.type]
-        return _struct.unpack_from("<" + fmt, self.ram, self._off + f.offset + size * index)[0]
+        codec, offset, size, _ = self.struct._access[name]
+        return codec.unpack_from(self.ram, self._off + offset + size * index)[0]
 
     def set(self, name: str, value: int, index: int = 0) -> None:
-        f = self.struct.fields[name]
-        size, fmt, _ = _TYPES[f.type]
-        if fmt.isupper():
-            value &= (1 << (8 * size)) - 1
-        _struct.pack_into("<" + fmt, self.ram, self._off + f.offset + size * index, value)
+        codec, offset, size, mask = self.struct._access[name]
+        if mask is not None:
+            value &= mask
+        codec.pack_into(self.ram, self._off + offset + size * index, value)
 
     def __getattr__(self, name: str):
         try:

@@ -1,4 +1,4 @@
-"""oskit.lab: the security lab, outside the kernel (chapters 6, 7 and 8).
+"""oskit.lab: the security lab, outside the kernel (chapters 8, 9 and 10).
 
     weaknesses.py   the switchable classic bugs (``k.lab``: enable, disable, listing), the
                     weakened read(2), run_exploit(), the covert channel's measurement

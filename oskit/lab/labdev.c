@@ -3,7 +3,7 @@
  * loaded into the kernel half by labdev.py (Kernel.load_guest_code) and called
  * through lab_ioctl() for the requests LABIOC_PEEK and LABIOC_FLUSH.
  *
- * It has two classic driver bugs, on purpose (chapters 7 and 8):
+ * It has two classic driver bugs, on purpose (chapters 9 and 10):
  *   - LABIOC_PEEK dereferences the caller's pointer directly instead of
  *     copying it in: it works only while sstatus.SUM is set (weakness smap_off);
  *   - LABIOC_FLUSH calls sc->ops->flush, a method nobody filled in: a NULL

@@ -12,7 +12,7 @@ Every physical access goes through ``Bus.load`` / ``Bus.store`` (sizes 1, 2,
 answers raises ``BusError``; the hart turns it into an access fault (cause 1,
 5 or 7). The bus checks nothing about alignment: the hart does.
 
-RAM is one ``bytearray`` (``bus.ram.data``) that a hart may read and write
+RAM is one anonymous ``mmap`` (``bus.ram.data``, used like a bytearray) that a hart may read and write
 directly for speed, with one rule: a store into a page listed in
 ``bus.store_hooks`` must go through ``Bus.store`` (or call the hook itself),
 because something watches that page: the HTIF ``tohost`` word is the only
@@ -21,6 +21,7 @@ user today. With no hook the dict is empty and costs nothing to test.
 
 from __future__ import annotations
 
+import mmap
 from typing import Callable, Protocol
 
 from oskit.machine.events import MmioEvent
@@ -62,7 +63,10 @@ class Ram:
         self.base = base
         self.size = size
         self.end = base + size  # first address past RAM
-        self.data = bytearray(size)
+        # An anonymous mapping, not a bytearray: it reads as zeros, and the host gives it memory
+        # only for the pages the guest touches (a bytearray of 128 MiB costs 128 MiB at once).
+        # It offers what the harts use of a bytearray: indexing, slices of equal length, memoryviews.
+        self.data = mmap.mmap(-1, size)
 
     def contains(self, pa: int, n: int = 1) -> bool:
         """True when the n bytes at pa are all in RAM."""

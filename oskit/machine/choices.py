@@ -146,9 +146,18 @@ RESET_PRIV = 3
 
 BLOCK_MAX_INSTRUCTIONS = 32
 """The fast path translates at most this many instructions into one Python
-function. A block also ends after a jump (jal, jalr), before a CSR or system
-instruction, and at a page boundary; a taken conditional branch leaves it
-through a side exit, a not-taken one falls through to the next instruction."""
+function. A block also ends after a jump (jal, jalr), before a system
+instruction or a CSR instruction on a CSR outside BLOCK_CSRS, and at a page
+boundary; a taken conditional branch leaves it through a side exit, a
+not-taken one falls through to the next instruction."""
+
+BLOCK_CSRS = frozenset({0x140, 0x141, 0x142, 0x143, 0x340, 0x341, 0x342, 0x343})
+"""CSR instructions a block may contain: on the scratch and trap registers
+(sscratch, sepc, scause, stval and their M-mode twins). Accessing them changes
+nothing else about the hart (not its privilege, address space or interrupts)
+and does not read a counter, so a block need not end there: a trap handler's
+register saving (csrrw sp, sscratch, sp; ... csrr t0, sepc) runs as one block.
+Any other CSR ends the block, and the plain path executes it."""
 
 BLOCK_HOT_THRESHOLD = 8
 """A block start is interpreted this many times before it is translated (code

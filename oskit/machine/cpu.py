@@ -113,6 +113,8 @@ class GuestCallError(RuntimeError):
     """hart.call() could not finish: the routine ran too long, waits in WFI, or the machine stopped."""
 
 
+_PRIV = {int(p): p for p in Priv}  # a dict lookup: Priv(n) costs a microsecond, on every trap and CSR access
+
 class Hart:
     """One hardware thread of a Machine (see the module docstring)."""
 
@@ -138,7 +140,7 @@ class Hart:
         ram = machine.bus.ram
         self._ram_base, self._ram_size = ram.base, ram.size
         mv = memoryview(ram.data)
-        self._views = {key: (ram.data if fmt == "B" else mv.cast(fmt)) for key, fmt in _VIEW_FORMATS.items()}
+        self._views = {key: mv.cast(fmt) for key, fmt in _VIEW_FORMATS.items()}  # a memoryview indexes fastest
         self._u32 = self._views[(4, False)]
         self._block_globals = block_globals(self._views)
         self._hooks_seen = -1
@@ -155,7 +157,7 @@ class Hart:
     @property
     def priv(self) -> Priv:
         """The current privilege mode."""
-        return Priv(self._priv)
+        return _PRIV[self._priv]
 
     @priv.setter
     def priv(self, value: int) -> None:
@@ -723,7 +725,10 @@ class Hart:
                 self.instret += retired
                 done += retired + 1
                 self.pc = (pc + 4 * k) & M64
-                take_trap(self, t.cause, t.tval)
+                tval = t.tval
+                if t.cause == Cause.ILLEGAL_INSTRUCTION and choices.ILLEGAL_INSTRUCTION_TVAL != "zero":
+                    tval = instruction_bits(self._u32[(off >> 2) + k])  # a CSR out of reach: as _step does
+                take_trap(self, t.cause, tval)
                 continue
             count = self.partial  # every way out of a block sets it
             if self._translating:
@@ -785,7 +790,8 @@ class Hart:
         while o < end and len(items) < choices.BLOCK_MAX_INSTRUCTIONS:
             word = u32[o >> 2]
             dec = decode(word)
-            if dec is None or dec.op.kind in ("csr", "system"):
+            if dec is None or dec.op.kind == "system" or (dec.op.kind == "csr"
+                                                          and dec.imm & 0xFFF not in choices.BLOCK_CSRS):
                 break
             items.append((word, dec))
             o += 4

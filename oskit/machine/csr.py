@@ -283,6 +283,11 @@ class CSRFile:
         return getattr(self, _FIELD[n])
 
     def _write(self, n: int, v: int) -> None:
+        if n in choices.BLOCK_CSRS:
+            # Scratch and trap registers: plain storage that changes nothing about interrupts,
+            # so the hart need not look for one before its next instruction. xepc: IALIGN = 32.
+            setattr(self, _FIELD[n], v & ~3 if n in (0x341, 0x141) else v)
+            return
         hart = self.hart
         if n in ZERO_CSRS:
             return  # hard-wired to zero (choices.ZERO_WARL_CSRS)

@@ -33,6 +33,8 @@ always runs the same instructions and sees the same times.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +73,21 @@ class RunResult:
     detail: str = ""  # the text given to stop(), or a sentence about the ending
 
 
+# A machine and its kernel refer to each other (hart.machine, kernel.machine, ...), so a dropped
+# one is freed by Python's cycle collector, not at once, and a full collection is rare: a
+# notebook that boots kernel after kernel would hold the RAM each of them touched. So a new
+# machine first collects, when at least 3 machines were made since the last collection.
+_LIVE: "weakref.WeakSet[Machine]" = weakref.WeakSet()
+_live_after_last_collection = 0
+
+
+def _collect_dropped_machines() -> None:
+    global _live_after_last_collection
+    if len(_LIVE) >= _live_after_last_collection + 3:
+        gc.collect()
+        _live_after_last_collection = len(_LIVE)
+
+
 class Machine:
     """A QEMU-virt-like RISC-V board with `harts` harts and `ram_mib` MiB of RAM."""
 
@@ -79,6 +96,8 @@ class Machine:
             raise ValueError(f"harts must be an integer from 1 to {MAX_HARTS}, found harts={harts!r}")
         if not isinstance(ram_mib, int) or not 1 <= ram_mib <= 2048:
             raise ValueError(f"ram_mib must be an integer from 1 to 2048, found {ram_mib!r}")
+        _collect_dropped_machines()
+        _LIVE.add(self)
         self.nharts = harts
         self.events = EventBus()
         self.hostcalls = HostCalls(self.events)

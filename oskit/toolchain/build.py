@@ -26,6 +26,7 @@ Cache directory: $OSKIT_CACHE, or ~/.cache/oskit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -71,8 +72,9 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "oskit"
 
 
+@functools.cache
 def compiler_version() -> str:
-    """The version of the ziglang package (its clang comes with it)."""
+    """The version of the ziglang package (its clang comes with it); read once per process."""
     return _package_version("ziglang")
 
 

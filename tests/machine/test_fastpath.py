@@ -293,3 +293,30 @@ def test_misaligned_pc_from_the_host_traps_on_both_paths():
         h.pc = CODE + 2
         h.run(1)
         assert (h.csr.read("mcause"), h.csr.read("mtval"), h.pc) == (0, CODE + 2, RAM)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_scratch_csr_instructions_run_inside_blocks(seed):
+    """csrrw on sscratch runs inside a block; mscratch from S-mode traps there with the instruction as tval.
+
+    A trap handler's register saving (trampoline.S: csrrw sp, sscratch, sp; ... csrr t0, sepc)
+    runs as one block (choices.BLOCK_CSRS); a CSR out of reach in the middle of a block must
+    still trap at exactly that instruction, with mtval = its bits, as the plain path does.
+    """
+    rng = random.Random(2000 + seed)
+    body = [line for line in random_program(rng, rng.randint(20, 60)) if not line.startswith(("ecall", "csrrs"))]
+    body.insert(rng.randrange(len(body) + 1), "csrrw a3, sscratch, a4")
+    illegal = "csrrw a5, mscratch, a5"  # M-mode only: illegal in S
+    body.insert(rng.randrange(len(body) + 1), illegal)
+    runs = []
+    for fast in (False, True):
+        m = machine()
+        build(m, body, 6)
+        sv39_setup(m, m.harts[0])
+        runs.append(trace(m, fast, 20_000))
+        if fast:
+            sources = [b.source for b in m.harts[0]._blocks.values()]
+            assert any("csr_instruction" in s for s in sources)
+    assert runs[0] == runs[1]
+    illegal_traps = [t for t in runs[1][:-1] if t[0] == 2]
+    assert illegal_traps and all(t[1] == asm1(illegal) for t in illegal_traps)

@@ -360,7 +360,7 @@ def test_views_of_an_exited_process_say_so(fork_elf):
 
 
 def test_a_detached_pagetable_keeps_the_tree_after_the_process_exits(fork_elf):
-    """detach() keeps the drawing: chapter 8 shows page 0 this way while the process runs on to exit."""
+    """detach() keeps the drawing: chapter 10 shows page 0 this way while the process runs on to exit."""
     k, p = kernel_with(fork_elf)
     pt = PageTable(p).attach()
     k.run(until=lambda: len(k.procs) > 1)  # stopped in the middle, after the fork

@@ -320,7 +320,7 @@ class VFS:
         needs at least one x bit. ``real`` checks the real ids (access(2))
         instead of the effective ones (open(2)). ``cred`` None is the kernel.
         """
-        mac_vnode_check_access(vp, cred, want)   # SECURITY (ch. 6): MAC policies decide first (mac.py)
+        mac_vnode_check_access(vp, cred, want)   # SECURITY (ch. 8): MAC policies decide first (mac.py)
         if cred is None or want == 0:
             return
         uid = cred.uid if real else cred.euid

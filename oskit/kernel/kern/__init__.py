@@ -11,6 +11,8 @@
     sys_context.py    getcontext, setcontext, swapcontext (FreeBSD's ucontext_t, also in the signal frame)
     umtx.py           _umtx_op: sleep until a word of user memory changes (a futex); PI mutexes
     sys_time.py       clock_gettime, gettimeofday, nanosleep, setitimer/getitimer
+    vfs_aio.py        POSIX aio: requests done later by aiod kernel processes, with the
+                      submitter's credential and on its bill; aio_read ... lio_listio
     cred.py           credentials: ucred shared copy-on-write, the set*id rules, set-id exec
     sys_cred.py       the credential system calls
     resource.py       limits (RLIMIT_*, maxproc, kernel memory), CPU time, accounting

@@ -196,6 +196,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
 
     # Point of no return. The other threads end first: none may run in the old image.
     end_other_threads(kernel, td)
+    kernel.aio.rundown(p)                # no pending aio job may copy into the new image (vfs_aio.py)
     old = p.vmspace
     p.vmspace = vs
     if td.hart is not None:
@@ -215,7 +216,7 @@ def exec_image(td, path: str, argv: list[bytes], envp: list[bytes]) -> None:
         p.fdtable.close_on_exec()
     p.sigacts.exec_reset()
     try:
-        exec_setid(td, vp)               # SECURITY (ch. 6): set-id bits, MAC label
+        exec_setid(td, vp)               # SECURITY (ch. 8): set-id bits, MAC label
     except SyscallError as e:            # no kernel memory for the new credential
         lost_image(kernel, td, path, e)
         return

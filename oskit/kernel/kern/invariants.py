@@ -163,6 +163,7 @@ def check_kmalloc(k) -> list[str]:
     claims.update({p.cred_alloc for p in all_procs(k) if p.cred_alloc})
     claims.update({id(f.pipe): f.pipe.addr for f in open_files(k)
                    if isinstance(f, PipeFile) and f.pipe.addr is not None}.values())
+    claims.update(job.kaiocb for job in k.aio.jobs.values())   # the kernel's copy of each aiocb
     for addr, n in claims.items():
         if n > 1:
             out.append(f"kmalloc: block {addr:#x} has {n} owners, expected 1")
@@ -361,6 +362,9 @@ def check_creds(k) -> list[str]:
         holders[p.cred_alloc] += 1
         if p.pstruct.p_ucred != dmap(p.cred_alloc):
             out.append(f"creds: pid {p.pid}: p_ucred is {p.pstruct.p_ucred:#x}, expected {dmap(p.cred_alloc):#x}")
+    for job in k.aio.jobs.values():                     # a pending aio job holds its submitter's
+        if not job.done:                                # credential too (kern/vfs_aio.py)
+            holders[job.cred.addr] += 1
     for addr, n in holders.items():
         if addr not in k.pmem.heap_used:
             out.append(f"creds: the credential at {addr:#x} (held by {n}) was freed")
@@ -372,16 +376,19 @@ def check_creds(k) -> list[str]:
 
 
 def open_files(k) -> list:
-    """Every open File reachable from a descriptor table (each once)."""
+    """Every open File reachable from a descriptor table or held by an aio request (each once)."""
     files = {id(f): f for p in all_procs(k) if p.fdtable is not None for _, f in p.fdtable.items()}
+    files.update((id(j.file), j.file) for j in k.aio.jobs.values() if j.file is not None)
     return list(files.values())
 
 
 def check_files(k) -> list[str]:
-    """A File's refs = the descriptors pointing at it; a pipe's reader/writer counts = its open ends."""
+    """A File's refs = the descriptors (and aio requests) pointing at it; a pipe's reader/writer counts = its open ends."""
     out = []
     descriptors: Counter = Counter(id(f) for p in all_procs(k) if p.fdtable is not None
                                    for _, f in p.fdtable.items())
+    descriptors.update(id(j.file) for j in k.aio.jobs.values() if j.file is not None)   # a pending aio
+    #                                                   job holds its file as a descriptor would (vfs_aio.py)
     ends: dict[int, Counter] = {}
     pipes = {}
     for f in open_files(k):

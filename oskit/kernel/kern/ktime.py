@@ -70,10 +70,12 @@ class KernelClock:
         self.pending: Counter = Counter()  # cycles of the trap in progress, by kind of work
         self.total: Counter = Counter()    # cycles spent since boot, by kind of work
         self.enabled = True                # off: kernel work takes no time (as before this model)
+        self.others: list = []             # (thread, cycles): work in this trap done for someone else
 
     def begin(self) -> None:
         """A trap starts: work done outside any trap (boot, a notebook's spawn) is nobody's and costs nothing."""
         self.pending.clear()
+        self.others = []
 
     def charge(self, kind: str, count: int = 1) -> None:
         """The kernel did ``count`` units of ``kind`` (a key of COSTS)."""
@@ -83,8 +85,29 @@ class KernelClock:
         """copyin/copyout/copyinstr moved ``nbytes`` bytes (one call)."""
         self.pending["copy"] += COSTS["copy_call"] + nbytes * COPY_CYCLES_PER_PAGE // 4096
 
+    def start_work(self) -> Counter:
+        """Work for another thread than the one that trapped begins (an aio job, kern/vfs_aio.py).
+
+        Returns a mark for end_work(); what the kernel charges until then is that work's cost.
+        """
+        mark, self.pending = self.pending, Counter()
+        return mark
+
+    def end_work(self, mark: Counter, td) -> int:
+        """That work ends: its cycles are billed to ``td`` at settle(), not to the trapping thread.
+
+        Returns the cycles it cost.
+        """
+        work, self.pending = self.pending, mark
+        cycles = sum(work.values())
+        self.pending.update(work)          # the hart spends them in this trap all the same
+        if cycles:
+            self.others.append((td, cycles))
+        return cycles
+
     def settle(self, hart, td) -> int:
-        """End of a trap: the hart spends the cycles; ``td`` (None for an idle hart) is billed them.
+        """End of a trap: the hart spends the cycles; ``td`` (None for an idle hart) is billed them,
+        except the work done for other threads (start_work/end_work), billed to those.
 
         Returns the ticks of the machine's clock they take.
         """
@@ -92,14 +115,17 @@ class KernelClock:
         if self.enabled:
             self.total.update(self.pending)
         self.pending.clear()
+        others, self.others = self.others, []
         if not self.enabled or cycles == 0:
             return 0
         hart.spend(cycles)
-        if td is not None:
-            td.stime_cycles += cycles
-            ticks, td.stime_cycles = divmod(td.stime_cycles, INSTRUCTIONS_PER_TICK)
-            td.rusage.stime_ticks += ticks
-            td.proc.rusage.stime_ticks += ticks
+        own = cycles - sum(c for _, c in others)
+        for t, c in [(td, own), *others]:
+            if t is not None and c > 0:
+                t.stime_cycles += c
+                ticks, t.stime_cycles = divmod(t.stime_cycles, INSTRUCTIONS_PER_TICK)
+                t.rusage.stime_ticks += ticks
+                t.proc.rusage.stime_ticks += ticks
         return cycles // INSTRUCTIONS_PER_TICK
 
     def __repr__(self) -> str:

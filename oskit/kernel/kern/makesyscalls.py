@@ -6,7 +6,7 @@ The map:
 - :func:`parse` reads the master text into :class:`Entry` rows, checking it
   as it goes (consecutive numbers, known types, well-formed prototypes) and
   raising :class:`MasterError` with the line number when it is not.
-- :func:`generate` returns ``{path: text}`` for the three generated files:
+- :func:`generate` returns ``{path: text}`` for the four generated files:
 
   ``oskit/userland/libc/syscalls.S``
       one stub per STD call: number in t0, ``ecall``, ``bnez t0, cerror``.
@@ -16,6 +16,10 @@ The map:
       the kernel's table: for each number, the name, the audit event, the
       argument names, C types and how to decode them, and the trace
       formatter.
+  ``oskit/kernel/kern/syscalls_marshal.py``
+      for each call whose pointers are all annotated (``_In_z_``,
+      ``_Out_writes_bytes_(nbyte)``, ``_Out_ struct stat *``...): what each
+      argument carries across a wire, for forwarding (kern/forward.py).
 
 - ``STYLES`` and ``ARG_STYLES`` say which arguments the tracer shows by name
   (O_CREAT|O_TRUNC, SIGTERM); the names and values come from the C headers.
@@ -54,6 +58,7 @@ MASTER = Path(__file__).with_name("syscalls.master")
 STUBS = "oskit/userland/libc/syscalls.S"
 HEADER = "oskit/userland/include/sys/syscall.h"
 TABLE = "oskit/kernel/kern/syscalls_table.py"
+MARSHAL = "oskit/kernel/kern/syscalls_marshal.py"
 
 BANNER = "DO NOT EDIT: generated from syscalls.master by makesyscalls.py"
 
@@ -61,10 +66,31 @@ TYPES = ("STD", "UNIMPL", "OBSOL", "RESERVED")
 TYPE_FLAGS = ("WRAPPED", "CAPENABLED")  # CAPENABLED: FreeBSD's capability mode; accepted, ignored
 
 # FreeBSD annotates pointer arguments (_In_z_, _Out_writes_bytes_(nbyte),
-# _Contains_long_ptr_, ...); we accept them so that an entry copied from
-# FreeBSD parses, and drop them: the C type says what the tracer needs.
+# _Contains_long_ptr_, ...). The C type is what the tracer needs; the
+# annotation says what the pointer carries, which forwarding needs (MARSHAL_KINDS).
 _ANNOTATION = re.compile(r"\b_(?:In|Out|Inout|Outptr)\w*_?(?:\([^()]*\))?|\b_Contains_\w+")
 MAX_ARGS = 8                                        # a0..a7
+
+# What an annotated argument carries across a wire (kern/forward.py):
+#   annotation (without _opt_)  -> kind
+#   scalar        a number (no annotation, not a pointer)
+#   in_string     a NUL-terminated string the call reads
+#   in_bytes      `size` bytes the call reads (size: the name of another argument)
+#   out_bytes     up to `size` bytes the call writes
+#   in_object     one object of `size` bytes the call reads (its C type's size)
+#   out_object    one object of `size` bytes the call writes
+MARSHAL_KINDS = {
+    "_In_z_": "in_string",
+    "_In_reads_bytes_": "in_bytes",
+    "_In_reads_": "in_bytes",
+    "_Out_writes_bytes_": "out_bytes",
+    "_Out_writes_": "out_bytes",
+    "_Out_writes_z_": "out_bytes",          # ...that the call may end with a NUL
+    "_In_": "in_object",
+    "_Out_": "out_object",
+}
+# Sizes of the objects an _In_/_Out_ pointer may point at (FreeBSD riscv64 LP64).
+OBJECT_SIZES = {"struct stat *": 224, "off_t *": 8, "int *": 4, "long *": 8}
 
 # How the kernel decodes a 64-bit argument register, per C type:
 # (signed?, bits). Pointers are (False, 64) and are not listed here.
@@ -147,10 +173,16 @@ class Arg:
     """One argument: its name, its C type, and how to decode the register."""
     name: str
     ctype: str
+    annotation: str = ""       # FreeBSD's pointer annotation, e.g. "_Out_writes_bytes_(nbyte)"
 
     @property
     def is_pointer(self) -> bool:
         return self.ctype.endswith("*")
+
+    @property
+    def optional(self) -> bool:
+        """The annotation allows NULL (``_Out_opt_``)."""
+        return "_opt_" in self.annotation
 
     @property
     def is_string(self) -> bool:
@@ -210,7 +242,7 @@ def _logical_lines(text: str):
 
 
 def _parse_proto(path: str, lineno: int, text: str) -> tuple[str, str, tuple[Arg, ...]]:
-    proto = re.sub(r"\s+", " ", _ANNOTATION.sub(" ", text).strip())
+    proto = re.sub(r"\s+", " ", text.strip())
     proto = proto.replace("( ", "(").replace(" )", ")").replace(" ;", ";").replace(" ,", ",")
     m = _PROTO.match(proto)
     if not m:
@@ -226,11 +258,13 @@ def _parse_proto(path: str, lineno: int, text: str) -> tuple[str, str, tuple[Arg
         if not args_text:
             raise MasterError(path, lineno, f"{m['name']}() has an empty argument list: write (void)")
         for part in args_text.split(","):
-            am = _ARG.match(part.strip())
+            notes = [a for a in _ANNOTATION.findall(part) if not a.startswith("_Contains_")]
+            bare = re.sub(r"\s+", " ", _ANNOTATION.sub(" ", part)).strip()
+            am = _ARG.match(bare)
             if not am:
-                raise MasterError(path, lineno, f"argument {part.strip()!r} of {m['name']} is not "
+                raise MasterError(path, lineno, f"argument {bare!r} of {m['name']} is not "
                                   "'TYPE NAME' (e.g. 'int fd', 'const char *path')")
-            arg = Arg(am["name"], _normalize_type(am["type"]))
+            arg = Arg(am["name"], _normalize_type(am["type"]), " ".join(notes))
             if not arg.is_pointer and arg.ctype not in SCALARS:
                 raise MasterError(path, lineno, f"unknown type {arg.ctype!r} of argument "
                                   f"{arg.name!r} of {m['name']}: expected a pointer or one of "
@@ -240,10 +274,53 @@ def _parse_proto(path: str, lineno: int, text: str) -> tuple[str, str, tuple[Arg
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise MasterError(path, lineno, f"{m['name']} has two arguments named {sorted(dup)[0]!r}")
+        for arg in args:
+            if arg.annotation:
+                _marshal_kind(path, lineno, m["name"], arg, names)      # checks it
     if len(args) > MAX_ARGS:
         raise MasterError(path, lineno, f"{m['name']} has {len(args)} arguments; at most {MAX_ARGS} "
                           "fit in a0-a7")
     return ret, m["name"], tuple(args)
+
+
+def _marshal_kind(path: str, lineno: int, call: str, arg: Arg, names: list[str]) -> tuple[str, object] | None:
+    """(kind, size) of an annotated argument; size is another argument's name,
+    a byte count, or None. None when we cannot carry it (an annotation such as
+    _Inout_ or _Outptr_, or an object whose size OBJECT_SIZES does not know):
+    such a line still parses, its call just cannot be forwarded. A size that
+    names no argument of the call is a MasterError."""
+    m = re.fullmatch(r"(_\w+?_)(?:\((\w+)\))?", arg.annotation.replace("_opt_", "_"))
+    kind = MARSHAL_KINDS.get(m[1]) if m else None
+    if kind is None or not arg.is_pointer:
+        return None
+    if kind in ("in_bytes", "out_bytes"):
+        if not m[2] or m[2] not in names:
+            raise MasterError(path, lineno, f"argument {arg.name!r} of {call}: {arg.annotation} "
+                              f"must name the argument that holds the size, one of {names}")
+        return kind, m[2]
+    if kind in ("in_object", "out_object"):
+        size = OBJECT_SIZES.get(arg.ctype.replace("const ", ""))
+        return None if size is None else (kind, size)
+    return kind, None
+
+
+def marshalling(entry: Entry) -> tuple[tuple[str, str, object, bool], ...] | None:
+    """How each argument of a STD call crosses a wire: (name, kind, size, optional)
+    per argument; None if some pointer argument has no annotation (the call
+    cannot be forwarded: nobody knows what its pointer points at)."""
+    if entry.type != "STD":
+        return None
+    names = [a.name for a in entry.args]
+    rows = []
+    for a in entry.args:
+        if not a.is_pointer:
+            rows.append((a.name, "scalar", None, False))
+        else:
+            how = _marshal_kind("syscalls.master", entry.line, entry.name, a, names) if a.annotation else None
+            if how is None:
+                return None
+            rows.append((a.name, how[0], how[1], a.optional))
+    return tuple(rows)
 
 
 def parse(text: str, path: str = "syscalls.master") -> list[Entry]:
@@ -586,6 +663,61 @@ def _gen_table(entries: list[Entry]) -> str:
     return "\n".join(out)
 
 
+_MARSHAL_PREAMBLE = '''"""How each forwardable system call's arguments cross a wire (kern/forward.py).
+
+A call is here when every one of its pointer arguments is annotated in
+syscalls.master (FreeBSD's _In_z_, _Out_writes_bytes_(nbyte), _Out_ ...).
+``MARSHAL[name]`` is a tuple with one ``WireArg`` per argument, in order:
+
+    kind        what travels                              size
+    scalar      the number                                -
+    in_string   the NUL-terminated string (client -> server)   -
+    in_bytes    size bytes (client -> server)             the argument holding the count
+    out_bytes   up to size bytes (server -> client)       the argument holding the count
+    in_object   one object (client -> server)             its size in bytes
+    out_object  one object (server -> client)             its size in bytes
+
+``optional``: the pointer may be NULL (nothing travels then).
+"""
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+
+@dataclass(frozen=True)
+class WireArg:
+    """One argument of a forwardable call: its name, what travels, and how big it is."""
+
+    name: str
+    kind: str
+    size: Optional[Union[str, int]] = None
+    optional: bool = False
+    annotation: str = ""
+
+
+def _w(name, kind, size=None, optional=False, annotation=""):
+    return WireArg(name, kind, size, optional, annotation)
+'''
+
+
+def _gen_marshal(entries: list[Entry]) -> str:
+    out = [f"# {BANNER}", _MARSHAL_PREAMBLE, "MARSHAL = {"]
+    for e in entries:
+        rows = marshalling(e)
+        if rows is None:
+            continue
+        notes = {a.name: a.annotation for a in e.args}
+        items = []
+        for name, kind, size, optional in rows:
+            extra = (f", {size!r}" if size is not None or optional or notes[name] else "") \
+                + (f", {optional}" if optional or notes[name] else "") \
+                + (f", {notes[name]!r}" if notes[name] else "")
+            items.append(f"_w({name!r}, {kind!r}{extra}),")
+        out.append(_wrap(f"    {e.name!r}: (", items, f"),  # {e.number} = {e.name}"))
+    out += ["}", ""]
+    return "\n".join(out)
+
+
 def generate(master_text: str | None = None) -> dict[str, str]:
     """Return ``{repository-relative path: text}`` for every generated file.
 
@@ -594,7 +726,8 @@ def generate(master_text: str | None = None) -> dict[str, str]:
     if master_text is None:
         master_text = MASTER.read_text()
     entries = parse(master_text)
-    return {STUBS: _gen_stubs(entries), HEADER: _gen_header(entries), TABLE: _gen_table(entries)}
+    return {STUBS: _gen_stubs(entries), HEADER: _gen_header(entries), TABLE: _gen_table(entries),
+            MARSHAL: _gen_marshal(entries)}
 
 
 def write(files: dict[str, str] | None = None, root: Path | None = None) -> list[str]:
@@ -644,8 +777,8 @@ def stale(root: Path | None = None, master_text: str | None = None) -> list[str]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m oskit.kernel.kern.makesyscalls",
-                                 description="Generate libc stubs, <sys/syscall.h> and the kernel's "
-                                             "system-call table from syscalls.master.")
+                                 description="Generate libc stubs, <sys/syscall.h>, the kernel's "
+                                             "system-call table and the marshalling table from syscalls.master.")
     ap.add_argument("--check", action="store_true",
                     help="write nothing; exit 1 listing the generated files that are stale")
     ap.add_argument("master", nargs="?", type=Path, default=MASTER, help="the master file")

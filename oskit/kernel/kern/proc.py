@@ -160,6 +160,9 @@ class Thread:
         self.pri_lent: int | None = None        # best priority of the threads waiting on its PI mutexes
         self.pi_owned: set = set()              # umtx keys of the contested PI mutexes it holds
         self.pi_blocked_on = None               # the umtx key of the PI mutex it waits for
+        # a kernel thread (kern/vfs_aio.py's aiod) never enters user mode: when the scheduler
+        # picks it, trap.py's choose() calls kthread(hart), which works and then sleeps or yields
+        self.kthread = None
         # accounting: what this thread used (also added to proc.rusage, the process's total)
         self.rusage = Rusage()
         self.stime_cycles = 0                   # kernel cycles billed, not yet a whole tick (kern/ktime.py)

@@ -248,5 +248,5 @@ class Scheduler:
             timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
         cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr))
         if td is not hs.idle:
-            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 5): this hart may now cache the ASID
+            td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 7): this hart may now cache the ASID
         hs.user_since = now

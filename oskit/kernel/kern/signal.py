@@ -386,6 +386,9 @@ def sys_kill(td, pid, signum):
         pgid = td.proc.pgid if pid == 0 else -pid
         targets = [p for p in kernel.procs.values() if p.pgid == pgid]
     targets = [p for p in targets if p.state is not ProcState.NEW]
+    if pid > 0 and targets and "system" in targets[0].flags:
+        raise SyscallError(errno.EPERM, f"kill: process {pid} is a kernel process")
+    targets = [p for p in targets if "system" not in p.flags]   # kernel processes take no signals
     if not targets:
         raise SyscallError(errno.ESRCH, f"kill: no process {pid}")
     cred = td.proc.cred
@@ -394,7 +397,7 @@ def sys_kill(td, pid, signum):
         if cred.euid != 0 and cred.uid != p.cred.uid and cred.euid != p.cred.uid \
                 and cred.uid != p.cred.svuid and cred.euid != p.cred.svuid:
             continue
-        if mac_proc_check_signal(cred, p, signum):      # SECURITY (ch. 6): a MAC policy may refuse (mac.py)
+        if mac_proc_check_signal(cred, p, signum):      # SECURITY (ch. 8): a MAC policy may refuse (mac.py)
             continue
         sent += 1
         if signum:

@@ -43,14 +43,14 @@ def fork1(td) -> Proc:
     """Make a child of td's process: copies of everything that fork copies. Returns the child."""
     kernel = td.kernel
     parent = td.proc
-    resource.fork_check(td)                  # SECURITY (ch. 6): RLIMIT_NPROC, kern.maxproc
+    resource.fork_check(td)                  # SECURITY (ch. 8): RLIMIT_NPROC, kern.maxproc
     try:
         child = kernel.new_proc(parent, parent.comm)
     except OutOfMemory as e:                 # the kernel heap is full: the caller's problem, not a panic
         raise SyscallError(errno.ENOMEM, f"fork: {e}") from None
     child.argv = list(parent.argv)
     child.path = parent.path
-    child.cred = cred.crhold(parent.cred)    # SECURITY (ch. 6): shared, copied on write
+    child.cred = cred.crhold(parent.cred)    # SECURITY (ch. 8): shared, copied on write
     child.umask = parent.umask
     child.cwd = parent.cwd
     child.fdtable = parent.fdtable.fork() if parent.fdtable is not None else None
@@ -103,6 +103,7 @@ def exit1(kernel, td, xstat: int, reason: str = "") -> None:
         p.itimer = None
     for t in p.threads:
         stop_thread(kernel, t, caller=td)
+    kernel.aio.rundown(p)                           # its pending aio jobs die first (vfs_aio.py)
     if p.fdtable is not None:
         p.fdtable.close_all()
     # Stop using the address space before freeing it.
@@ -256,7 +257,7 @@ def sys_break(td, nsize):
     p = td.proc
     if nsize == 0:
         return p.brk
-    maxdata = resource.limit(p, resource.RLIMIT_DATA)     # SECURITY (ch. 6): RLIMIT_DATA
+    maxdata = resource.limit(p, resource.RLIMIT_DATA)     # SECURITY (ch. 8): RLIMIT_DATA
     if nsize < p.brk_base or nsize - p.brk_base > maxdata:
         raise SyscallError(errno.ENOMEM, f"break({nsize:#x}) outside [{p.brk_base:#x}, "
                                          f"{p.brk_base + maxdata:#x}]")
@@ -264,7 +265,7 @@ def sys_break(td, nsize):
     heap = next((e for e in vs.entries if e.name == "heap"), None)
     new_end = page_ceil(nsize)
     old_end = heap.end if heap is not None else p.brk_base
-    resource.check_as(p, new_end - old_end, "break")   # SECURITY (ch. 6): RLIMIT_AS
+    resource.check_as(p, new_end - old_end, "break")   # SECURITY (ch. 8): RLIMIT_AS
     try:
         if heap is None and new_end > p.brk_base:
             vs.map(p.brk_base, new_end, PROT_READ | PROT_WRITE, "heap")

@@ -17,6 +17,8 @@ Probe kinds (payload fields in parentheses):
     fork / exec / exit   (pid, ...)             process life cycle
     thread_new      (pid, tid, creator)         thr_new made a thread (sys_thread.py)
     thread_exit     (pid, tid)                  one thread ended with thr_exit (not the last)
+    aio             (what, job, pid, op, mtime, ...)  an aio job's life: submitted, picked, copy,
+                                                completed, cancelled, reaped (kern/vfs_aio.py)
 
 A probe with no subscriber costs one dictionary look-up.
 """
@@ -55,7 +57,7 @@ class Probes:
     """Python callbacks on kernel events (see the module docstring for the kinds)."""
 
     KINDS = ("syscall_entry", "syscall_return", "trap", "switch", "fault", "signal",
-             "sigdeliver", "psig", "fork", "exec", "exit", "thread_new", "thread_exit")
+             "sigdeliver", "psig", "fork", "exec", "exit", "thread_new", "thread_exit", "aio")
 
     def __init__(self):
         self.subscribers: dict[str, list[Callable]] = {}
@@ -143,17 +145,34 @@ class SignalRecord:
         return f"{self.pid:5d} {self.comm:<10.10} PSIG {signame(self.signo)} {self.action}"
 
 
+@dataclass
+class AioRecord:
+    """A step of an aio daemon's work (an AIO line): a kernel process acting for another one."""
+
+    seq: int
+    pid: int                     # the daemon's
+    comm: str                    # "aiod1"
+    for_pid: int                 # the process that submitted the request
+    text: str                    # "job 1 picked: write of 7 bytes", ...
+    time: int
+
+    def __str__(self) -> str:
+        return f"{self.pid:5d} {self.comm:<10.10} AIO  {self.text} (for pid {self.for_pid})"
+
+
 class Trace:
     """The system-call recorder (on by default; ``enabled = False`` to skip recording).
 
-    ``records`` holds the SyscallRecords, ``psigs`` the SignalRecords (PSIG lines);
-    both are numbered by one sequence, so render() can interleave them.
+    ``records`` holds the SyscallRecords, ``psigs`` the SignalRecords (PSIG lines),
+    ``aios`` the AioRecords (what aio daemons did, kern/vfs_aio.py); all are numbered
+    by one sequence, so render() can interleave them.
     """
 
     def __init__(self, kernel, maxlen: int = 200_000):
         self.kernel = kernel
         self.records: deque[SyscallRecord] = deque(maxlen=maxlen)
         self.psigs: deque[SignalRecord] = deque(maxlen=maxlen)
+        self.aios: deque[AioRecord] = deque(maxlen=maxlen)
         self.enabled = True
         self.seq = 0
 
@@ -206,6 +225,13 @@ class Trace:
             self.psigs.append(rec)
         self.kernel.probes.fire("psig", record=rec)
 
+    def aio(self, daemon, for_pid: int, text: str) -> None:
+        """Record a step of aio daemon ``daemon`` (a Proc) on a request of process ``for_pid``."""
+        self.seq += 1
+        if self.enabled:
+            self.aios.append(AioRecord(self.seq, daemon.pid, daemon.comm, for_pid, text,
+                                       self.kernel.machine.clint.mtime))
+
     def syscalls(self, pid: int | None = None, name: str | None = None) -> list[SyscallRecord]:
         """The recorded calls, oldest first, optionally only of one process or one call name."""
         return [r for r in self.records
@@ -215,8 +241,13 @@ class Trace:
         """The recorded PSIG events, oldest first."""
         return [r for r in self.psigs if pid is None or r.pid == pid]
 
+    def aio_steps(self, pid: int | None = None) -> list[AioRecord]:
+        """The recorded AIO lines, oldest first: of a daemon, or done for a process (``pid``)."""
+        return [r for r in self.aios if pid is None or pid in (r.pid, r.for_pid)]
+
     def render(self, pid: int | None = None) -> str:
-        """ktrace/kdump-like text: one line per call, and a PSIG line per signal taken.
+        """ktrace/kdump-like text: one line per call, a PSIG line per signal taken, and an
+        AIO line per step an aio daemon took for the process.
 
         A process that made calls from several threads shows "pid/tid" on each line.
         """
@@ -224,10 +255,11 @@ class Trace:
         tids: dict[int, set] = {}
         for r in calls:
             tids.setdefault(r.pid, set()).add(r.tid)
-        both = sorted([*calls, *self.signals(pid)], key=lambda r: r.seq)
+        both = sorted([*calls, *self.signals(pid), *self.aio_steps(pid)], key=lambda r: r.seq)
         return "\n".join(r.line(len(tids[r.pid]) > 1) if isinstance(r, SyscallRecord) else str(r)
                          for r in both)
 
     def clear(self) -> None:
         self.records.clear()
         self.psigs.clear()
+        self.aios.clear()

@@ -11,7 +11,7 @@ a RISC-V kernel does (FreeBSD's riscv copyinout.S):
    table: the MMU allows loads and stores to U pages because SUM is set, and
    still enforces W (a read-only page fails copyout). Everywhere else SUM is
    clear, so a stray kernel access to a user page faults (SMAP's lesson,
-   chapter 8);
+   chapter 10);
 3. a page that belongs to the process but is not present yet (demand paging,
    copy-on-write) is brought in by the VM fault handler, as if the user had
    touched it; anything else is EFAULT.
@@ -59,7 +59,7 @@ def user_access(td):
     if vs is None:
         raise SyscallError(errno.EFAULT, "the process has no address space")
     hart = td.hart if td.hart is not None else kernel.machine.harts[0]
-    vs.pmap.activate(hart.hartid)           # VM (ch. 5): this hart may now cache this ASID
+    vs.pmap.activate(hart.hartid)           # VM (ch. 7): this hart may now cache this ASID
     with cpu.user_address_space(hart, vs.pmap.satp, sum_on=True):
         yield hart
 

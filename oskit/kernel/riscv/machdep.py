@@ -18,6 +18,8 @@ Everything that knows which register holds what is here, in one small place
 
 from __future__ import annotations
 
+import struct
+
 from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.param import SHAREDPAGE
@@ -28,11 +30,15 @@ from oskit.kernel.structs import (REGNAMES, SF_UC, SIGFRAME, SS_DISABLE, SSTATUS
 MASK64 = 2**64 - 1
 
 
+_ARGS = struct.Struct("<8Q")                     # a0..a7: x10..x17, side by side in the frame
+_A0 = TRAPFRAME.offset("a0")
+
+
 def fetch_syscall_args(td) -> tuple[int, list[int]]:
     """The system-call number (t0) and the raw a0..a7; moves sepc past the ecall."""
     f = td.frame
     f.sepc = f.sepc + 4
-    return f.t0, [f.get(r) for r in ("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7")]
+    return f.t0, list(_ARGS.unpack_from(f.ram, f._off + _A0))
 
 
 def set_syscall_retval(td, error: int, rv: tuple[int, int] | None) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from oskit.kernel.kern import signal
 from oskit.kernel.kern.proc import ThreadState
-from oskit.kernel.kern.resource import cpu_check  # SECURITY (ch. 6): RLIMIT_CPU
+from oskit.kernel.kern.resource import cpu_check  # SECURITY (ch. 8): RLIMIT_CPU
 from oskit.kernel.kern.subr_syscall import syscall_resume, syscallenter
 from oskit.kernel.param import dmap
 from oskit.kernel.riscv import cpu
@@ -73,7 +73,7 @@ def trap(kernel, hart) -> None:
         ran = max(0, now - hs.user_since)
         td.proc.rusage.utime_ticks += ran
         td.rusage.utime_ticks += ran
-        cpu_check(kernel, td)            # SECURITY (ch. 6): RLIMIT_CPU (resource.py)
+        cpu_check(kernel, td)            # SECURITY (ch. 8): RLIMIT_CPU (resource.py)
         if cpu.trapped_from_kernel(hart):
             # The trap came from S-mode while a user thread was current: the trampoline itself faulted.
             kernel.panic(f"trap: {cause_name(scause)} in S-mode at sepc={sepc:#x} "
@@ -180,6 +180,10 @@ def choose(kernel, hs, td, preempt: bool):
             continue
         nxt.state = ThreadState.RUNNING
         nxt.hart = hart
+        if nxt.kthread is not None:
+            nxt.kthread(hart)                     # a kernel thread: its work runs here, in this trap
+            nxt.hart = None
+            continue
         if nxt.pending is not None:
             syscall_resume(kernel, nxt)
             if nxt.state is not ThreadState.RUNNING:

@@ -1,4 +1,4 @@
-"""oskit.kernel.security: the security features, and where each one lives (chapter 6 tours them).
+"""oskit.kernel.security: the security features, and where each one lives (chapter 8 tours them).
 
     mac.py        mandatory access control: hooks (vfs.access, kill), labels, the example policy "wwjail"
     audit.py      the audit trail: a record per system call (subject, event, objects, result)

@@ -95,19 +95,44 @@ class Audit:
     def __init__(self, kernel, maxlen: int = 100_000):
         self.kernel = kernel
         self.trail: deque[AuditRecord] = deque(maxlen=maxlen)
-        self.enabled = True
         self.select: set[str] | None = None       # None: every event
         self._open: dict[int, AuditRecord] = {}   # trace record seq -> audit record in progress
         self._path_args: dict[int, list[int]] = {}   # syscall number -> which arguments are path names
         self.seq = 0
-        kernel.probes.subscribe("syscall_entry", self._entry)
-        kernel.probes.subscribe("syscall_return", self._return)
+        self._enabled = False
+        self.enabled = True
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, on: bool) -> None:
+        """Start or stop recording. Stopped, the trail is off the system-call path altogether:
+        it unsubscribes from the entry probe, so a call pays nothing for an audit nobody runs
+        (calls already recorded are still completed at their return)."""
+        on = bool(on)
+        if on == self._enabled:
+            return
+        probes = self.kernel.probes
+        self._enabled = on
+        if on:
+            probes.subscribe("syscall_entry", self._entry)
+            if self._return not in probes.subscribers.get("syscall_return", ()):
+                probes.subscribe("syscall_return", self._return)
+        else:
+            probes.unsubscribe("syscall_entry", self._entry)
+            self._unsubscribe_return_when_idle()
+
+    def _unsubscribe_return_when_idle(self) -> None:
+        if not self._enabled and not self._open:
+            self.kernel.probes.unsubscribe("syscall_return", self._return)
 
     # -- the hooks ---------------------------------------------------------------------
     def _entry(self, ev) -> None:
         rec = ev.record
         info = rec.info
-        if not self.enabled or info is None:
+        if info is None:
             return
         event = open_event(info.audit, rec.args) if info.name in ("open", "openat") else info.audit or "AUE_NULL"
         if self.select is not None and event not in self.select:
@@ -137,6 +162,8 @@ class Audit:
     def _return(self, ev) -> None:
         rec = ev.record
         ar = self._open.pop(rec.seq, None)
+        if not self._enabled:
+            self._unsubscribe_return_when_idle()
         if ar is None:
             return
         ar.end = rec.end

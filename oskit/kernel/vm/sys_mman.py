@@ -129,7 +129,7 @@ def sys_mmap(td, addr, len, prot, flags, fd, pos):  # noqa: A002 (FreeBSD's argu
         backing = vnode_object(td.kernel, file.vnode)
         name = "file"
 
-    resource.check_as(p, size, "mmap")      # SECURITY (ch. 6): RLIMIT_AS -> ENOMEM, before anything changes
+    resource.check_as(p, size, "mmap")      # SECURITY (ch. 8): RLIMIT_AS -> ENOMEM, before anything changes
     if flags & MAP_FIXED:
         start = addr - pageoff
         if start & PAGE_MASK:

@@ -632,6 +632,90 @@ __sys_issetugid:
 	ret
 	.size	__sys_issetugid, . - __sys_issetugid
 
+/* 255 = aio_read */
+	.globl	__sys_aio_read
+	.type	__sys_aio_read, @function
+	.weak	aio_read
+	.set	aio_read, __sys_aio_read
+__sys_aio_read:
+	li	t0, 255
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_read, . - __sys_aio_read
+
+/* 256 = aio_write */
+	.globl	__sys_aio_write
+	.type	__sys_aio_write, @function
+	.weak	aio_write
+	.set	aio_write, __sys_aio_write
+__sys_aio_write:
+	li	t0, 256
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_write, . - __sys_aio_write
+
+/* 257 = lio_listio */
+	.globl	__sys_lio_listio
+	.type	__sys_lio_listio, @function
+	.weak	lio_listio
+	.set	lio_listio, __sys_lio_listio
+__sys_lio_listio:
+	li	t0, 257
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_lio_listio, . - __sys_lio_listio
+
+/* 314 = aio_return */
+	.globl	__sys_aio_return
+	.type	__sys_aio_return, @function
+	.weak	aio_return
+	.set	aio_return, __sys_aio_return
+__sys_aio_return:
+	li	t0, 314
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_return, . - __sys_aio_return
+
+/* 315 = aio_suspend */
+	.globl	__sys_aio_suspend
+	.type	__sys_aio_suspend, @function
+	.weak	aio_suspend
+	.set	aio_suspend, __sys_aio_suspend
+__sys_aio_suspend:
+	li	t0, 315
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_suspend, . - __sys_aio_suspend
+
+/* 316 = aio_cancel */
+	.globl	__sys_aio_cancel
+	.type	__sys_aio_cancel, @function
+	.weak	aio_cancel
+	.set	aio_cancel, __sys_aio_cancel
+__sys_aio_cancel:
+	li	t0, 316
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_cancel, . - __sys_aio_cancel
+
+/* 317 = aio_error */
+	.globl	__sys_aio_error
+	.type	__sys_aio_error, @function
+	.weak	aio_error
+	.set	aio_error, __sys_aio_error
+__sys_aio_error:
+	li	t0, 317
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_aio_error, . - __sys_aio_error
+
 /* 326 = __getcwd */
 	.globl	__sys___getcwd
 	.type	__sys___getcwd, @function

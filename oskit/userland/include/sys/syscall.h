@@ -85,7 +85,16 @@
 #define	SYS_nanosleep         	240 	/* 240 = nanosleep */
 						/* 241-252 not implemented: ffclock ... openbsd_poll */
 #define	SYS_issetugid         	253 	/* 253 = issetugid */
-						/* 254-325 not implemented: lchown ... munlockall */
+						/* 254 not implemented: lchown */
+#define	SYS_aio_read          	255 	/* 255 = aio_read */
+#define	SYS_aio_write         	256 	/* 256 = aio_write */
+#define	SYS_lio_listio        	257 	/* 257 = lio_listio */
+						/* 258-313 not implemented: getdents ... setresgid */
+#define	SYS_aio_return        	314 	/* 314 = aio_return */
+#define	SYS_aio_suspend       	315 	/* 315 = aio_suspend */
+#define	SYS_aio_cancel        	316 	/* 316 = aio_cancel */
+#define	SYS_aio_error         	317 	/* 317 = aio_error */
+						/* 318-325 not implemented: freebsd6 aio_read ... munlockall */
 #define	SYS___getcwd          	326 	/* 326 = __getcwd */
 						/* 327-330 not implemented: sched_setparam ... sched_getscheduler */
 #define	SYS_sched_yield       	331 	/* 331 = sched_yield */

@@ -1,9 +1,9 @@
-"""The exercise checks of chapters 6-8 (oskit/book/checks_6_8.py) tell right from wrong, and why."""
+"""The exercise checks of chapters 8-10 (oskit/book/checks_security.py) tell right from wrong, and why."""
 
 import pytest
 
 import oskit
-from oskit.book import checks_6_8 as checks
+from oskit.book import checks_security as checks
 from oskit.kernel.riscv import copyinout as uio
 from oskit.lab import weaknesses
 from oskit.magic import compile_into

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapters 3, 4 and 5 (notebooks/03-*, 04-*, 05-*), and two helpers.
+"""Checks for the exercises of chapters 3, 4 and 7 (notebooks/03-*, 04-*, 07-*), and two helpers.
 
 Like chapters 0-2's checks (``checks.py``, whose ``Verdict`` they return), each
 ``check_...()`` takes the reader's answer, finds the truth by running the real
@@ -12,7 +12,7 @@ answer.
                 check_wait_status(answer, k)       the raw wait4 status of a child that exits with 3
                 check_copy_semantics(answer, k)    what a reader of a pipe gets after the writer reused its buffer
                 check_atomic_counter(k, path)      the reader's lock-free counter: right total on two harts
-    chapter 5   check_fault_count(answer, k)       page faults when every other page of a mapping is touched
+    chapter 7   check_fault_count(answer, k)       page faults when every other page of a mapping is touched
                 check_cow_copies(answer, k)        pages copied when a child writes after fork
                 check_sweep_order(answer)          in order or at random: which thrashes more (4 MiB RAM)
 
@@ -405,7 +405,7 @@ def check_atomic_counter(kernel, path: str = "/bin/atomic") -> Verdict:
                     "load, add and store as one indivisible step, so no other hart can come between them"])
 
 
-# -- chapter 5 -----------------------------------------------------------------------------------
+# -- chapter 7 -----------------------------------------------------------------------------------
 
 TOUCH_PROGRAM = r"""
 #include <sys/mman.h>
@@ -433,7 +433,7 @@ def _mmap_range(kernel, pid: int):
 
 
 def check_fault_count(answer, kernel) -> Verdict:
-    """Exercise 5.1: page faults in a 16-page mapping when every other page is written, then page 0 again."""
+    """Exercise 7.1: page faults in a 16-page mapping when every other page is written, then page 0 again."""
     if answer is None:
         return _not_answered("set `answer` to the number of page faults in the mapping")
     answer, why = _as_int(answer, "answer")
@@ -482,7 +482,7 @@ int main(void) {
 
 
 def check_cow_copies(answer, kernel) -> Verdict:
-    """Exercise 5.2: how many pages of the mapping are copied when the child reads 8 and writes 3."""
+    """Exercise 7.2: how many pages of the mapping are copied when the child reads 8 and writes 3."""
     if answer is None:
         return _not_answered("set `answer` to the number of pages copied")
     answer, why = _as_int(answer, "answer")
@@ -546,7 +546,7 @@ def measure_sweep_order(pages: int = SWEEP_PAGES) -> dict:
 
 
 def check_sweep_order(answer) -> Verdict:
-    """Exercise 5.3: with 4 MiB of RAM and 1000 pages, do random passes take more or fewer swap-ins than ordered ones?"""
+    """Exercise 7.3: with 4 MiB of RAM and 1000 pages, do random passes take more or fewer swap-ins than ordered ones?"""
     if answer is None:
         return _not_answered('set `answer` to "more" or "fewer"')
     answer, why = _choice(answer, {"more": 0, "fewer": 0}, "answer")

@@ -1,4 +1,4 @@
-"""Checks for the exercises of chapters 6, 7 and 8 (notebooks/06-*, 07-*, 08-*).
+"""Checks for the exercises of chapters 8, 9 and 10 (notebooks/08-*, 09-*, 10-*).
 
 Same contract as checks.py (chapters 0-2): each ``check_...()`` takes the
 reader's answer, finds the truth by running the real kernel or machine, and
@@ -6,12 +6,12 @@ returns a ``Verdict`` (prints "✔ right:" or "✘ not yet:" with the reasons).
 A check never raises on a bad answer, nor when the reader's code breaks the
 kernel it is tried on: that is a verdict too.
 
-    chapter 6   check_setuid_steps(answers, k)     what each id call of a set-user-id program returns
+    chapter 8   check_setuid_steps(answers, k)     what each id call of a set-user-id program returns
                 check_refused_forks(answer, k)     how many forks the audit trail shows refused, and why
                 check_hogs_to_starve(answer)       how many ordinary pipe hogs fill a 1 MiB kernel heap
-    chapter 7   check_padding_bytes(answer)        which bytes of struct lab_info are padding
+    chapter 9   check_padding_bytes(answer)        which bytes of struct lab_info are padding
                 check_zeroing_patch(zeroing)       zeroing(pmem): a new pmem.alloc_frame that stops the reuse leak
-    chapter 8   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
+    chapter 10   check_copyout_patch(fn)            a replacement for the weak copyout stops ucred_zero
                 check_euid_exploit(k, path)        an exploit that makes only the effective uid 0
                 check_supervisor_rules(answers)    may S/U mode load/store/fetch a U page (SUM on/off)
 """
@@ -34,7 +34,7 @@ RUN_LIMIT = 10_000_000          # instructions a check lets a program run before
 ATTACKER_UID = 1001
 
 
-# -- chapter 6 ------------------------------------------------------------------------------------
+# -- chapter 8 ------------------------------------------------------------------------------------
 
 SETUID_STEPS = r"""
 #include <errno.h>
@@ -59,7 +59,7 @@ int main(void)
 
 
 def check_setuid_steps(answers, kernel) -> Verdict:
-    """Exercise 6.1: "ok" or "EPERM" for each id call of a set-user-id root program run by uid 1000.
+    """Exercise 8.1: "ok" or "EPERM" for each id call of a set-user-id root program run by uid 1000.
 
     The truth: SETUID_STEPS is built, installed as /tmp/setuid_steps (root, mode 04755)
     and run as uid 1000 on ``kernel``.
@@ -85,7 +85,7 @@ def check_setuid_steps(answers, kernel) -> Verdict:
 
 
 def check_refused_forks(answer, kernel) -> Verdict:
-    """Exercise 6.3: (how many fork calls of uid 1000 failed, the errno's name), from kernel's audit trail."""
+    """Exercise 8.3: (how many fork calls of uid 1000 failed, the errno's name), from kernel's audit trail."""
     if answer is None:
         return _not_answered("set `answer` to (number of refused forks, errno name), e.g. (3, \"EPERM\")")
     if not (isinstance(answer, tuple) and len(answer) == 2):
@@ -163,7 +163,7 @@ def measure_hogs_to_starve() -> tuple[int | None, list[str]]:
 
 
 def check_hogs_to_starve(answer) -> Verdict:
-    """Exercise 6.4: the fewest pipe hogs (uid 1000, default limits, each holding its pipes) after
+    """Exercise 8.4: the fewest pipe hogs (uid 1000, default limits, each holding its pipes) after
     which a process of another user is refused a pipe, on a machine with a 1 MiB kernel heap.
 
     The truth: PIPE_HOLDERs are started one after the other on a fresh 16 MiB kernel, and after
@@ -195,7 +195,7 @@ def _kmem_share() -> int:
     return KMEM_PER_PROC
 
 
-# -- chapter 7 ------------------------------------------------------------------------------------
+# -- chapter 9 ------------------------------------------------------------------------------------
 
 def padding_offsets() -> set[int]:
     """The byte offsets of struct lab_info that belong to no field (from the kernel's own layout)."""
@@ -206,7 +206,7 @@ def padding_offsets() -> set[int]:
 
 
 def check_padding_bytes(answer) -> Verdict:
-    """Exercise 7.2: the set of byte offsets of struct lab_info that are padding."""
+    """Exercise 9.2: the set of byte offsets of struct lab_info that are padding."""
     if answer is None:
         return _not_answered("set `answer` to the set of padding offsets, e.g. {1, 2, 3}")
     try:
@@ -227,7 +227,7 @@ def check_padding_bytes(answer) -> Verdict:
 
 
 def check_zeroing_patch(zeroing) -> Verdict:
-    """Exercise 7.3: ``zeroing(pmem)`` returns an ``alloc_frame(owner="")`` that hands out zeroed frames.
+    """Exercise 9.3: ``zeroing(pmem)`` returns an ``alloc_frame(owner="")`` that hands out zeroed frames.
 
     The check boots a kernel with no_zero_on_reuse on, replaces that kernel's
     ``pmem.alloc_frame`` by ``zeroing(pmem)``, and runs ``reuse store``
@@ -275,10 +275,10 @@ def _ranges(offsets) -> str:
     return ", ".join(out) or "none"
 
 
-# -- chapter 8 ------------------------------------------------------------------------------------
+# -- chapter 10 ------------------------------------------------------------------------------------
 
 def check_copyout_patch(fn) -> Verdict:
-    """Exercise 8.1: ``fn(td, uaddr, data)`` used where the weak kernel calls unchecked_copyout.
+    """Exercise 10.1: ``fn(td, uaddr, data)`` used where the weak kernel calls unchecked_copyout.
 
     Right when, on a kernel with unchecked_user_pointer on, ucred_zero's
     ordinary read still works and its read into the credential fails with
@@ -314,7 +314,7 @@ def check_copyout_patch(fn) -> Verdict:
 
 
 def check_euid_exploit(kernel, path: str) -> Verdict:
-    """Exercise 8.2: path, run as uid 1001 with unchecked_user_pointer on, ends with euid 0 but real uid 1001.
+    """Exercise 10.2: path, run as uid 1001 with unchecked_user_pointer on, ends with euid 0 but real uid 1001.
 
     The truth is read from the process's ucred in guest memory at each of its
     system calls, not from what the program prints.
@@ -373,7 +373,7 @@ SUPERVISOR_CASES = {          # name -> (mode, access, SUM); every page is a U p
 
 
 def check_supervisor_rules(answers) -> Verdict:
-    """Exercise 8.3: for each case, does RISC-V's MMU allow the access to a U page (True/False)?"""
+    """Exercise 10.3: for each case, does RISC-V's MMU allow the access to a U page (True/False)?"""
     if not isinstance(answers, dict) or any(answers.get(c) is None for c in SUPERVISOR_CASES):
         return _not_answered("fill in True or False for every case in `answers`")
     pte = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U

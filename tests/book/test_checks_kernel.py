@@ -1,9 +1,9 @@
-"""The exercise checks of chapters 3-5 (oskit/book/checks_3_5.py) tell right from wrong, and why."""
+"""The exercise checks of chapters 3, 4 and 7 (oskit/book/checks_kernel.py) tell right from wrong, and why."""
 
 import pytest
 
 import oskit
-from oskit.book import checks_3_5 as c
+from oskit.book import checks_kernel as c
 from oskit.kernel.kern import makesyscalls
 from oskit.kernel.kern.syscall import HANDLERS, SyscallError, syscall
 from oskit.magic import compile_into
