@@ -56,7 +56,7 @@ from oskit.kernel.fs import devfs, sys_file
 from oskit.kernel.fs.console import Console
 from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
 from oskit.kernel.fs.vfs import VFS
-from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
+from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx
 from oskit.kernel.kern import vfs_aio
 from oskit.kernel.kern.breakpoints import Breakpoints
 from oskit.kernel.kern.cred import crfree
@@ -99,7 +99,7 @@ from oskit.toolchain import CompileError, build
 
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's
 # HANDLERS): importing a module registers its handlers, so this is the list of them.
-SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx,
+SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx,
                    sys_file, sys_mman, vfs_aio)
 
 KERNEL_DIR = Path(__file__).resolve().parent

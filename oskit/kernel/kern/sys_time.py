@@ -53,7 +53,10 @@ def sys_clock_gettime(td, clock_id, tp):
     elif clock_id in (CLOCK_MONOTONIC, CLOCK_MONOTONIC_PRECISE, CLOCK_MONOTONIC_FAST,
                       CLOCK_UPTIME, CLOCK_UPTIME_PRECISE, CLOCK_UPTIME_FAST):
         ns = now
-    elif clock_id in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_VIRTUAL, CLOCK_PROF):
+    elif clock_id == CLOCK_THREAD_CPUTIME_ID:          # this thread's user time only
+        ns = ticks_to_ns(k, td.rusage.utime_ticks + k.machine.clint.mtime
+                         - k.percpu[td.hart.hartid].user_since if td.hart else td.rusage.utime_ticks)
+    elif clock_id in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_VIRTUAL, CLOCK_PROF):
         ns = ticks_to_ns(k, td.proc.rusage.utime_ticks + k.machine.clint.mtime
                          - k.percpu[td.hart.hartid].user_since if td.hart else td.proc.rusage.utime_ticks)
     else:

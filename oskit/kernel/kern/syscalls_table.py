@@ -167,8 +167,10 @@ ENUMS = {
         8: 'RLIMIT_NOFILE', 9: 'RLIMIT_SBSIZE', 10: 'RLIMIT_VMEM', 11: 'RLIMIT_NPTS',
         12: 'RLIMIT_SWAP', 13: 'RLIMIT_KQUEUES', 14: 'RLIMIT_UMTXP',},
     'ioctl': {0x402c7413: 'TIOCGETA', 0x802c7414: 'TIOCSETA',},
-    'umtxop': {2: 'UMTX_OP_WAIT', 3: 'UMTX_OP_WAKE', 11: 'UMTX_OP_WAIT_UINT',
+    'umtxop': {2: 'UMTX_OP_WAIT', 3: 'UMTX_OP_WAKE', 4: 'UMTX_OP_MUTEX_TRYLOCK',
+        5: 'UMTX_OP_MUTEX_LOCK', 6: 'UMTX_OP_MUTEX_UNLOCK', 11: 'UMTX_OP_WAIT_UINT',
         15: 'UMTX_OP_WAIT_UINT_PRIVATE', 16: 'UMTX_OP_WAKE_PRIVATE',},
+    'rtpfunc': {0: 'RTP_LOOKUP', 1: 'RTP_SET',},
 }
 
 SYSCALLS = {
@@ -247,6 +249,7 @@ SYSCALLS = {
     433: SyscallInfo(433, 'thr_kill', 'AUE_THR_KILL', 'int', (_a('id', 'long', True, 64), _a('sig', 'int', True, 32, 'signal'),)),  # 433 = thr_kill
     454: SyscallInfo(454, '_umtx_op', 'AUE_NULL', 'int', (_a('obj', 'void *', False, 64), _a('op', 'int', True, 32, 'umtxop'), _a('val', 'u_long', False, 64), _a('uaddr1', 'void *', False, 64), _a('uaddr2', 'void *', False, 64),)),  # 454 = _umtx_op
     455: SyscallInfo(455, 'thr_new', 'AUE_THR_NEW', 'int', (_a('param', 'struct thr_param *', False, 64), _a('param_size', 'int', True, 32),)),  # 455 = thr_new
+    466: SyscallInfo(466, 'rtprio_thread', 'AUE_RTPRIO', 'int', (_a('function', 'int', True, 32, 'rtpfunc'), _a('lwpid', 'lwpid_t', True, 32), _a('rtp', 'struct rtprio *', False, 64),)),  # 466 = rtprio_thread
     477: SyscallInfo(477, 'mmap', 'AUE_MMAP', 'void *', (_a('addr', 'void *', False, 64), _a('len', 'size_t', False, 64), _a('prot', 'int', True, 32, 'prot'), _a('flags', 'int', True, 32, 'mapflags'), _a('fd', 'int', True, 32), _a('pos', 'off_t', True, 64),)),  # 477 = mmap
     478: SyscallInfo(478, 'lseek', 'AUE_LSEEK', 'off_t', (_a('fd', 'int', True, 32), _a('offset', 'off_t', True, 64), _a('whence', 'int', True, 32, 'whence'),)),  # 478 = lseek
     499: SyscallInfo(499, 'openat', 'AUE_OPENAT_RWTC', 'int', (_a('fd', 'int', True, 32, 'atfd'), _a('path', 'const char *', False, 64), _a('flag', 'int', True, 32, 'oflags'), _a('mode', 'mode_t', False, 16),)),  # 499 = openat

@@ -135,13 +135,14 @@ trampoline_end:
 
 /*
  * sigcode -- copied into the shared page at the top of every user address
- * space (R/X/U). A signal handler returns here (ra); the signal frame is at sp.
+ * space (R/X/U). A signal handler returns here (ra); the signal frame is at sp,
+ * its ucontext_t (what sigreturn reads) right after the siginfo_t.
  */
 	.section .text.sigcode, "ax"
 	.balign 4096
 	.globl sigcode_start
 sigcode_start:
-	mv	a0, sp			/* struct sigframe * */
+	addi	a0, sp, SIGFRAME_UC_SIGMASK	/* &frame->sf_uc (uc_sigmask is its first field) */
 	li	t0, 417			/* SYS_sigreturn */
 	ecall
 	li	a0, 127			/* sigreturn only returns on a bad frame */

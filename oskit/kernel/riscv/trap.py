@@ -166,7 +166,8 @@ def choose(kernel, hs, td, preempt: bool):
     """The thread this hart returns to: td itself, or the next runnable one (or idle)."""
     sched = kernel.sched
     if td is not hs.idle and td.state is ThreadState.RUNNING:
-        if preempt and sched.runq:
+        # Preempted: its slice is over, or it woke or unblocked a more urgent thread.
+        if (preempt and sched.runq) or sched.outranked(td):
             td.proc.rusage.nivcsw += 1
             td.rusage.nivcsw += 1
             sched.setrunnable(td)                 # back of the queue

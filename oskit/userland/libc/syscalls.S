@@ -918,6 +918,18 @@ __sys_thr_new:
 	ret
 	.size	__sys_thr_new, . - __sys_thr_new
 
+/* 466 = rtprio_thread */
+	.globl	__sys_rtprio_thread
+	.type	__sys_rtprio_thread, @function
+	.weak	rtprio_thread
+	.set	rtprio_thread, __sys_rtprio_thread
+__sys_rtprio_thread:
+	li	t0, 466
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_rtprio_thread, . - __sys_rtprio_thread
+
 /* 477 = mmap */
 	.globl	__sys_mmap
 	.type	__sys_mmap, @function

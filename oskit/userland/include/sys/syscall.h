@@ -120,7 +120,9 @@
 						/* 434-453 not implemented: _umtx_lock ... auditctl */
 #define	SYS__umtx_op          	454 	/* 454 = _umtx_op */
 #define	SYS_thr_new           	455 	/* 455 = thr_new */
-						/* 456-476 not implemented: sigqueue ... pwrite */
+						/* 456-465 not implemented: sigqueue ... aio_fsync */
+#define	SYS_rtprio_thread     	466 	/* 466 = rtprio_thread */
+						/* 467-476 not implemented: nosys ... pwrite */
 #define	SYS_mmap              	477 	/* 477 = mmap */
 #define	SYS_lseek             	478 	/* 478 = lseek */
 						/* 479-498 not implemented: truncate ... mknodat */
