@@ -36,10 +36,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import sys
 from collections import deque
 from dataclasses import dataclass, field
 
-import numpy as np
 
 from oskit.machine.events import RestoreEvent
 
@@ -49,8 +49,10 @@ PAGE = 4096
 # -- RAM, page by page ----------------------------------------------------------------------------
 
 
-def nonzero_pages(data: bytearray) -> np.ndarray:
+def nonzero_pages(data: bytearray) -> "numpy.ndarray":
     """The indices of the 4 KiB pages of data that hold a byte other than zero."""
+    import numpy as np  # here, not at the top: numpy costs a booted kernel 13 MiB until the first snapshot
+
     words = np.frombuffer(data, dtype=np.uint64).reshape(-1, PAGE // 8)
     return np.flatnonzero(words.any(axis=1))
 
@@ -155,7 +157,7 @@ def put_back(snap: GraphSnapshot) -> None:
             orig.extend(items)
         elif isinstance(orig, bytearray):
             orig[:] = dup
-        elif isinstance(orig, np.ndarray):
+        elif "numpy" in sys.modules and isinstance(orig, sys.modules["numpy"].ndarray):
             orig[...] = dup
         else:
             _put_back_object(orig, dup, again)
