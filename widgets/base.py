@@ -121,7 +121,12 @@ class View(w.VBox):
     def attach(self) -> "View":
         """Subscribe to what the view watches and draw it; displaying the view does this."""
         if not self.attached:
-            for bus, kind, fn in self._subscriptions():
+            watched = list(self._subscriptions())
+            machine = getattr(self, "machine", None)
+            if machine is not None:
+                # k.restore(snapshot) can change anything a view shows: redraw (throttled) after it.
+                watched.append((machine.events, "restore", self._on_restore))
+            for bus, kind, fn in watched:
                 bus.subscribe(kind, fn)
                 self._subscribed.append((bus, kind, fn))
             ip = _ipython()
@@ -181,6 +186,9 @@ class View(w.VBox):
             first.value = header(type(self).__name__) + (
                 f'<div class="oskit-err">this view failed to draw: {esc(type(exc).__name__)}: '
                 f'{esc(exc)}</div>')
+
+    def _on_restore(self, _event) -> None:
+        self.mark_dirty()
 
     def _flush(self, *_args) -> None:
         if self.dirty and self.attached:

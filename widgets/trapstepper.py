@@ -8,6 +8,10 @@ unwatched run does, timer interrupts included:
     to next trap  run until the hart takes a trap (a "trap" event stops the run)
     to return     run until the next sret/mret (an "xret" event stops the run)
     run / pause   run in slices; between slices the notebook handles clicks, so pause works
+    step back     undo the last button's run (``kernel.step_back()``: the kernel restores its
+                  nearest snapshot and replays; oskit/machine/history.py)
+    previous trap back to the moment this hart took its last trap before now, across
+                  ecall, sret, interrupts and context switches
 
 Where the hart is, among the six steps of a trap (see oskit/kernel/riscv/trampoline.S),
 is read from its pc and mode:
@@ -27,6 +31,7 @@ The trap path is drawn as inline SVG with the current step lit.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import ipywidgets as w
@@ -65,6 +70,21 @@ class _Ended(NamedTuple):
     detail: str
 
 
+@dataclass
+class _Seen:
+    """What the view had seen before a step (put back when the step is undone)."""
+
+    happened: list
+    last_trap: object
+    last_xret: object
+    switched: object
+    traps: int
+    trap_instret: int
+    traps_after: int = 0  # set after the step: self.traps then (traps between steps, taken by runs
+    #                       the view did not make, are not the step's)
+    ended_at_trap: bool = False  # set after the step: it ended right at a trap
+
+
 class TrapStepper(View):
     """Step a trap through its six steps (user -> hardware -> trampoline -> trap() -> back), drawn live.
 
@@ -96,6 +116,9 @@ class TrapStepper(View):
         self.running = False
         self.slice = SLICE  # instructions per slice of "run"
         self._stop_on: str | None = None  # "trap" or "xret" while a button runs to one
+        self._stop_after = 1  # with _stop_on "trap": stop at this many-th trap
+        self.traps = 0  # traps this hart took while watched (rewound with the kernel's steps)
+        self._trap_instret = -1  # the hart's instret at its last trap
 
         self.head = w.HTML()
         self.buttons = {}
@@ -104,7 +127,9 @@ class TrapStepper(View):
                                  ("trap", "to next trap", "run until the hart takes a trap"),
                                  ("ret", "to return", "run until the next sret"),
                                  ("run", "run", "run until paused (or nothing is left to run)"),
-                                 ("pause", "pause", "stop a run")):
+                                 ("pause", "pause", "stop a run"),
+                                 ("back", "step back", "undo the last step (restore a snapshot, replay)"),
+                                 ("prevtrap", "previous trap", "back to the moment of the previous trap")):
             b = w.Button(description=label, tooltip=tip, layout=w.Layout(width="auto"))
             b.add_class(f"oskit-{name}")
             b.on_click(lambda _b, n=name: self._clicked(n))
@@ -151,11 +176,15 @@ class TrapStepper(View):
             return
         self.last_trap = e
         self.switched = None
+        self.traps += 1
+        self._trap_instret = self.hart.instret
         kind = "interrupt" if e.interrupt else "exception"
         self._note(f"trap: {kind} {e.cause} ({fields.cause_name(e.cause, e.interrupt)}) "
                    f"from {fields.priv_name(e.from_priv)}-mode at {hexw(e.epc)}")
         if self._stop_on == "trap":
-            self.machine.stop("TrapStepper: trap")
+            self._stop_after -= 1
+            if self._stop_after == 0:
+                self.machine.stop("TrapStepper: trap")
         self.mark_dirty()
 
     def _on_xret(self, e) -> None:
@@ -184,11 +213,80 @@ class TrapStepper(View):
 
     def _clicked(self, name: str) -> None:
         {"step": self.step, "trap": self.next_trap, "ret": self.to_return,
-         "run": self.run, "pause": self.pause}[name]()
+         "run": self.run, "pause": self.pause, "back": self.step_back,
+         "prevtrap": self.previous_trap}[name]()
 
-    def _drive(self, max_instructions: int, stop_on: str | None = None):
+    # -- the log of steps (stepping back) --------------------------------------------------------
+
+    def _seen(self) -> "_Seen":
+        """What this view shows from events (kept with each step, put back when it is undone)."""
+        return _Seen(list(self.happened), self.last_trap, self.last_xret, self.switched, self.traps,
+                     self._trap_instret)
+
+    def _logged(self, fn):
+        """Run fn as one step of the kernel's history, so that step back can undo it."""
+        self.attach()
+        note = self._seen()
+        try:
+            return self.kernel.history.do(fn, note)
+        finally:
+            # How many traps it took, and did it end right at one (no instruction retired since)?
+            note.traps_after = self.traps
+            note.ended_at_trap = self.traps > note.traps and self._trap_instret == self.hart.instret
+
+    def _put_back_seen(self, note: "_Seen") -> None:
+        self.happened[:] = note.happened
+        self.last_trap, self.last_xret, self.switched = note.last_trap, note.last_xret, note.switched
+        self.traps, self._trap_instret = note.traps, note.trap_instret
+
+    def step_back(self, n: int = 1) -> int:
+        """Undo the last n steps (button runs); returns how many were undone (0: nothing logged)."""
+        notes = self.kernel.history.notes()
+        n = min(n, len(notes))
+        if n == 0:
+            self._note("nothing to step back over (no step was logged since this view started)")
+            self.refresh()
+            return 0
+        try:
+            self.kernel.step_back(n)
+        except Exception as exc:
+            # A click has nowhere else to show it: say it in the view, then let it propagate.
+            self._note(f"step back failed: {type(exc).__name__}: {exc}")
+            self.refresh()
+            raise
+        if isinstance(notes[len(notes) - n], _Seen):  # (a step logged by k.step() carries no note)
+            self._put_back_seen(notes[len(notes) - n])
+        self._note(f"stepped back {n} step(s): instret {self.hart.instret}")
+        redraw_all(self.machine)
+        return n
+
+    def previous_trap(self):
+        """Go back to the moment this hart took its previous trap (at stvec, before the handler runs).
+
+        The steps are searched from the latest back for one in which a trap
+        was taken (the current moment does not count when it is a trap). The
+        kernel steps back to before that step, then runs to that step's last
+        trap again (one logged step). Returns the run's result, or None when
+        no earlier trap was logged.
+        """
+        notes = self.kernel.history.notes()
+        for i in range(len(notes) - 1, -1, -1):
+            if not isinstance(notes[i], _Seen):
+                break  # a step this view did not make (k.step()): it did not count traps
+            taken = notes[i].traps_after - notes[i].traps
+            if i == len(notes) - 1 and notes[i].ended_at_trap:
+                taken -= 1  # we are at that step's last trap now: the one before it is wanted
+            if taken > 0:
+                self.step_back(len(notes) - i)
+                return self._logged(lambda: self._drive(RUN_LIMIT, "trap", nth=taken))
+        self._note("no earlier trap in the steps logged since this view started")
+        self.refresh()
+        return None
+
+    def _drive(self, max_instructions: int, stop_on: str | None = None, nth: int = 1):
         self.attach()  # driving without watching would miss the events that stop the run
         self._stop_on = stop_on
+        self._stop_after = nth
         try:
             result = self.kernel.run(max_instructions=max_instructions)
         except KernelPanic as exc:
@@ -197,7 +295,8 @@ class TrapStepper(View):
             result = _Ended("panic", 0, exc.report.message)
         finally:
             self._stop_on = None
-        redraw_all(self.machine)  # this view and every other one watching the machine
+        if not self.kernel.history.replaying:  # (a step back replays steps: draw only the end)
+            redraw_all(self.machine)  # this view and every other one watching the machine
         return result
 
     def step(self, n: int = 1):
@@ -212,10 +311,11 @@ class TrapStepper(View):
         self.attach()
         result = None
         for _ in range(n):
-            result = self._one_step()
+            result = self._logged(self._one_step)
             if result.reason != "limit":
                 break
-        redraw_all(self.machine)
+        if not self.kernel.history.replaying:
+            redraw_all(self.machine)
         return result
 
     def _interrupt_due(self) -> bool:
@@ -242,11 +342,11 @@ class TrapStepper(View):
         """
         if self._interrupt_due():
             return self.step()
-        return self._drive(RUN_LIMIT, "trap")
+        return self._logged(lambda: self._drive(RUN_LIMIT, "trap"))
 
     def to_return(self):
         """Run until the next sret/mret on this hart (at most RUN_LIMIT instructions)."""
-        return self._drive(RUN_LIMIT, "xret")
+        return self._logged(lambda: self._drive(RUN_LIMIT, "xret"))
 
     def run(self) -> None:
         """Run in slices of ``self.slice`` instructions until paused, or until nothing is left to run.
@@ -265,7 +365,7 @@ class TrapStepper(View):
         if loop is None:
             done = 0
             while self.running and done < RUN_LIMIT:
-                r = self._drive(self.slice)
+                r = self._logged(lambda: self._drive(self.slice))
                 done += r.instructions
                 if r.reason != "limit":
                     break
@@ -278,7 +378,7 @@ class TrapStepper(View):
         if not self.running:
             return
         try:
-            r = self._drive(self.slice)
+            r = self._logged(lambda: self._drive(self.slice))
         except Exception as exc:
             # Nobody would see an exception raised from an event-loop callback: say it here.
             self._note(f"run stopped by an error: {type(exc).__name__}: {exc}")

@@ -115,6 +115,10 @@ SOLUTIONS = {
     "check_changed_buffer": lambda: 'answer = "melon"',
     "check_request_uid": lambda: "answer = 0",
     "check_second_return": lambda: 'answer = "EINVAL"',
+    "check_inversion_wait": lambda: "answer = 10     # low 1 ms more, medium 6 ms, low its last 2 ms",
+    "check_fallback_calls": lambda: "answer = 5",
+    "check_sbi_trap": lambda: 'answers = {"cause": 9, "handled_in": "M", "returns_with": "mret"}',
+    "check_breakpoint_arg": lambda: "answer = 18",
     "check_readlink_annotation": lambda: ('answer = "{ ssize_t readlink(_In_z_ const char *path, '
                                           '_Out_writes_bytes_(count) char *buf, size_t count); }"'),
     "check_fault_count": lambda: "answer = 8",

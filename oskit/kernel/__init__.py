@@ -6,6 +6,7 @@ The map, laid out as FreeBSD's sys/ (each subpackage's __init__ is its own map):
     param.py     constants every layer may use: pages, the address-space layout, limits
     errno.py     FreeBSD's errno values
     structs.py   C layouts shared by Python and C (trap frame, ucred, proc, signal frame)
+    snapshot.py  time travel: snapshot/restore of the whole kernel, state_hash, preempt_at, signal_at
     kern/        processes, threads, scheduler, signals, exec, credentials, limits, umtx,
                  tracing, panics, the system-call layer and its handlers
     vm/          physical pages, objects, maps, the fault handler, the pager, mmap

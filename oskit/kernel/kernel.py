@@ -49,13 +49,16 @@ from pathlib import Path
 
 from elftools.elf.elffile import ELFFile
 
+from oskit.firmware.sbi import FIRMWARE_SIZE, Firmware
 from oskit.kernel import errno
+from oskit.kernel import snapshot as time_travel
 from oskit.kernel.fs import devfs, sys_file
 from oskit.kernel.fs.console import Console
 from oskit.kernel.fs.file import O_RDONLY, O_WRONLY, FileTable, open_vnode
 from oskit.kernel.fs.vfs import VFS
-from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx
+from oskit.kernel.kern import exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx
 from oskit.kernel.kern import vfs_aio
+from oskit.kernel.kern.breakpoints import Breakpoints
 from oskit.kernel.kern.cred import crfree
 from oskit.kernel.kern.exec import exec_image
 from oskit.kernel.kern.ktime import KernelClock
@@ -63,6 +66,7 @@ from oskit.kernel.kern.panic import KernelPanic, make_report
 from oskit.kernel.kern.proc import Proc, ProcState, Thread, ThreadState, Ucred
 from oskit.kernel.kern.resource import KMEM_PER_PROC
 from oskit.kernel.kern.sched import HartState, Scheduler
+from oskit.kernel.kern.sharedpage import NSEC, SharedPage
 from oskit.kernel.kern.signal import SigActs
 from oskit.kernel.kern.sys_proc import exit1
 from oskit.kernel.kern.sys_time import BOOT_EPOCH
@@ -71,13 +75,15 @@ from oskit.kernel.kern.trace import Probes, Trace
 from oskit.kernel.param import DMAP_BASE, HEAP_SIZE, IMAGE_PAGES, PAGE_SIZE, RAM_BASE, TRAMPOLINE, dmap, page_ceil
 from oskit.kernel.riscv import cpu
 from oskit.kernel.riscv.pmap import Pmap
+from oskit.kernel.riscv.sbi import SBI
 from oskit.kernel.riscv.tlb import tlb_shootdown
 from oskit.kernel.riscv.trap import trap
 from oskit.kernel.security.audit import Audit
 from oskit.kernel.security.boot import security_init
 from oskit.kernel.security.mac import Mac
-from oskit.kernel.structs import PROC, TIMEKEEP, TRAPFRAME, UCRED, VDSO_TIMEKEEP_MAGIC, VDSO_TIMEKEEP_OFFSET, c_header
+from oskit.kernel.structs import PROC, TRAPFRAME, UCRED, VDSO_TIMEKEEP_OFFSET, c_header
 from oskit.kernel.vm import sys_mman
+from oskit.machine.history import History
 from oskit.kernel.vm.fault import vm_fault
 from oskit.kernel.vm.map import VMSpace
 from oskit.kernel.vm.object import AnonObject, Page
@@ -93,12 +99,13 @@ from oskit.toolchain import CompileError, build
 
 # The modules whose @syscall functions make up the system-call table (kern/syscall.py's
 # HANDLERS): importing a module registers its handlers, so this is the list of them.
-SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_thread, sys_time, umtx,
+SYSCALL_MODULES = (exec, signal, sys_context, sys_cred, sys_proc, sys_resource, sys_rtprio, sys_thread, sys_time, umtx,
                    sys_file, sys_mman, vfs_aio)
 
 KERNEL_DIR = Path(__file__).resolve().parent
 USERLAND_DIR = KERNEL_DIR.parent / "userland"
 TRAMPOLINE_S = KERNEL_DIR / "riscv" / "trampoline.S"
+FIRMWARE_PA = RAM_BASE + PAGE_SIZE - FIRMWARE_SIZE   # the SBI firmware: the end of the trampoline's frame
 
 EXTRA_TID_BASE = 1_000_000                      # thread ids of the threads thr_new makes (alloc_tid)
 DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time, 50k instructions)
@@ -107,7 +114,8 @@ DEFAULT_QUANTUM = 5_000                         # ticks (0.5 ms of emulated time
 @dataclass(frozen=True)
 class KernelRunResult:
     """Why kernel.run() returned: "until" (the condition held), "idle" (nothing can run
-    and nothing will wake: every process waits for input or for ever), "limit", "panic"."""
+    and nothing will wake: every process waits for input or for ever), "limit", "panic",
+    "breakpoint" (kern/breakpoints.py: k.breakpoints.stop says where)."""
 
     reason: str
     instructions: int
@@ -153,11 +161,11 @@ def build_kernel_text() -> dict:
         out = {
             "trampoline": read(t0, syms["trampoline_end"]),
             "sigcode": read(s0, syms["sigcode_end"]),
-            "offsets": {n: syms[n] - t0 for n in ("uservec", "userret", "idle")},
+            "offsets": {n: syms[n] - t0 for n in ("uservec", "userret", "idle", "sbi_ecall")},
             "elf": elf,
         }
-    if len(out["trampoline"]) > PAGE_SIZE or len(out["sigcode"]) > PAGE_SIZE:
-        raise RuntimeError("trampoline or sigcode is larger than a page")
+    if len(out["trampoline"]) > PAGE_SIZE - FIRMWARE_SIZE or len(out["sigcode"]) > VDSO_TIMEKEEP_OFFSET:
+        raise RuntimeError("trampoline or sigcode is too large (the firmware and the timekeep data follow them)")
     _TRAMPOLINE_CACHE["text"] = out
     return out
 
@@ -175,6 +183,11 @@ class Kernel:
         m = machine
         # the machine and the clock
         self.machine = m                                # the hardware (oskit.machine.Machine)
+        self.firmware = Firmware(m)                     # the SBI firmware in M-mode below us (oskit/firmware)
+        self.sbi = SBI(self)                            # our calls to it (riscv/sbi.py)
+        self.timer_via_sbi = False                      # timer="sbi": set_timer through the firmware, not Sstc
+        self.ipi_via_sbi = False                        # ipi="sbi": IPIs are SBI send_ipi calls
+        self.breakpoints = Breakpoints(self)            # stops at a syscall's entry or a user address
         self.timebase_hz = TIMEBASE_HZ                  # mtime ticks per second
         # processes and threads (kern/)
         self.procs: dict[int, Proc] = {}                # pid -> Proc, zombies included until reaped
@@ -216,6 +229,8 @@ class Kernel:
         self.text_offsets: dict[str, int] = {}
         self.uservec = self.idle_pc = 0                 # where traps enter; the idle loop
         self.sigcode_object = None                      # the shared page's object (sigcode)
+        self.sharedpage = SharedPage(self, BOOT_EPOCH * NSEC)   # its frame: sigcode + the vDSO clock
+        #                                                 (kern/sharedpage.py)
         self.next_ktext = TRAMPOLINE + PAGE_SIZE        # where load_guest_code puts kernel code
         self.trap_addr = self.kerneltrap_addr = 0       # the host functions trap() and kerneltrap()
         # files (fs/)
@@ -228,28 +243,48 @@ class Kernel:
         self.kmem_per_proc = KMEM_PER_PROC              # kernel heap one process may hold
         self.kmem_enforce = True                        # refuse past kmem_per_proc (else only count)
         self.cpu_second = self.timebase_hz              # what RLIMIT_CPU calls a second, in ticks
+        self.history = History(self)                    # the steps step_back() can undo (snapshot.py)
+        m.not_state += [self.probes, self.history]      # snapshots share these, never copy them
 
     @classmethod
     def boot(cls, harts: int = 1, ram_mib: int = 128, *, zero_frames: bool = True,
-             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None) -> "Kernel":
+             quantum_ticks: int = DEFAULT_QUANTUM, programs: bool = True, console=None,
+             timer: str = "sstc", ipi: str = "direct") -> "Kernel":
         """A fresh machine with this kernel booted on it, init (pid 1) running, /bin populated.
 
         programs=False skips building oskit/userland/bin/*.c into /bin (faster, for tests).
+        timer="sstc" (default: no trap to set a timer) or "sbi" (every timer an SBI call).
+        ipi="direct" (default: the kernel raises the other hart's SSIP itself, the shortcut the
+        book used before it had firmware) or "sbi" (SBI send_ipi, as Linux does without Sswi).
+        The defaults keep every chapter's figures; riscv/sbi.py says more.
         """
+        if timer not in ("sstc", "sbi"):
+            raise ValueError(f"timer={timer!r}: expected 'sstc' (the kernel's own stimecmp) or 'sbi' "
+                             "(set_timer calls to the firmware)")
         k = cls(Machine(harts=harts, ram_mib=ram_mib, console=console),
                 quantum_ticks=quantum_ticks, zero_frames=zero_frames)
+        if ipi not in ("direct", "sbi"):
+            raise ValueError(f"ipi={ipi!r}: expected 'direct' or 'sbi' (send_ipi calls to the firmware)")
+        k.timer_via_sbi = timer == "sbi"
         k._firmware()                                                        # 1
         k._kernel_text_and_page_table()                                      # 3 (2: the constructor)
         k._devices_and_files(programs)                                       # 4
         security_init(k)                 # SECURITY (ch. 8): set-id modes, limits inherited at fork
         k._first_threads()                                                   # 5
         k._start_harts()                                                     # 6
+        k.ipi_via_sbi = ipi == "sbi"     # from now on: a hart must be running S-mode code to make the call
         return k
 
     def _firmware(self) -> None:
-        """Step 1: M-mode set-up, done from Python instead of by an SBI implementation."""
+        """Step 1: the SBI firmware into the last bytes of RAM's first frame, and its M-mode set-up.
+
+        The machine has no ROM, so the firmware (oskit/firmware) lives in RAM as on a
+        real board, where OpenSBI takes the start of RAM. The trampoline takes the
+        first few hundred bytes of that frame; FIRMWARE_PA is beyond it.
+        """
+        self.firmware.install(FIRMWARE_PA)
         for hart in self.machine.harts:
-            cpu.firmware_init(hart)
+            cpu.firmware_init(hart, sstc=not self.timer_via_sbi)
 
     def _kernel_text_and_page_table(self) -> None:
         """Step 3: trampoline and sigcode into the image frames; the kernel page table."""
@@ -259,9 +294,7 @@ class Kernel:
         tramp_pa = RAM_BASE
         sigcode_pa = RAM_BASE + PAGE_SIZE
         m.bus.write_bytes(tramp_pa, text["trampoline"])
-        m.bus.write_bytes(sigcode_pa, text["sigcode"])
-        m.bus.write_bytes(sigcode_pa + VDSO_TIMEKEEP_OFFSET, TIMEKEEP.pack(
-            tk_magic=VDSO_TIMEKEEP_MAGIC, tk_timebase_hz=self.timebase_hz, tk_boot_sec=BOOT_EPOCH))
+        self.sharedpage.install(sigcode_pa, text["sigcode"])     # sigcode, then the first timekeep
         self.kpmap = Pmap(self, asid=0)
         self.kpmap.enter(TRAMPOLINE, tramp_pa, PTE_R | PTE_X | PTE_G)
         # The direct map, with 2 MiB megapages (level-1 leaves).
@@ -273,6 +306,7 @@ class Kernel:
         self.sigcode_object.refs = 1 << 30          # never freed
         self.next_ktext = TRAMPOLINE + PAGE_SIZE    # where load_guest_code puts kernel code
         self.uservec = TRAMPOLINE + self.text_offsets["uservec"]
+        self.sbi.entry = TRAMPOLINE + self.text_offsets["sbi_ecall"]
         self.idle_pc = TRAMPOLINE + self.text_offsets["idle"]
 
     def _devices_and_files(self, programs: bool) -> None:
@@ -318,7 +352,8 @@ class Kernel:
         for hs in self.percpu:
             hart = hs.hart
             cpu.start_hart(hart, stvec=self.uservec, satp=self.kpmap.satp,
-                           sscratch=dmap(hs.idle.frame_addr), timer=self.machine.clint.mtime)
+                           sscratch=dmap(hs.idle.frame_addr), timer=self.machine.clint.mtime,
+                           sbi=self.sbi if self.timer_via_sbi else None)
             hart.pc = self.idle_pc
             hart.waiting = False
 
@@ -638,7 +673,48 @@ class Kernel:
             return KernelRunResult("until", r.instructions)
         if r.reason == "idle":
             return KernelRunResult("idle", r.instructions, "every process waits, and nothing can wake one")
+        if r.reason == "stopped" and r.detail.startswith("breakpoint"):
+            return KernelRunResult("breakpoint", r.instructions, str(self.breakpoints.stop))
         return KernelRunResult(r.reason, r.instructions, r.detail)
+
+    # -- time travel (snapshot.py) ------------------------------------------------------------------
+
+    def snapshot(self):
+        """The whole state: machine, processes, files, clock, console (restore() puts it back)."""
+        return time_travel.take(self)
+
+    def restore(self, snap) -> None:
+        """Rewind this kernel and its machine to snap, in place: whoever holds k or a Proc sees it."""
+        time_travel.restore(self, snap)
+
+    def state_hash(self) -> str:
+        """A hex digest of the machine's state and the process table (equal states, equal hashes)."""
+        return time_travel.state_hash(self)
+
+    def fingerprint(self) -> tuple:
+        """A cheap summary of the state (History notices outside changes with it)."""
+        return time_travel.fingerprint(self)
+
+    def step(self, n: int = 1) -> KernelRunResult:
+        """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""
+        result = None
+        for _ in range(n):
+            result = self.history.do(lambda: self.run(max_instructions=1))
+            if result.reason != "limit":
+                break
+        return result
+
+    def step_back(self, n: int = 1) -> int:
+        """Undo the last n logged steps (step(), a TrapStepper's buttons); returns how many were undone."""
+        return self.history.back(n)
+
+    def preempt_at(self, at_instret: int, hart: int = 0):
+        """A timer interrupt at hart's instret at_instret that ends the running thread's time slice."""
+        return time_travel.preempt_at(self, at_instret, hart)
+
+    def signal_at(self, proc: Proc, signo: int, at_instret: int | None = None, hart: int = 0):
+        """Post signo to proc when hart's instret reaches at_instret (None: now), as an interrupt handler would."""
+        return time_travel.signal_at(self, proc, signo, at_instret, hart)
 
     # -- looking ------------------------------------------------------------------------------------
     def ps(self) -> str:

@@ -9,7 +9,8 @@ every offset) for the trampoline and for tests.
 
     TRAPFRAME   struct trapframe   31 registers, sepc, kernel stack, trap() address
     UCRED       struct ucred       uid/euid/saved uid, gid/egid/saved gid, groups
-    SIGFRAME    struct sigframe    what signal delivery pushes on the user stack
+    UCONTEXT    ucontext_t         FreeBSD's, RISC-V: registers, mask, uc_link, uc_stack
+    SIGFRAME    struct sigframe    what signal delivery pushes on the user stack: siginfo + ucontext
 
 Layout rules are C's on RV64 (LP64): each field aligned to its own size,
 the struct's size rounded up to its largest alignment.
@@ -175,6 +176,10 @@ class View:
     def __repr__(self) -> str:
         return f"<struct {self.struct.cname} at {self.addr:#x}>"
 
+    def __deepcopy__(self, memo):
+        # A view holds no state of its own (the bytes are guest RAM): a snapshot shares it.
+        return self
+
 
 # The RISC-V integer registers in x-number order (x1..x31); x0 is always zero and is not saved.
 REGNAMES = ["ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
@@ -200,11 +205,50 @@ UCRED = Struct("ucred", [
     ("cr_groups", "u32", NGROUPS),  # cr_groups[0] is the effective group id
 ], comment="A process credential (FreeBSD's struct ucred, the fields that matter).")
 
-# What sendsig() pushes on the user stack for a caught signal (our layout; FreeBSD's
-# sigframe holds a siginfo and a ucontext). It starts with a siginfo_t exactly as
-# <signal.h> declares it (80 bytes): the handler's second argument points there.
-# The handler's ra points at the sigcode page, which calls sigreturn(&frame) to
-# put every register back.
+# FreeBSD's ucontext_t on RISC-V (sys/sys/_ucontext.h, sys/riscv/include/ucontext.h), flattened:
+# <ucontext.h> declares it nested (uc_mcontext.mc_gpregs.gp_a[0], ...) and pins every offset below
+# with _Static_assert; tests/test_libc_host.py checks the two agree.
+#
+#   ucontext_t { sigset_t uc_sigmask; mcontext_t uc_mcontext; ucontext_t *uc_link;
+#                stack_t uc_stack; int uc_flags; int __spare__[4]; }
+#   mcontext_t { struct gpregs mc_gpregs; struct fpregs mc_fpregs; int mc_flags; int mc_pad;
+#                uint64_t mc_spare[8]; }
+#   gpregs     { ra, sp, gp, tp, t[7], s[12], a[8], sepc, sstatus }
+#   fpregs     { uint64_t fp_x[32][2]; uint64_t fp_fcsr; int fp_flags; int pad; }  (no F/D here: zero)
+UCONTEXT_FIELDS = [
+    ("uc_sigmask", "u32", 4),   # the signal mask to restore (sigset_t: 4 x u32)
+    ("gp_ra", "u64"), ("gp_sp", "u64"), ("gp_gp", "u64"), ("gp_tp", "u64"),
+    ("gp_t", "u64", 7), ("gp_s", "u64", 12), ("gp_a", "u64", 8),
+    ("gp_sepc", "u64"),         # the pc where the program goes on
+    ("gp_sstatus", "u64"),      # USER_SSTATUS: setcontext/sigreturn refuse a context that is not user mode
+    ("fp_x", "u64", 64), ("fp_fcsr", "u64"), ("fp_flags", "i32"), ("fp_pad", "i32"),
+    ("mc_flags", "i32"),        # _MC_FP_VALID (1) would say fpregs hold something: never here
+    ("mc_pad", "i32"),
+    ("mc_spare", "u64", 8),
+    # getcontext copies out up to here (FreeBSD's UC_COPY_SIZE); the rest belongs to the program.
+    ("uc_link", "u64"),         # makecontext: the context resumed when its function returns
+    ("uc_stack", "u64", 3),     # stack_t: ss_sp, ss_size, ss_flags (an int, then padding)
+    ("uc_flags", "i32"),
+    ("uc_spare", "i32", 4),     # C's __spare__
+]
+UCONTEXT = Struct("__ucontext", UCONTEXT_FIELDS,
+                  comment="FreeBSD's ucontext_t (RISC-V): getcontext/setcontext/swapcontext, a handler's 3rd argument.")
+UC_COPY_SIZE = UCONTEXT.offset("uc_link")
+
+# sstatus as a user thread has it in a trap: SPP = 0 (it came from user mode), SPIE = 1 (interrupts
+# on there), FS = 0 (no floating point). Contexts carry it in gp_sstatus; as FreeBSD's set_mcontext,
+# the kernel refuses one that differs in any bit but the user-writable ones (EINVAL): a zeroed or
+# forged context cannot ask to return to S-mode.
+SSTATUS_UIE, SSTATUS_UPIE, SSTATUS_SPIE, SSTATUS_SPP = 1 << 0, 1 << 4, 1 << 5, 1 << 8
+SSTATUS_FS_MASK, SSTATUS_XS_MASK, SSTATUS_SD = 3 << 13, 3 << 15, 1 << 63
+SSTATUS_USER_WRITABLE = SSTATUS_SD | SSTATUS_XS_MASK | SSTATUS_FS_MASK | SSTATUS_UPIE | SSTATUS_UIE
+USER_SSTATUS = SSTATUS_SPIE
+SS_DISABLE = 0x0004          # uc_stack.ss_flags in a signal frame: no alternate signal stack
+
+# What sendsig() pushes on the user stack for a caught signal: FreeBSD's struct sigframe
+# { siginfo_t sf_si; ucontext_t sf_uc; }. The siginfo_t is exactly as <signal.h> declares it
+# (80 bytes): the handler's second argument points there, its third at the ucontext right after.
+# The handler's ra points at the sigcode page, which calls sigreturn(&sf_uc).
 SIGFRAME = Struct("sigframe", [
     ("si_signo", "i32"),        # siginfo_t, 0..79
     ("si_errno", "i32"),
@@ -215,17 +259,10 @@ SIGFRAME = Struct("sigframe", [
     ("si_addr", "u64"),         # faulting address for SIGSEGV/SIGBUS/SIGILL
     ("si_value", "u64"),
     ("si_reason", "u64", 5),
-    ("sf_mask", "u32", 4),      # the signal mask to restore (sigset_t: 4 x u32)
-    ("sf_onstack", "u64"),
-    ("sf_regs", "u64", 31),     # x1..x31 at delivery
-    ("sf_sepc", "u64"),         # pc at delivery
-    ("sf_magic", "u64"),        # SIGFRAME_MAGIC: sigreturn refuses anything else
-    # Only for getcontext/makecontext (ucontext_t is this layout): the kernel never
-    # writes them (getcontext copies out up to sf_link, as FreeBSD's UC_COPY_SIZE).
-    ("sf_link", "u64"),         # uc_link: the context resumed when a makecontext function returns
-    ("sf_stack", "u64", 3),     # uc_stack: stack_t (ss_sp, ss_size, ss_flags) for makecontext
-], comment="Signal frame on the user stack, read back by sigreturn(); also <ucontext.h>'s ucontext_t.")
-SIGFRAME_MAGIC = 0x6F736B69745F7366   # "oskit_sf"
+] + UCONTEXT_FIELDS, comment="Signal frame on the user stack: a siginfo_t, then the ucontext_t sigreturn() reads.")
+SF_UC = SIGFRAME.offset("uc_sigmask")       # where sf_uc starts: 80
+assert SIGFRAME.size == SF_UC + UCONTEXT.size and all(
+    SIGFRAME.offset(n) == SF_UC + UCONTEXT.offset(n) for n in UCONTEXT.fields), "sigframe = siginfo + ucontext"
 
 # The part of a process that lives in guest memory. p_ucred is authoritative: the
 # kernel finds a process's credential by following it, so whoever can write this
@@ -239,16 +276,21 @@ PROC = Struct("proc", [
     ("p_comm", "u8", 20),       # command name, NUL-terminated
 ], comment="The security-relevant part of a process, in guest memory.")
 
-# Time for user space without a system call (FreeBSD's "timekeep" in its shared page):
-# the kernel publishes these at VDSO_TIMEKEEP in the shared page (auxv AT_TIMEKEEP);
-# libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
-#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec + that.
+# Time for user space without a system call (FreeBSD's struct vdso_timekeep in its shared
+# page): the kernel publishes these at VDSO_TIMEKEEP_OFFSET in the shared page (auxv
+# AT_TIMEKEEP); libc reads the time CSR (rdtime, allowed in U-mode by scounteren.TM) and computes
+#     ns since boot = time * 1e9 / tk_timebase_hz,  realtime = tk_boot_sec.tk_boot_nsec + that.
+# The generation count is FreeBSD's th_gen: 0 while the kernel rewrites the page, then a new
+# non-zero value; a reader that saw 0, or a different value after reading, reads again.
 VDSO_TIMEKEEP_OFFSET = 0x800          # within the shared page (sigcode sits at its start)
 VDSO_TIMEKEEP_MAGIC = 0x6B656574656D6974   # "timeteek" read as a little-endian u64: a sanity check
 TIMEKEEP = Struct("vdso_timekeep", [
     ("tk_magic", "u64"),
+    ("tk_gen", "u32"),             # 0: being updated, retry; else changes at every update
+    ("tk_enabled", "u32"),         # 0: the kernel says "make the system call" (fast_gettime off)
     ("tk_timebase_hz", "u64"),     # ticks of the time CSR per second
-    ("tk_boot_sec", "u64"),        # CLOCK_REALTIME seconds at time == 0
+    ("tk_boot_sec", "i64"),        # CLOCK_REALTIME at time == 0: seconds ...
+    ("tk_boot_nsec", "i64"),       # ... and nanoseconds (0 .. 999999999)
 ], comment="Published by the kernel in the shared page, read by libc's clock_gettime.")
 
 ALL = [TRAPFRAME, UCRED, SIGFRAME, PROC, TIMEKEEP]

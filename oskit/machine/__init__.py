@@ -21,6 +21,9 @@ The map, one module per block of hardware:
 - ``elf.py``      ELF loading; ElfError
 - ``events.py``   what the machine tells observers (trap, xret, walk, mmio, ...)
 - ``hostcall.py`` Python functions that S-mode guest code calls like C functions
+- ``snapshot.py`` snapshots: RAM page by page, objects restored in place; state_hash
+- ``history.py``  step_back(): automatic snapshots and a log of steps, replayed
+- ``inject.py``   interrupts injected at an exact instret (schedule_interrupt, instret_at)
 
 The hardware knows nothing about any kernel.
 """

@@ -13,6 +13,7 @@ reads state. An event is a small frozen dataclass, one class per kind:
     "hostcall"      HostcallEvent      the host-call registry, before it calls the host function
     "instruction"   InstructionEvent   the hart, before it executes an instruction
     "interrupt"     InterruptEvent     a device (CLINT, PLIC) raising or lowering a hart's line
+    "restore"       RestoreEvent       machine.restore() (or a kernel's) put back a snapshot
 
 Every payload names the hart by its id (an int, ``hart``), so a payload is a
 plain value that can be printed, compared and kept.
@@ -124,6 +125,13 @@ class InterruptEvent:
     device: str
 
 
+@dataclass(frozen=True, slots=True)
+class RestoreEvent:
+    """A snapshot was put back: everything a view shows may have changed (snapshot.py)."""
+
+    instructions: int  # machine.instructions now (as when the snapshot was taken)
+
+
 PAYLOADS = {
     "trap": TrapEvent,
     "xret": XretEvent,
@@ -134,6 +142,7 @@ PAYLOADS = {
     "hostcall": HostcallEvent,
     "instruction": InstructionEvent,
     "interrupt": InterruptEvent,
+    "restore": RestoreEvent,
 }
 """Every event kind and the class of its payload."""
 
@@ -158,6 +167,7 @@ class EventBus:
         self.hostcall_subscribers: list[Callable] = []
         self.instruction_subscribers: list[Callable] = []
         self.interrupt_subscribers: list[Callable] = []
+        self.restore_subscribers: list[Callable] = []
 
     def _list(self, kind: str) -> list[Callable]:
         if kind not in PAYLOADS:

@@ -38,6 +38,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+from oskit.machine import inject, snapshot
 from oskit.machine.bus import Bus, Ram
 from oskit.machine.choices import (IDLE_FAST_FORWARD, INSTRUCTIONS_PER_TICK, MISALIGNED_ACCESS_TRAPS,
                                     MTIMECMP_RESET, QUANTUM)
@@ -45,6 +46,7 @@ from oskit.machine.clint import Clint
 from oskit.machine.cpu import Hart
 from oskit.machine.elf import load_elf
 from oskit.machine.events import EventBus
+from oskit.machine.history import History
 from oskit.machine.hostcall import HostCalls
 from oskit.machine.htif import Htif
 from oskit.machine.plic import Plic
@@ -121,6 +123,13 @@ class Machine:
         self.misaligned_access_traps = MISALIGNED_ACCESS_TRAPS
         # True: when every hart waits in WFI, time jumps to the next timer deadline (choices.py).
         self.idle_fast_forward = IDLE_FAST_FORWARD
+        self.injections: list[inject.Injection] = []  # interrupts scheduled at an instret (inject.py)
+        self.last_snapshot_pages = None  # RAM pages of the last snapshot: the next shares the unchanged ones
+        self.last_snapshot_bytearrays: list = []  # (bytearray, its copy) of the last one: likewise
+        self.history = History(self)  # the steps step_back() can undo (history.py)
+        # Objects built on this machine that snapshots share instead of copying (a kernel's probes
+        # and its own step history: who watches, and the log of steps, are not the machine's state).
+        self.not_state: list = []
         # Last: a hart looks at the bus, the devices, events and host calls when it is built.
         self.harts = [Hart(self, i) for i in range(harts)]
 
@@ -235,7 +244,8 @@ class Machine:
                         break
                     n = min(n, left)
                 bus.current_hart = hart.hartid
-                k = hart.run(n)                       # steps: instructions, and cycles host calls spent
+                # A scheduled interrupt (inject.py) fires when due; the slice stops at the next one.
+                k = hart.run(inject.budget(self, hart, n) if self.injections else n)                       # steps: instructions, and cycles host calls spent
                 executed += k - hart.run_stall
                 self.instructions += k - hart.run_stall
                 if k > longest:
@@ -264,6 +274,57 @@ class Machine:
                     self._advance_time(n)
         exit_code = self.exit_code if reason == "exit" else None
         return RunResult(reason, exit_code, executed, detail)
+
+    # -- time travel (snapshot.py, history.py, inject.py) --------------------------------------
+
+    def snapshot(self) -> snapshot.Snapshot:
+        """The whole state of the machine (RAM, harts, devices, time, console, injections)."""
+        return snapshot.take_snapshot(self)
+
+    def restore(self, snap: snapshot.Snapshot) -> None:
+        """Put the machine back in the state of snap, in place (the same Machine and Hart objects)."""
+        snapshot.restore_snapshot(self, snap)
+
+    def state_hash(self) -> str:
+        """A hex digest of what a program could observe: RAM, registers, CSRs, time, devices, console."""
+        return snapshot.hash_machine(self).hexdigest()[:16]
+
+    def fingerprint(self) -> tuple:
+        """A cheap summary of the state (History notices outside changes with it)."""
+        return snapshot.fingerprint(self)
+
+    def schedule_interrupt(self, cause: str, hart: int = 0, at_instret: int | None = None,
+                           data: bytes | str = b"\n", before=None) -> inject.Injection:
+        """Make cause ("timer", "software", "external") fire when hart's instret reaches at_instret.
+
+        See inject.py. at_instret None means now (before the hart's next instruction).
+        """
+        if at_instret is None:
+            at_instret = self.harts[hart].instret if isinstance(hart, int) and 0 <= hart < self.nharts else -1
+        inject.check(self, cause, hart, at_instret)
+        inj = inject.Injection(cause, hart, at_instret, data.encode() if isinstance(data, str) else bytes(data),
+                               before)
+        self.injections.append(inj)
+        self.injections.sort(key=lambda i: i.at_instret)
+        return inj
+
+    def instret_at(self, pc: int, hart: int = 0, priv: int | None = None, occurrence: int = 1,
+                   max_instructions: int = 10_000_000) -> int | None:
+        """hart's instret when it is next about to execute pc (looked up ahead; nothing changes). inject.py"""
+        return inject.instret_at(self, pc, hart, priv, occurrence, max_instructions)
+
+    def step(self, n: int = 1) -> RunResult:
+        """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""
+        result = None
+        for _ in range(n):
+            result = self.history.do(lambda: self.run(max_instructions=1))
+            if result.reason != "limit":
+                break
+        return result
+
+    def step_back(self, n: int = 1) -> int:
+        """Undo the last n steps (step(), or a view's): restore a snapshot, replay; returns how many."""
+        return self.history.back(n)
 
     def __repr__(self) -> str:
         return f"Machine(harts={self.nharts}, ram_mib={self.ram.size >> 20}, mtime={self.clint.mtime})"

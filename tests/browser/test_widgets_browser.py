@@ -100,3 +100,29 @@ def test_tour_draws_every_view_and_the_stepper_drives_the_machine(lab):
     dark = contrasts(lab)
     assert all(c is not None and c >= 4.5 for c in dark.values()), f"dark theme contrast: {dark}"
     lab.screenshot("widgets-tour-dark")
+
+
+STEPBACK = "tests/browser/stepback.ipynb"
+
+
+def test_stepper_back_buttons_go_back_in_the_browser(lab):
+    """"step back" undoes a click on "step" (pc as before); "previous trap" lands on the trap (step 1)."""
+    lab.open_notebook(STEPBACK)  # a notebook of its own: a fresh kernel, one stepper on the page
+    lab.run_all()
+    assert lab.errors() == [], f"{STEPBACK} shows errors after Run All"
+    assert lab.page.locator(".jp-Notebook .oskit-trapstepper").count() == 1
+    # The notebook stepped into echo's first system call and 5 instructions on (step 2 of 6).
+    before = lab.text(STEPPER_PC)
+    lab.click(".oskit-trapstepper .oskit-step")
+    after = lab.wait_for_text_change(STEPPER_PC, before)
+    assert shown_pc(after) == shown_pc(before) + 4
+    lab.click(".oskit-trapstepper .oskit-back")
+    # (The view may show a moment of the replay first: wait for where it ends.)
+    lab._wait(lambda: lab.text(STEPPER_PC) == before, "step back did not return to the state before the step",
+              details=lambda: lab.text(".oskit-trapstepper"))
+    lab.click(".oskit-trapstepper .oskit-prevtrap")
+    lab._wait(lambda: lab.page.locator('.oskit-trapstepper svg[data-step="1"]').count() == 1,
+              "previous trap did not land on step 1 (the hardware just trapped)",
+              details=lambda: lab.text(STEPPER_PC))
+    assert "ecall from U-mode" in lab.text(STEPPER_PC)
+    lab.screenshot("stepback-previous-trap")

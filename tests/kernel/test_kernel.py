@@ -362,7 +362,7 @@ def test_time_without_a_system_call():
     #include <stdint.h>
     #include <time.h>
     extern char **environ;
-    struct timekeep { uint64_t magic, hz, boot_sec; };
+    struct timekeep { uint64_t magic; uint32_t gen, enabled; uint64_t hz, boot_sec; };
     int main(void) {
         char **p = environ; while (*p) p++;
         uint64_t *aux = (uint64_t *)(p + 1);

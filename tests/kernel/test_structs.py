@@ -40,7 +40,7 @@ def test_trapframe_layout_is_x_registers_in_order():
 def test_siginfo_prefix_matches_libc_siginfo_t():
     """The signal frame starts with siginfo_t as <signal.h> declares it (si_addr at 24, 80 bytes)."""
     assert SIGFRAME.offset("si_addr") == 24 and SIGFRAME.offset("si_value") == 32
-    assert SIGFRAME.offset("sf_mask") == 80
+    assert SIGFRAME.offset("uc_sigmask") == 80         # FreeBSD's sigframe: sf_si, then sf_uc
 
 
 def test_padding_and_alignment_follow_c():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from golden import run_golden
 
-from oskit.kernel.structs import SIGFRAME
+from oskit.kernel.structs import UCONTEXT
 
 HERE = Path(__file__).resolve().parents[1] / "programs" / "context"
 PROGRAMS = sorted(p.stem for p in HERE.glob("*.c"))
@@ -63,6 +63,6 @@ def test_bad_pointers_are_efault_not_a_crash(tmp_path):
         "getcontext(16): -1 EFAULT",
         "swapcontext(16, &uc): -1 EFAULT",
         "setcontext(zeroes): -1 EINVAL",
-        f"sizeof(ucontext_t) {SIGFRAME.size}",
+        f"sizeof(ucontext_t) {UCONTEXT.size}",
     ]
     assert p.exit_status == 0

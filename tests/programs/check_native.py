@@ -9,6 +9,8 @@ with the host's gcc and run in a fresh, empty working directory, with at most
 can execve itself, as on oskit). A program whose first lines hold the comment
 ``/* run as: UID:GID`` runs under that identity (through ``setpriv``, with no
 supplementary groups; run this tool as root); the others run as the caller.
+A program whose first lines hold ``/* cpus: LIST`` runs pinned to those CPUs
+(``taskset -c LIST``): the scheduling programs of sched/ compare with one hart.
 Its standard output, plus ``[exit N]`` when N is not 0, must equal
 ``DIR/NAME.expected``; ``--write`` records the host's output instead.
 
@@ -32,6 +34,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def run_on_cpus(src: Path) -> str | None:
+    """The CPU list a program's first comment asks to be pinned to (``/* cpus: 0``), or None."""
+    m = re.search(r"cpus: ([0-9,-]+)", src.read_text()[:400])
+    return m.group(1) if m else None
+
+
 def run_as(src: Path) -> tuple[int, int] | None:
     """The (uid, gid) a program's first comment asks to be run as, or None."""
     m = re.search(r"run as: (\d+):(\d+)", src.read_text()[:400])
@@ -53,6 +61,9 @@ def run_native(src: Path) -> str:
             uid, gid = identity
             os.chown(work, uid, gid)
             cmd = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", *cmd]
+        cpus = run_on_cpus(src)
+        if cpus is not None:
+            cmd = ["taskset", "-c", cpus, *cmd]     # a scheduling program: as many CPUs as oskit has harts
 
         def limits():
             resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))

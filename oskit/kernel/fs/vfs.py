@@ -29,7 +29,6 @@ same ``stat`` results.
 from __future__ import annotations
 
 import enum
-import itertools
 import struct
 from dataclasses import dataclass, field
 from typing import Callable
@@ -260,7 +259,7 @@ class VFS:
     def __init__(self, kernel=None, clock: Callable[[], int] | None = None):
         self.kernel = kernel
         self._clock = clock
-        self._inos = itertools.count(2)          # ino 2 is the root, as on UFS
+        self._next_ino = 2                       # ino 2 is the root, as on UFS (a plain int: snapshots copy it)
         self.root = self._new(VType.VDIR, 0o755, uid=0, gid=0)
         self.root.parent = self.root             # "/.." is "/"
         self.root.nlink = 2
@@ -279,7 +278,8 @@ class VFS:
 
     def new_ino(self) -> int:
         """The next unused inode number (pipes take theirs from here too)."""
-        return next(self._inos)
+        ino, self._next_ino = self._next_ino, self._next_ino + 1
+        return ino
 
     def _new(self, vtype: VType, mode: int, *, uid: int, gid: int) -> Vnode:
         now = self.now()

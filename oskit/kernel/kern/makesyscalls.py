@@ -96,7 +96,7 @@ OBJECT_SIZES = {"struct stat *": 224, "off_t *": 8, "int *": 4, "long *": 8}
 # (signed?, bits). Pointers are (False, 64) and are not listed here.
 SCALARS: dict[str, tuple[bool, int]] = {
     "int": (True, 32),
-    "pid_t": (True, 32),
+    "pid_t": (True, 32), "lwpid_t": (True, 32),
     "clockid_t": (True, 32),
     "u_int": (False, 32),
     "uid_t": (False, 32),
@@ -136,6 +136,7 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "rlimit": ("sys/resource.h", r"RLIMIT_[A-Z]+", "enum"),
     "ioctl": ("sys/ioctl.h", r"TIOC[A-Z]+", "enum"),
     "umtxop": ("sys/umtx.h", r"UMTX_OP_[A-Z_]+", "enum"),
+    "rtpfunc": ("sys/rtprio.h", r"RTP_(?:LOOKUP|SET)", "enum"),
 }
 #: (call, argument) -> style
 ARG_STYLES: dict[tuple[str, str], str] = {
@@ -149,6 +150,7 @@ ARG_STYLES: dict[tuple[str, str], str] = {
     ("wait4", "options"): "waitopts", ("clock_gettime", "clock_id"): "clock",
     ("getrusage", "who"): "rusage", ("getrlimit", "which"): "rlimit", ("setrlimit", "which"): "rlimit",
     ("thr_kill", "sig"): "signal", ("_umtx_op", "op"): "umtxop",
+    ("rtprio_thread", "function"): "rtpfunc",
 }
 INCLUDE = ROOT / "oskit" / "userland" / "include"
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from oskit.kernel.kern.priority import PRI_TIMESHARE, RTP_PRIO_NORMAL
 from oskit.kernel.param import DMAP_BASE, RAM_BASE, dmap
 from oskit.kernel.structs import NGROUPS, TRAPFRAME, UCRED
 
@@ -153,6 +154,12 @@ class Thread:
         self.siglist = 0                        # pending for this thread (synchronous faults)
         self.oldmask: int | None = None         # sigsuspend's saved mask
         self.tls = 0
+        # priority (kern/priority.py): set by rtprio_thread, lent through PI mutexes (umtx.py)
+        self.rtp_type, self.rtp_prio = RTP_PRIO_NORMAL, 0
+        self.pri_base = PRI_TIMESHARE
+        self.pri_lent: int | None = None        # best priority of the threads waiting on its PI mutexes
+        self.pi_owned: set = set()              # umtx keys of the contested PI mutexes it holds
+        self.pi_blocked_on = None               # the umtx key of the PI mutex it waits for
         # a kernel thread (kern/vfs_aio.py's aiod) never enters user mode: when the scheduler
         # picks it, trap.py's choose() calls kthread(hart), which works and then sleeps or yields
         self.kthread = None

@@ -1,4 +1,4 @@
-"""The scheduler: a round-robin run queue, time slices, sleep and wakeup on wait channels.
+"""The scheduler: priorities, a round-robin run queue per level, time slices, sleep and wakeup.
 
     RUNNABLE ──pick()──> RUNNING ──slice ends (timer)──> RUNNABLE (back of the queue)
         ▲                   │
@@ -17,6 +17,17 @@ enters the kernel only through a trap, so scheduling happens in trap():
   given time (setitimer's SIGALRM): each hart's stimecmp is set to the end of
   its slice or the earliest deadline, whichever comes first.
 
+Priorities (kern/priority.py): ``pick()`` takes the runnable thread with the
+best (smallest) effective priority, the longest-queued among equals, so
+threads of one level share a hart round robin. A thread that becomes runnable
+with a better priority than a running one kicks that hart (SSIP), and trap()
+gives the hart up at once (``outranked``), like FreeBSD's preemption on
+wakeup. Ordinary threads all have one level, so without rtprio_thread
+nothing changes. FreeBSD's ULE differs: it keeps a run queue per CPU (with
+load balancing) instead of one shared queue, lets timesharing priorities
+move with interactivity and nice, and lets an RTP_PRIO_FIFO thread run until
+it blocks; oskit slices FIFO and REALTIME threads alike.
+
 ``switch_to(hs, td)`` is step 4 of a context switch: the new thread's satp
 (address space, with its ASID), sscratch (its trap frame), sstatus.SPP (user
 or idle) and timer; trap() then hands its trap frame to the trampoline.
@@ -26,6 +37,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from oskit.kernel.kern.priority import effective
 from oskit.kernel.kern.proc import ThreadState
 from oskit.kernel.param import dmap
 from oskit.kernel.riscv import cpu
@@ -71,22 +83,36 @@ class Scheduler:
         td.state = ThreadState.RUNNABLE
         if td not in self.runq:
             self.runq.append(td)
-        self.kick_idle()
+        if not self.kick_idle():
+            self.kick_worse_than(td)
 
-    def kick_idle(self) -> None:
-        """Interrupt an idle hart (SSIP) so it picks up newly runnable work."""
+    def kick_idle(self) -> bool:
+        """Interrupt an idle hart (SSIP) so it picks up newly runnable work; False if none is idle."""
         for hs in self.harts:
             if hs.curthread is hs.idle:
                 self.kick(hs.hart)
-                return
+                return True
+        return False
 
-    @staticmethod
-    def kick(hart) -> None:
+    def kick_worse_than(self, td) -> None:
+        """Kick the hart running the least urgent thread, if ``td`` outranks it (preemption)."""
+        running = [hs for hs in self.harts if hs.curthread is not hs.idle and hs.curthread is not td]
+        if running:
+            worst = max(running, key=lambda hs: effective(hs.curthread))
+            if effective(worst.curthread) > effective(td):
+                self.kick(worst.hart)
+
+    def outranked(self, td) -> bool:
+        """True if a runnable thread has a better priority than ``td`` (td must give up its hart)."""
+        pri = effective(td)
+        return any(effective(t) < pri for t in self.runq)
+
+    def kick(self, hart) -> None:
         """A software interrupt (SSIP) for ``hart``: it enters trap() at its next instruction.
 
-        (Firmware would turn a CLINT msip write into SSIP; we set it directly.)
+        (Set directly, or through the SBI firmware with ipi="sbi": riscv/cpu.py post_ssip.)
         """
-        cpu.post_ssip(hart)
+        cpu.post_ssip(hart, sbi=self.kernel.sbi if self.kernel.ipi_via_sbi else None)
 
     # -- sleep and wakeup ----------------------------------------------------------------
     def sleep(self, td, chan, deadline: int | None = None, interruptible: bool = True) -> None:
@@ -121,6 +147,15 @@ class Scheduler:
         for td in woken:
             self._unsleep(td)
         return len(woken)
+
+    def wakeup_highest(self, chan):
+        """Wake the most urgent thread sleeping on ``chan`` (the oldest among equals); returns it or None."""
+        q = self.sleepers.get(chan)
+        if not q:
+            return None
+        td = min(q, key=effective)               # min() keeps the first of equals: the oldest
+        self._unsleep(td)
+        return td
 
     def interrupt_sleep(self, td) -> bool:
         """A signal arrived for a sleeping thread: end an interruptible sleep (True if it did)."""
@@ -175,8 +210,12 @@ class Scheduler:
 
     # -- choosing and switching -----------------------------------------------------------
     def pick(self):
-        """The next runnable thread, or None."""
-        return self.runq.popleft() if self.runq else None
+        """The runnable thread with the best priority (longest queued among equals), or None."""
+        if not self.runq:
+            return None
+        best = min(self.runq, key=effective)     # the first of equals: round robin within a level
+        self.runq.remove(best)
+        return best
 
     def switch_to(self, hs: HartState, td) -> None:
         """Step 4 of a context switch: make ``td`` the thread hart ``hs`` returns to."""
@@ -206,7 +245,8 @@ class Scheduler:
             if old is not td or now >= td.slice_end:
                 td.slice_end = now + self.quantum
             timer = td.slice_end if deadline is None else min(td.slice_end, deadline)
-        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr))
+        cpu.load_thread(hart, satp, to_user=td is not hs.idle, timer=timer, sscratch=dmap(td.frame_addr),
+                        sbi=self.kernel.sbi if self.kernel.timer_via_sbi else None)
         if td is not hs.idle:
             td.proc.vmspace.pmap.activate(hs.hartid)   # VM (ch. 7): this hart may now cache the ASID
         hs.user_since = now

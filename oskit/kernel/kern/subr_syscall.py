@@ -38,6 +38,10 @@ def syscallenter(kernel, td) -> None:
                 f"system call number {code} is not in syscalls.master")
         return
     args = info.decode_args(regs)
+    if kernel.breakpoints.syscalls and kernel.breakpoints.syscall_stops(td, info.name):
+        machdep.set_syscall_retval(td, _errno.ERESTART, None)   # back on the ecall: it runs on resume
+        kernel.breakpoints.stopped(td, "syscall", info.name)
+        return
     rec = kernel.trace.enter(td, info, code, args)
     _run(kernel, td, info, args, rec)
 

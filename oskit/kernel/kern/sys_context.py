@@ -1,7 +1,8 @@
 """User contexts: getcontext, setcontext, swapcontext (FreeBSD's kern_context.c).
 
-A ucontext_t is the signal frame's layout (structs.SIGFRAME, <ucontext.h>):
-the signal mask, the registers x1..x31 and the pc. The register <-> frame
+A ucontext_t is FreeBSD's RISC-V layout (structs.UCONTEXT, <ucontext.h>), the
+same one a signal handler gets as its third argument: the signal mask, the
+registers (struct gpregs), the pc and sstatus. The register <-> frame
 conversion is machine-dependent and lives in riscv/machdep.py, shared with
 sendsig/sigreturn.
 

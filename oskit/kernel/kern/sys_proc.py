@@ -67,6 +67,7 @@ def fork1(td) -> Proc:
         kernel.discard_proc(child)           # undo the half-made child, fail the call
         raise SyscallError(errno.ENOMEM, f"fork: {e}") from None
     ctd.sigmask = td.sigmask
+    ctd.rtp_type, ctd.rtp_prio, ctd.pri_base = td.rtp_type, td.rtp_prio, td.pri_base  # inherited, as FreeBSD
     fork_child_frame(td, ctd)
     child.state = ProcState.ACTIVE
     kernel.probes.fire("fork", pid=parent.pid, child=child.pid)

@@ -90,6 +90,7 @@ def sys_thr_new(td, param, param_size):
                         prm["stack_base"] + prm["stack_size"], prm["tls_base"])
     ntd.tls = prm["tls_base"]
     ntd.sigmask = td.sigmask
+    ntd.rtp_type, ntd.rtp_prio, ntd.pri_base = td.rtp_type, td.rtp_prio, td.pri_base  # as FreeBSD: inherited
     # The new id goes out before the thread can run, so both sides see it at once.
     try:
         for where in (prm["child_tid"], prm["parent_tid"]):

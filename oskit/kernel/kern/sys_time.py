@@ -2,7 +2,9 @@
 
 The clock is the CLINT's mtime: TIMEBASE_HZ ticks per emulated second (10 MHz),
 advancing with executed instructions, so a program sees the same times on
-every run. CLOCK_REALTIME is mtime plus a fixed boot time (BOOT_EPOCH).
+every run. CLOCK_REALTIME is mtime plus the boot time, BOOT_EPOCH until root sets the
+clock (settimeofday, clock_settime): the kernel keeps it in the shared page
+(kern/sharedpage.py), where libc's clock_gettime reads it without a system call.
 
 nanosleep sleeps on its own channel with a deadline: each hart's stimecmp is
 programmed for the earliest deadline, its timer interrupt wakes the sleeper,
@@ -47,11 +49,14 @@ def sys_clock_gettime(td, clock_id, tp):
     k = td.kernel
     now = ticks_to_ns(k, k.machine.clint.mtime)
     if clock_id in (CLOCK_REALTIME, CLOCK_REALTIME_PRECISE, CLOCK_REALTIME_FAST, CLOCK_SECOND):
-        ns = BOOT_EPOCH * NSEC + now
+        ns = k.sharedpage.boottime_ns + now
     elif clock_id in (CLOCK_MONOTONIC, CLOCK_MONOTONIC_PRECISE, CLOCK_MONOTONIC_FAST,
                       CLOCK_UPTIME, CLOCK_UPTIME_PRECISE, CLOCK_UPTIME_FAST):
         ns = now
-    elif clock_id in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_VIRTUAL, CLOCK_PROF):
+    elif clock_id == CLOCK_THREAD_CPUTIME_ID:          # this thread's user time only
+        ns = ticks_to_ns(k, td.rusage.utime_ticks + k.machine.clint.mtime
+                         - k.percpu[td.hart.hartid].user_since if td.hart else td.rusage.utime_ticks)
+    elif clock_id in (CLOCK_PROCESS_CPUTIME_ID, CLOCK_VIRTUAL, CLOCK_PROF):
         ns = ticks_to_ns(k, td.proc.rusage.utime_ticks + k.machine.clint.mtime
                          - k.percpu[td.hart.hartid].user_since if td.hart else td.proc.rusage.utime_ticks)
     else:
@@ -66,11 +71,45 @@ def sys_clock_gettime(td, clock_id, tp):
 def sys_gettimeofday(td, tp, tzp):
     """The real time as a struct timeval (seconds, microseconds); tzp is ignored (zeroed)."""
     k = td.kernel
-    ns = BOOT_EPOCH * NSEC + ticks_to_ns(k, k.machine.clint.mtime)
+    ns = k.sharedpage.boottime_ns + ticks_to_ns(k, k.machine.clint.mtime)
     if tp:
         copyout(td, tp, struct.pack("<qq", ns // NSEC, (ns % NSEC) // 1000))
     if tzp:
         copyout(td, tzp, bytes(8))
+    return 0
+
+
+def _settime(td, who: str, realtime_ns: int) -> None:
+    """Set CLOCK_REALTIME (root only, as FreeBSD's priv_check(PRIV_CLOCK_SETTIME)); readers see it at once."""
+    if td.proc.cred.euid != 0:
+        raise SyscallError(errno.EPERM, f"{who}: setting the clock needs root, euid is {td.proc.cred.euid}")
+    if realtime_ns < 0:
+        raise SyscallError(errno.EINVAL, f"{who}: a time before 1970 ({realtime_ns} ns)")
+    k = td.kernel
+    k.sharedpage.set_realtime(realtime_ns, ticks_to_ns(k, k.machine.clint.mtime))
+
+
+@syscall
+def sys_clock_settime(td, clock_id, tp):
+    """Set clock ``clock_id`` (only CLOCK_REALTIME can be set) from a struct timespec."""
+    if clock_id != CLOCK_REALTIME:
+        raise SyscallError(errno.EINVAL, f"clock_settime: only CLOCK_REALTIME (0) can be set, found {clock_id}")
+    sec, nsec = TIMESPEC.unpack(copyin(td, tp, TIMESPEC.size))
+    if not 0 <= nsec < NSEC:
+        raise SyscallError(errno.EINVAL, f"clock_settime: tv_nsec {nsec} is not in [0, 999999999]")
+    _settime(td, "clock_settime", sec * NSEC + nsec)
+    return 0
+
+
+@syscall
+def sys_settimeofday(td, tv, tzp):
+    """Set CLOCK_REALTIME from a struct timeval (tzp, obsolete, is ignored)."""
+    if not tv:
+        return 0
+    sec, usec = struct.unpack("<qq", copyin(td, tv, 16))
+    if not 0 <= usec < 1_000_000:
+        raise SyscallError(errno.EINVAL, f"settimeofday: tv_usec {usec} is not in [0, 999999]")
+    _settime(td, "settimeofday", sec * NSEC + usec * 1000)
     return 0
 
 

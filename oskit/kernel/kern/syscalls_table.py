@@ -167,8 +167,10 @@ ENUMS = {
         8: 'RLIMIT_NOFILE', 9: 'RLIMIT_SBSIZE', 10: 'RLIMIT_VMEM', 11: 'RLIMIT_NPTS',
         12: 'RLIMIT_SWAP', 13: 'RLIMIT_KQUEUES', 14: 'RLIMIT_UMTXP',},
     'ioctl': {0x402c7413: 'TIOCGETA', 0x802c7414: 'TIOCSETA',},
-    'umtxop': {2: 'UMTX_OP_WAIT', 3: 'UMTX_OP_WAKE', 11: 'UMTX_OP_WAIT_UINT',
+    'umtxop': {2: 'UMTX_OP_WAIT', 3: 'UMTX_OP_WAKE', 4: 'UMTX_OP_MUTEX_TRYLOCK',
+        5: 'UMTX_OP_MUTEX_LOCK', 6: 'UMTX_OP_MUTEX_UNLOCK', 11: 'UMTX_OP_WAIT_UINT',
         15: 'UMTX_OP_WAIT_UINT_PRIVATE', 16: 'UMTX_OP_WAKE_PRIVATE',},
+    'rtpfunc': {0: 'RTP_LOOKUP', 1: 'RTP_SET',},
 }
 
 SYSCALLS = {
@@ -212,6 +214,7 @@ SYSCALLS = {
     92: SyscallInfo(92, 'fcntl', 'AUE_FCNTL', 'int', (_a('fd', 'int', True, 32), _a('cmd', 'int', True, 32, 'fcntlcmd'), _a('arg', 'long', True, 64),)),  # 92 = fcntl
     116: SyscallInfo(116, 'gettimeofday', 'AUE_GETTIMEOFDAY', 'int', (_a('tp', 'struct timeval *', False, 64), _a('tzp', 'struct timezone *', False, 64),)),  # 116 = gettimeofday
     117: SyscallInfo(117, 'getrusage', 'AUE_GETRUSAGE', 'int', (_a('who', 'int', True, 32, 'rusage'), _a('rusage', 'struct rusage *', False, 64),)),  # 117 = getrusage
+    122: SyscallInfo(122, 'settimeofday', 'AUE_SETTIMEOFDAY', 'int', (_a('tv', 'const struct timeval *', False, 64), _a('tzp', 'const struct timezone *', False, 64),)),  # 122 = settimeofday
     128: SyscallInfo(128, 'rename', 'AUE_RENAME', 'int', (_a('from', 'const char *', False, 64), _a('to', 'const char *', False, 64),)),  # 128 = rename
     136: SyscallInfo(136, 'mkdir', 'AUE_MKDIR', 'int', (_a('path', 'const char *', False, 64), _a('mode', 'mode_t', False, 16),)),  # 136 = mkdir
     137: SyscallInfo(137, 'rmdir', 'AUE_RMDIR', 'int', (_a('path', 'const char *', False, 64),)),  # 137 = rmdir
@@ -221,6 +224,7 @@ SYSCALLS = {
     194: SyscallInfo(194, 'getrlimit', 'AUE_GETRLIMIT', 'int', (_a('which', 'u_int', False, 32, 'rlimit'), _a('rlp', 'struct rlimit *', False, 64),)),  # 194 = getrlimit
     195: SyscallInfo(195, 'setrlimit', 'AUE_SETRLIMIT', 'int', (_a('which', 'u_int', False, 32, 'rlimit'), _a('rlp', 'struct rlimit *', False, 64),)),  # 195 = setrlimit
     232: SyscallInfo(232, 'clock_gettime', 'AUE_NULL', 'int', (_a('clock_id', 'clockid_t', True, 32, 'clock'), _a('tp', 'struct timespec *', False, 64),)),  # 232 = clock_gettime
+    233: SyscallInfo(233, 'clock_settime', 'AUE_CLOCK_SETTIME', 'int', (_a('clock_id', 'clockid_t', True, 32), _a('tp', 'const struct timespec *', False, 64),)),  # 233 = clock_settime
     240: SyscallInfo(240, 'nanosleep', 'AUE_NULL', 'int', (_a('rqtp', 'const struct timespec *', False, 64), _a('rmtp', 'struct timespec *', False, 64),)),  # 240 = nanosleep
     253: SyscallInfo(253, 'issetugid', 'AUE_ISSETUGID', 'int', ()),  # 253 = issetugid
     255: SyscallInfo(255, 'aio_read', 'AUE_AIO_READ', 'int', (_a('aiocbp', 'struct aiocb *', False, 64),)),  # 255 = aio_read
@@ -245,6 +249,7 @@ SYSCALLS = {
     433: SyscallInfo(433, 'thr_kill', 'AUE_THR_KILL', 'int', (_a('id', 'long', True, 64), _a('sig', 'int', True, 32, 'signal'),)),  # 433 = thr_kill
     454: SyscallInfo(454, '_umtx_op', 'AUE_NULL', 'int', (_a('obj', 'void *', False, 64), _a('op', 'int', True, 32, 'umtxop'), _a('val', 'u_long', False, 64), _a('uaddr1', 'void *', False, 64), _a('uaddr2', 'void *', False, 64),)),  # 454 = _umtx_op
     455: SyscallInfo(455, 'thr_new', 'AUE_THR_NEW', 'int', (_a('param', 'struct thr_param *', False, 64), _a('param_size', 'int', True, 32),)),  # 455 = thr_new
+    466: SyscallInfo(466, 'rtprio_thread', 'AUE_RTPRIO', 'int', (_a('function', 'int', True, 32, 'rtpfunc'), _a('lwpid', 'lwpid_t', True, 32), _a('rtp', 'struct rtprio *', False, 64),)),  # 466 = rtprio_thread
     477: SyscallInfo(477, 'mmap', 'AUE_MMAP', 'void *', (_a('addr', 'void *', False, 64), _a('len', 'size_t', False, 64), _a('prot', 'int', True, 32, 'prot'), _a('flags', 'int', True, 32, 'mapflags'), _a('fd', 'int', True, 32), _a('pos', 'off_t', True, 64),)),  # 477 = mmap
     478: SyscallInfo(478, 'lseek', 'AUE_LSEEK', 'off_t', (_a('fd', 'int', True, 32), _a('offset', 'off_t', True, 64), _a('whence', 'int', True, 32, 'whence'),)),  # 478 = lseek
     499: SyscallInfo(499, 'openat', 'AUE_OPENAT_RWTC', 'int', (_a('fd', 'int', True, 32, 'atfd'), _a('path', 'const char *', False, 64), _a('flag', 'int', True, 32, 'oflags'), _a('mode', 'mode_t', False, 16),)),  # 499 = openat

@@ -12,8 +12,8 @@ Everything that knows which register holds what is here, in one small place
                          a0 = arg, sp = the top of its stack, tp = its TLS block, ra = 0
     sendsig / sigreturn  the signal frame on the user stack and back
     get_mcontext / read_mcontext / set_mcontext
-                         trap frame <-> ucontext (the signal frame's layout): sigreturn,
-                         getcontext, setcontext, swapcontext
+                         trap frame <-> FreeBSD's ucontext_t (also inside the signal
+                         frame): sigreturn, getcontext, setcontext, swapcontext
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from oskit.kernel import errno
 from oskit.kernel.kern.syscall import SyscallError
 from oskit.kernel.param import SHAREDPAGE
 from oskit.kernel.riscv.copyinout import copyin, copyout
-from oskit.kernel.structs import REGNAMES, SIGFRAME, SIGFRAME_MAGIC, TRAPFRAME
+from oskit.kernel.structs import (REGNAMES, SF_UC, SIGFRAME, SS_DISABLE, SSTATUS_USER_WRITABLE, TRAPFRAME,
+                                  UC_COPY_SIZE, UCONTEXT, USER_SSTATUS)
 
 MASK64 = 2**64 - 1
 
@@ -100,23 +101,22 @@ def sendsig(td, signo: int, handler: int, oldmask: int, code: int = 0, addr: int
             pid: int = 0, uid: int = 0) -> bool:
     """Push a signal frame on the user stack and aim the thread at ``handler``.
 
-    The handler runs as handler(signo, &frame.siginfo, &frame) with ra at
-    sigcode, which calls sigreturn(&frame). Returns False if the stack cannot take
-    the frame (the caller then kills the process, as FreeBSD does with SIGILL).
+    The handler runs as handler(signo, &frame.sf_si, &frame.sf_uc) with ra at
+    sigcode, which calls sigreturn(&frame.sf_uc). Returns False if the stack cannot
+    take the frame (the caller then kills the process, as FreeBSD does with SIGILL).
     """
     f = td.frame
     sp = (f.sp - SIGFRAME.size) & ~0xF
-    raw = SIGFRAME.pack(
-        si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
-        sf_mask=_mask_words(oldmask),
-        sf_regs=[f.get(r) for r in REGNAMES], sf_sepc=f.sepc, sf_magic=SIGFRAME_MAGIC)
+    raw = SIGFRAME.pack(si_signo=signo, si_code=code, si_pid=pid, si_uid=uid, si_addr=addr,
+                        uc_stack=[0, 0, SS_DISABLE],         # no sigaltstack in oskit
+                        **_context_fields(f, oldmask))
     try:
         copyout(td, sp, raw)
     except SyscallError:
         return False
     f.a0 = signo
-    f.a1 = sp                                # siginfo_t * (the start of the frame)
-    f.a2 = sp                                # "ucontext" (our sigframe)
+    f.a1 = sp                                # siginfo_t *: sf_si
+    f.a2 = sp + SF_UC                        # ucontext_t *: sf_uc
     f.ra = SHAREDPAGE                        # sigcode
     f.sp = sp
     f.sepc = handler
@@ -131,9 +131,16 @@ def _mask_of(words) -> int:
     return words[0] | (words[1] << 32) | (words[2] << 64) | (words[3] << 96)
 
 
-# getcontext copies out the frame up to uc_link (FreeBSD's UC_COPY_SIZE): uc_link and
-# uc_stack belong to the program (makecontext), the kernel leaves them as they are.
-UC_COPY_SIZE = SIGFRAME.offset("sf_link")
+def _context_fields(f, mask: int, regs: dict | None = None) -> dict:
+    """The ucontext fields for the registers of trap frame f (or ``regs``, name -> value) and ``mask``.
+
+    The trap frame keeps x1..x31 in register-number order; struct gpregs groups
+    them by role (ra, sp, gp, tp, t0-t6, s0-s11, a0-a7), so the move is by name.
+    """
+    r = regs if regs is not None else {n: f.get(n) for n in REGNAMES}
+    return dict(uc_sigmask=_mask_words(mask), gp_ra=r["ra"], gp_sp=r["sp"], gp_gp=r["gp"], gp_tp=r["tp"],
+                gp_t=[r[f"t{i}"] for i in range(7)], gp_s=[r[f"s{i}"] for i in range(12)],
+                gp_a=[r[f"a{i}"] for i in range(8)], gp_sepc=f.sepc, gp_sstatus=USER_SSTATUS)
 
 
 def get_mcontext(td, mask: int) -> bytes:
@@ -142,36 +149,44 @@ def get_mcontext(td, mask: int) -> bytes:
     Saved as the registers will be *after* the call returns successfully: a0 = 0
     and t0 = 0 (the libc stub's error flag), pc = past the ecall (fetch_syscall_args
     has already moved sepc there). setcontext on it returns from getcontext again.
+    uc_link and uc_stack belong to the program (makecontext): not copied out.
     """
     f = td.frame
-    regs = [f.get(r) for r in REGNAMES]
-    regs[REGNAMES.index("a0")] = 0
-    regs[REGNAMES.index("t0")] = 0
-    return SIGFRAME.pack(sf_mask=_mask_words(mask), sf_regs=regs, sf_sepc=f.sepc,
-                         sf_magic=SIGFRAME_MAGIC)[:UC_COPY_SIZE]
+    regs = {n: f.get(n) for n in REGNAMES}
+    regs["a0"] = regs["t0"] = 0
+    return UCONTEXT.pack(**_context_fields(f, mask, regs))[:UC_COPY_SIZE]
 
 
 def read_mcontext(td, uaddr: int, what: str) -> dict:
-    """copyin and check a ucontext (EFAULT if unreadable, EINVAL without the magic)."""
-    fr = SIGFRAME.unpack(copyin(td, uaddr, UC_COPY_SIZE) + bytes(SIGFRAME.size - UC_COPY_SIZE))
-    if fr["sf_magic"] != SIGFRAME_MAGIC:
-        raise SyscallError(errno.EINVAL, f"{what}: no saved context at {uaddr:#x}")
-    return fr
+    """copyin and check a ucontext_t (EFAULT if unreadable, EINVAL if it is not a user-mode context).
+
+    As FreeBSD's set_mcontext: gp_sstatus may differ from a user thread's sstatus
+    only in the bits user code may change (structs.SSTATUS_USER_WRITABLE); a
+    zeroed or made-up context (SPIE clear, or SPP set: "return to S-mode") fails.
+    """
+    uc = UCONTEXT.unpack(copyin(td, uaddr, UC_COPY_SIZE) + bytes(UCONTEXT.size - UC_COPY_SIZE))
+    if (uc["gp_sstatus"] ^ USER_SSTATUS) & ~SSTATUS_USER_WRITABLE:
+        raise SyscallError(errno.EINVAL, f"{what}: the context at {uaddr:#x} is not a saved user context "
+                                         f"(gp_sstatus {uc['gp_sstatus']:#x})")
+    return uc
 
 
-def set_mcontext(td, fr: dict) -> int:
+def set_mcontext(td, uc: dict) -> int:
     """Load the registers and pc of a checked context into the trap frame; returns its mask.
 
-    Only user registers and the user pc come from the frame: sstatus is never
-    taken from user memory, so a forged frame cannot return into S-mode.
+    Only user registers and the user pc come from the context: sstatus is never
+    taken from user memory, so a forged context cannot return into S-mode.
     """
     f = td.frame
-    for name, value in zip(REGNAMES, fr["sf_regs"]):
-        f.set(name, value)
-    f.sepc = fr["sf_sepc"]
-    return _mask_of(fr["sf_mask"])
+    for name in ("ra", "sp", "gp", "tp"):
+        f.set(name, uc[f"gp_{name}"])
+    for group, n in (("t", 7), ("s", 12), ("a", 8)):
+        for i in range(n):
+            f.set(f"{group}{i}", uc[f"gp_{group}"][i])
+    f.sepc = uc["gp_sepc"]
+    return _mask_of(uc["uc_sigmask"])
 
 
 def sigreturn(td, uaddr: int) -> int:
-    """Restore the registers saved by sendsig from the frame at ``uaddr``; returns the saved mask."""
+    """Restore the registers saved by sendsig from the ucontext at ``uaddr``; returns the saved mask."""
     return set_mcontext(td, read_mcontext(td, uaddr, "sigreturn"))

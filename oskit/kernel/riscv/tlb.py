@@ -42,8 +42,11 @@ def tlb_shootdown(kernel, va: int | None, asid: int | None, pmap: Pmap | None = 
         if h == me:
             continue
         kernel.tlb_mailbox[h].append((va, asid))
-        m.bus.store(CLINT_MSIP + 4 * h, 4, 1)          # the IPI
         stats.ipis += 1
+        if kernel.ipi_via_sbi:                          # ipi="sbi": the firmware does the two steps below
+            cpu.post_ssip(m.harts[h], sbi=kernel.sbi)
+            continue
+        m.bus.store(CLINT_MSIP + 4 * h, 4, 1)          # the IPI
         # Firmware's M-mode handler on hart h: acknowledge msip, raise SSIP for the kernel.
         m.clint.set_msip(h, 0)
         hart = m.harts[h]

@@ -120,18 +120,29 @@ idle:
 	wfi
 	j	idle
 
+	/* sbi_ecall -- a call to the M-mode firmware (SBI), for the Python kernel
+	 * (riscv/sbi.py runs it with hart.call): a0-a5 the arguments, a6 the function,
+	 * a7 the extension. ecall from S-mode is not delegated (medeleg bit 9 is
+	 * clear), so it traps to M-mode, one level down, as a user ecall traps to S;
+	 * the firmware answers in a0 (error) and a1 (value) and mrets to the ret. */
+	.globl sbi_ecall
+sbi_ecall:
+	ecall
+	ret
+
 	.globl trampoline_end
 trampoline_end:
 
 /*
  * sigcode -- copied into the shared page at the top of every user address
- * space (R/X/U). A signal handler returns here (ra); the signal frame is at sp.
+ * space (R/X/U). A signal handler returns here (ra); the signal frame is at sp,
+ * its ucontext_t (what sigreturn reads) right after the siginfo_t.
  */
 	.section .text.sigcode, "ax"
 	.balign 4096
 	.globl sigcode_start
 sigcode_start:
-	mv	a0, sp			/* struct sigframe * */
+	addi	a0, sp, SIGFRAME_UC_SIGMASK	/* &frame->sf_uc (uc_sigmask is its first field) */
 	li	t0, 417			/* SYS_sigreturn */
 	ecall
 	li	a0, 127			/* sigreturn only returns on a bad frame */

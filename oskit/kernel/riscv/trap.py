@@ -70,6 +70,8 @@ def trap(kernel, hart) -> None:
                            interrupt=bool(scause & INTERRUPT), tval=stval, epc=td.frame.sepc,
                            pid=td.proc.pid if from_user else None)
     if from_user:
+        if kernel.breakpoints.addresses:
+            kernel.breakpoints.kernel_entry(td)      # re-arm a trigger td stepped over
         ran = max(0, now - hs.user_since)
         td.proc.rusage.utime_ticks += ran
         td.rusage.utime_ticks += ran
@@ -115,6 +117,8 @@ def trap(kernel, hart) -> None:
         signal.trapsignal(kernel, td, signal.SIGSEGV, addr=stval, code=SEGV_MAPERR)
     elif scause == ILLEGAL:
         signal.trapsignal(kernel, td, signal.SIGILL, addr=td.frame.sepc, code=ILL_ILLOPC)
+    elif scause == BREAKPOINT and kernel.breakpoints.user_breakpoint(td, hart):
+        pass                             # a debugger's breakpoint (kern/breakpoints.py): the run stops
     elif scause == BREAKPOINT:
         signal.trapsignal(kernel, td, signal.SIGTRAP, addr=td.frame.sepc, code=TRAP_BRKPT)
     elif scause in (MISALIGNED_FETCH, MISALIGNED_LOAD, MISALIGNED_STORE):
@@ -162,7 +166,8 @@ def choose(kernel, hs, td, preempt: bool):
     """The thread this hart returns to: td itself, or the next runnable one (or idle)."""
     sched = kernel.sched
     if td is not hs.idle and td.state is ThreadState.RUNNING:
-        if preempt and sched.runq:
+        # Preempted: its slice is over, or it woke or unblocked a more urgent thread.
+        if (preempt and sched.runq) or sched.outranked(td):
             td.proc.rusage.nivcsw += 1
             td.rusage.nivcsw += 1
             sched.setrunnable(td)                 # back of the queue

@@ -17,6 +17,7 @@
 #ifndef _PTHREAD_H_
 #define _PTHREAD_H_
 
+#include <sched.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -28,12 +29,22 @@ typedef struct {
     int         detachstate;
 } pthread_attr_t;
 
+/*
+ * A default mutex: __word is 0 free, 1 locked, 2 locked and someone may wait.
+ * A PTHREAD_PRIO_INHERIT mutex is the start of the kernel's struct umutex
+ * (kern/umtx.py): __word = m_owner (the owner's thread id, with bit 31 set when
+ * a thread waits), __kind = m_flags (UMUTEX_PRIO_INHERIT).
+ */
 typedef struct {
-    volatile unsigned int __word;       /* 0 free, 1 locked, 2 locked and someone may wait */
+    volatile unsigned int __word;
     int         __kind;
 } pthread_mutex_t;
 
-typedef struct { int __kind; } pthread_mutexattr_t;
+typedef struct { int __protocol; } pthread_mutexattr_t;
+
+#define PTHREAD_PRIO_NONE           0
+#define PTHREAD_PRIO_INHERIT        1   /* the owner runs at its most urgent waiter's priority */
+#define PTHREAD_PRIO_PROTECT        2   /* (priority ceilings: not in oskit, ENOTSUP) */
 
 typedef struct {
     volatile unsigned int __seq;        /* bumped by each signal/broadcast; waiters sleep on it */
@@ -70,6 +81,14 @@ int         pthread_attr_destroy(pthread_attr_t *attr);
 int         pthread_attr_setstacksize(pthread_attr_t *attr, size_t stacksize);
 int         pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *stacksize);
 int         pthread_attr_setdetachstate(pthread_attr_t *attr, int detachstate);
+
+int         pthread_setschedparam(pthread_t thread, int policy, const struct sched_param *param);
+int         pthread_getschedparam(pthread_t thread, int *policy, struct sched_param *param);
+
+int         pthread_mutexattr_init(pthread_mutexattr_t *attr);
+int         pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
+int         pthread_mutexattr_setprotocol(pthread_mutexattr_t *attr, int protocol);
+int         pthread_mutexattr_getprotocol(const pthread_mutexattr_t *attr, int *protocol);
 
 int         pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr);
 int         pthread_mutex_destroy(pthread_mutex_t *mutex);

@@ -29,6 +29,7 @@ typedef int32_t clock_t;
 
 int     nanosleep(const struct timespec *rqtp, struct timespec *rmtp);
 int     clock_gettime(clockid_t clock_id, struct timespec *tp);
+int     clock_settime(clockid_t clock_id, const struct timespec *tp);   /* CLOCK_REALTIME, root only */
 time_t  time(time_t *tloc);
 clock_t clock(void);                    /* processor time used, in CLOCKS_PER_SEC */
 

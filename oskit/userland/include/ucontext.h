@@ -2,24 +2,27 @@
  * ucontext.h: user contexts -- what a signal handler's third argument points at,
  * and what getcontext/setcontext/swapcontext/makecontext work with.
  *
- * One layout serves both (the kernel's struct sigframe, oskit/kernel/structs.py;
- * libc/ucontext.c pins the offsets, tests/test_libc_host.py checks them against it):
+ * FreeBSD's layout for RISC-V (sys/sys/_ucontext.h, sys/riscv/include/ucontext.h),
+ * declared for the kernel once in oskit/kernel/structs.py (UCONTEXT); the
+ * _Static_asserts below pin every offset to it, and tests/test_libc_host.py
+ * checks the two agree:
  *
- *     0  uc_info        the siginfo_t (a handler's info points here)   80 bytes
- *    80  uc_sigmask     the signal mask                                16
- *    96  uc_onstack                                                     8
- *   104  uc_mcontext    mc_gpregs[0..30] = x1..x31, mc_sepc           256
- *   360  uc_magic       the kernel's check that this is a saved context 8
- *   368  uc_link        makecontext: the context resumed when func returns 8
- *   376  uc_stack       makecontext: the stack func runs on            24
+ *     0  uc_sigmask     the signal mask                                 16 bytes
+ *    16  uc_mcontext    mc_gpregs: ra sp gp tp t0-t6 s0-s11 a0-a7 sepc sstatus
+ *   280                 mc_fpregs (no F/D extension here: zeroes), mc_flags, mc_spare
+ *   880  uc_link        makecontext: the context resumed when func returns
+ *   888  uc_stack       makecontext: the stack func runs on
+ *   912  uc_flags, __spare__                                  sizeof = 936
  *
- * A handler installed with SA_SIGINFO is called as handler(sig, info, uc): when
- * it returns, sigreturn loads uc back, so changing uc_mcontext changes where
- * the program goes on (mc_sepc += 4 skips the instruction that faulted).
+ * A handler installed with SA_SIGINFO is called as handler(sig, info, uc), the
+ * siginfo_t just below the ucontext_t on the stack (FreeBSD's struct sigframe):
+ * when it returns, sigreturn loads uc back, so changing uc_mcontext changes where
+ * the program goes on (mc_gpregs.gp_sepc += 4 skips the instruction that faulted).
  *
  * getcontext(ucp) saves the caller (registers, pc, mask) and returns 0;
  * setcontext(ucp) resumes a saved context (getcontext returns 0 again there);
  * swapcontext(oucp, ucp) saves into oucp and resumes ucp, in one system call.
+ * A context whose gp_sstatus does not say "user mode" is refused with EINVAL.
  * makecontext(ucp, func, argc, ...) changes a context got by getcontext so that
  * resuming it calls func(args...) on ucp->uc_stack, with up to 8 integer
  * arguments (a0..a7); when func returns, uc_link is resumed (exit(0) if NULL).
@@ -40,27 +43,61 @@ typedef struct sigaltstack {
     int     ss_flags;
 } stack_t;
 #endif
+#define SS_ONSTACK  0x0001          /* ss_flags: running on the alternate stack */
+#define SS_DISABLE  0x0004          /* ss_flags: no alternate stack (oskit has none) */
+
+struct gpregs {
+    uint64_t gp_ra;
+    uint64_t gp_sp;
+    uint64_t gp_gp;
+    uint64_t gp_tp;
+    uint64_t gp_t[7];
+    uint64_t gp_s[12];
+    uint64_t gp_a[8];
+    uint64_t gp_sepc;           /* the pc where the program goes on */
+    uint64_t gp_sstatus;
+};
+
+struct fpregs {
+    uint64_t fp_x[32][2];
+    uint64_t fp_fcsr;
+    int      fp_flags;
+    int      pad;
+};
 
 typedef struct __mcontext {
-    uint64_t mc_gpregs[31];     /* x1 (ra), x2 (sp), ... x31 (t6): index = register number - 1 */
-    uint64_t mc_sepc;           /* the pc where the program goes on */
+    struct gpregs mc_gpregs;
+    struct fpregs mc_fpregs;
+    int      mc_flags;
+#define _MC_FP_VALID 0x1        /* mc_fpregs hold something (never on oskit) */
+    int      mc_pad;
+    uint64_t mc_spare[8];
 } mcontext_t;
 
 typedef struct __ucontext {
-    siginfo_t  uc_info;
     sigset_t   uc_sigmask;
-    uint64_t   uc_onstack;
     mcontext_t uc_mcontext;
-    uint64_t   uc_magic;
     struct __ucontext *uc_link;
     stack_t    uc_stack;
+    int        uc_flags;
+    int        __spare__[4];
 } ucontext_t;
 
-#define REG_RA  0               /* mc_gpregs[REG_RA] is x1 */
-#define REG_SP  1
-#define REG_S0  7               /* x8 */
-#define REG_S1  8               /* x9 */
-#define REG_A0  9               /* x10 */
+/* The layout the kernel reads and writes (UCONTEXT in oskit/kernel/structs.py). */
+_Static_assert(offsetof(ucontext_t, uc_sigmask) == 0, "uc_sigmask");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_ra) == 16, "gp_ra");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_t) == 48, "gp_t");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_s) == 104, "gp_s");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_a) == 200, "gp_a");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_sepc) == 264, "gp_sepc");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_gpregs.gp_sstatus) == 272, "gp_sstatus");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_fpregs) == 280, "mc_fpregs");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_flags) == 808, "mc_flags");
+_Static_assert(offsetof(ucontext_t, uc_mcontext.mc_spare) == 816, "mc_spare");
+_Static_assert(offsetof(ucontext_t, uc_link) == 880, "uc_link");
+_Static_assert(offsetof(ucontext_t, uc_stack) == 888, "uc_stack");
+_Static_assert(offsetof(ucontext_t, uc_flags) == 912, "uc_flags");
+_Static_assert(sizeof(ucontext_t) == 936, "sizeof(ucontext_t)");
 
 int  getcontext(ucontext_t *ucp);
 int  setcontext(const ucontext_t *ucp);

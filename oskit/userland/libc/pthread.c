@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/rtprio.h>
 #include <sys/thr.h>
 #include <sys/umtx.h>
 #include <unistd.h>
@@ -199,6 +200,70 @@ int pthread_detach(pthread_t t)
     }
     reap_detached();                            /* it may have ended already */
     return 0;
+}
+
+/*
+ * Priorities: POSIX's (policy, sched_priority) as FreeBSD's rtprio, the way
+ * FreeBSD's libthr does it: SCHED_FIFO -> RTP_PRIO_FIFO, SCHED_RR ->
+ * RTP_PRIO_REALTIME, both at rtprio 31 - sched_priority (POSIX counts up,
+ * rtprio counts down); SCHED_OTHER -> RTP_PRIO_NORMAL.
+ */
+int sched_get_priority_min(int policy)
+{
+    if (policy == SCHED_FIFO || policy == SCHED_RR || policy == SCHED_OTHER)
+        return 0;
+    errno = EINVAL;
+    return -1;
+}
+
+int sched_get_priority_max(int policy)
+{
+    if (policy == SCHED_FIFO || policy == SCHED_RR)
+        return RTP_PRIO_MAX;
+    if (policy == SCHED_OTHER)
+        return 0;
+    errno = EINVAL;
+    return -1;
+}
+
+int pthread_setschedparam(pthread_t t, int policy, const struct sched_param *param)
+{
+    struct rtprio rtp;
+    int saved = errno, r = 0;
+
+    if (policy == SCHED_OTHER) {
+        rtp.type = RTP_PRIO_NORMAL;
+        rtp.prio = 0;
+    } else if (policy == SCHED_FIFO || policy == SCHED_RR) {
+        if (param->sched_priority < 0 || param->sched_priority > RTP_PRIO_MAX)
+            return EINVAL;
+        rtp.type = policy == SCHED_FIFO ? RTP_PRIO_FIFO : RTP_PRIO_REALTIME;
+        rtp.prio = RTP_PRIO_MAX - param->sched_priority;
+    } else {
+        return EINVAL;
+    }
+    if (rtprio_thread(RTP_SET, (int)t->tid, &rtp) != 0)
+        r = errno;                      /* EPERM: only root may choose a realtime priority */
+    errno = saved;
+    return r;
+}
+
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *param)
+{
+    struct rtprio rtp;
+    int saved = errno, r = 0;
+
+    if (rtprio_thread(RTP_LOOKUP, (int)t->tid, &rtp) != 0) {
+        r = errno;
+    } else if (rtp.type == RTP_PRIO_FIFO || rtp.type == RTP_PRIO_REALTIME) {
+        *policy = rtp.type == RTP_PRIO_FIFO ? SCHED_FIFO : SCHED_RR;
+        param->sched_priority = RTP_PRIO_MAX - rtp.prio;
+    } else {
+        *policy = SCHED_OTHER;
+        param->sched_priority = 0;
+    }
+    errno = saved;
+    return r;
 }
 
 int pthread_kill(pthread_t t, int sig)

@@ -13,8 +13,9 @@
  * the waiter to sleep. Like every condition variable, it may wake a waiter
  * for nothing (a "spurious wakeup"): callers test their condition in a loop.
  *
- * The mutexes are the default kind only: not recursive, no error checking,
- * no priority inheritance; unlocking a mutex one does not hold is undefined.
+ * The mutexes are not recursive and do no error checking: unlocking a
+ * default mutex one does not hold is undefined. A PTHREAD_PRIO_INHERIT mutex
+ * is FreeBSD's struct umutex, locked through UMTX_OP_MUTEX_LOCK when contended.
  */
 #include <errno.h>
 #include <limits.h>
@@ -26,11 +27,38 @@
 
 /* ------------------------------------------------------------ mutexes */
 
-int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
+int pthread_mutexattr_init(pthread_mutexattr_t *attr)
+{
+    attr->__protocol = PTHREAD_PRIO_NONE;
+    return 0;
+}
+
+int pthread_mutexattr_destroy(pthread_mutexattr_t *attr)
 {
     (void)attr;
+    return 0;
+}
+
+int pthread_mutexattr_setprotocol(pthread_mutexattr_t *attr, int protocol)
+{
+    if (protocol == PTHREAD_PRIO_PROTECT)
+        return ENOTSUP;
+    if (protocol != PTHREAD_PRIO_NONE && protocol != PTHREAD_PRIO_INHERIT)
+        return EINVAL;
+    attr->__protocol = protocol;
+    return 0;
+}
+
+int pthread_mutexattr_getprotocol(const pthread_mutexattr_t *attr, int *protocol)
+{
+    *protocol = attr->__protocol;
+    return 0;
+}
+
+int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attr)
+{
     mutex->__word = 0;
-    mutex->__kind = 0;
+    mutex->__kind = attr && attr->__protocol == PTHREAD_PRIO_INHERIT ? UMUTEX_PRIO_INHERIT : 0;
     return 0;
 }
 
@@ -39,19 +67,56 @@ int pthread_mutex_destroy(pthread_mutex_t *mutex)
     return mutex->__word ? EBUSY : 0;
 }
 
+/*
+ * A priority-inheritance mutex holds its owner's thread id. Free -> ours and
+ * ours -> free are one compare-and-swap each; anything else (it is held, or a
+ * thread waits: UMUTEX_CONTESTED) goes to the kernel, which is what knows who
+ * waits for whom and lends the owner the waiters' priority (kern/umtx.py).
+ */
+static int pi_lock(pthread_mutex_t *mutex, int op)
+{
+    unsigned int free = 0, self = (unsigned int)pthread_getthreadid_np();
+    int saved = errno, r = 0;
+
+    if (__atomic_compare_exchange_n(&mutex->__word, &free, self, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return 0;
+    while (_umtx_op(mutex, op, 0, 0, 0) != 0) {
+        if (errno != EINTR) {           /* a signal ended the wait: wait again */
+            r = errno;
+            break;
+        }
+    }
+    errno = saved;
+    return r;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *mutex)
 {
+    if (mutex->__kind & UMUTEX_PRIO_INHERIT)
+        return pi_lock(mutex, UMTX_OP_MUTEX_LOCK);
     __umtx_lock_word(&mutex->__word);
     return 0;
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *mutex)
 {
+    if (mutex->__kind & UMUTEX_PRIO_INHERIT)
+        return pi_lock(mutex, UMTX_OP_MUTEX_TRYLOCK);
     return __umtx_trylock_word(&mutex->__word) ? 0 : EBUSY;
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *mutex)
 {
+    if (mutex->__kind & UMUTEX_PRIO_INHERIT) {
+        unsigned int self = (unsigned int)pthread_getthreadid_np();
+        int saved = errno, r = 0;
+        if (__atomic_compare_exchange_n(&mutex->__word, &self, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+            return 0;
+        if (_umtx_op(mutex, UMTX_OP_MUTEX_UNLOCK, 0, 0, 0) != 0)
+            r = errno;                  /* EPERM: not ours */
+        errno = saved;
+        return r;
+    }
     __umtx_unlock_word(&mutex->__word);
     return 0;
 }
@@ -76,6 +141,10 @@ int pthread_cond_destroy(pthread_cond_t *cond)
  * must wake them. */
 static void relock(pthread_mutex_t *mutex)
 {
+    if (mutex->__kind & UMUTEX_PRIO_INHERIT) {
+        pthread_mutex_lock(mutex);
+        return;
+    }
     while (__atomic_exchange_n(&mutex->__word, 2, __ATOMIC_ACQUIRE) != 0)
         _umtx_op((void *)&mutex->__word, UMTX_OP_WAIT_UINT_PRIVATE, 2, 0, 0);
 }

@@ -481,8 +481,6 @@ __sys_fcntl:
 /* 116 = gettimeofday */
 	.globl	__sys_gettimeofday
 	.type	__sys_gettimeofday, @function
-	.weak	gettimeofday
-	.set	gettimeofday, __sys_gettimeofday
 __sys_gettimeofday:
 	li	t0, 116
 	ecall
@@ -501,6 +499,18 @@ __sys_getrusage:
 	bnez	t0, cerror
 	ret
 	.size	__sys_getrusage, . - __sys_getrusage
+
+/* 122 = settimeofday */
+	.globl	__sys_settimeofday
+	.type	__sys_settimeofday, @function
+	.weak	settimeofday
+	.set	settimeofday, __sys_settimeofday
+__sys_settimeofday:
+	li	t0, 122
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_settimeofday, . - __sys_settimeofday
 
 /* 128 = rename */
 	.globl	__sys_rename
@@ -607,6 +617,18 @@ __sys_clock_gettime:
 	bnez	t0, cerror
 	ret
 	.size	__sys_clock_gettime, . - __sys_clock_gettime
+
+/* 233 = clock_settime */
+	.globl	__sys_clock_settime
+	.type	__sys_clock_settime, @function
+	.weak	clock_settime
+	.set	clock_settime, __sys_clock_settime
+__sys_clock_settime:
+	li	t0, 233
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_clock_settime, . - __sys_clock_settime
 
 /* 240 = nanosleep */
 	.globl	__sys_nanosleep
@@ -895,6 +917,18 @@ __sys_thr_new:
 	bnez	t0, cerror
 	ret
 	.size	__sys_thr_new, . - __sys_thr_new
+
+/* 466 = rtprio_thread */
+	.globl	__sys_rtprio_thread
+	.type	__sys_rtprio_thread, @function
+	.weak	rtprio_thread
+	.set	rtprio_thread, __sys_rtprio_thread
+__sys_rtprio_thread:
+	li	t0, 466
+	ecall
+	bnez	t0, cerror
+	ret
+	.size	__sys_rtprio_thread, . - __sys_rtprio_thread
 
 /* 477 = mmap */
 	.globl	__sys_mmap

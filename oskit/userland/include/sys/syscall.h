@@ -67,7 +67,9 @@
 						/* 93-115 not implemented: select ... vtrace */
 #define	SYS_gettimeofday      	116 	/* 116 = gettimeofday */
 #define	SYS_getrusage         	117 	/* 117 = getrusage */
-						/* 118-127 not implemented: getsockopt ... setregid */
+						/* 118-121 not implemented: getsockopt ... writev */
+#define	SYS_settimeofday      	122 	/* 122 = settimeofday */
+						/* 123-127 not implemented: fchown ... setregid */
 #define	SYS_rename            	128 	/* 128 = rename */
 						/* 129-135 not implemented: truncate ... socketpair */
 #define	SYS_mkdir             	136 	/* 136 = mkdir */
@@ -81,7 +83,8 @@
 #define	SYS_setrlimit         	195 	/* 195 = setrlimit */
 						/* 196-231 not implemented: getdirentries (old) ... shmget */
 #define	SYS_clock_gettime     	232 	/* 232 = clock_gettime */
-						/* 233-239 not implemented: clock_settime ... ktimer_getoverrun */
+#define	SYS_clock_settime     	233 	/* 233 = clock_settime */
+						/* 234-239 not implemented: clock_getres ... ktimer_getoverrun */
 #define	SYS_nanosleep         	240 	/* 240 = nanosleep */
 						/* 241-252 not implemented: ffclock ... openbsd_poll */
 #define	SYS_issetugid         	253 	/* 253 = issetugid */
@@ -117,7 +120,9 @@
 						/* 434-453 not implemented: _umtx_lock ... auditctl */
 #define	SYS__umtx_op          	454 	/* 454 = _umtx_op */
 #define	SYS_thr_new           	455 	/* 455 = thr_new */
-						/* 456-476 not implemented: sigqueue ... pwrite */
+						/* 456-465 not implemented: sigqueue ... aio_fsync */
+#define	SYS_rtprio_thread     	466 	/* 466 = rtprio_thread */
+						/* 467-476 not implemented: nosys ... pwrite */
 #define	SYS_mmap              	477 	/* 477 = mmap */
 #define	SYS_lseek             	478 	/* 478 = lseek */
 						/* 479-498 not implemented: truncate ... mknodat */

@@ -15,7 +15,8 @@ struct timezone {
     int tz_dsttime;
 };
 
-int gettimeofday(struct timeval *tp, struct timezone *tzp);
+int gettimeofday(struct timeval *tp, struct timezone *tzp);   /* reads the shared page */
+int settimeofday(const struct timeval *tv, const struct timezone *tzp);   /* root only */
 
 /* Interval timers. Only ITIMER_REAL (SIGALRM in wall-clock time) is implemented. */
 #define ITIMER_REAL     0
