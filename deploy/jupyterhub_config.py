@@ -11,7 +11,7 @@
 #     OSKIT_HUB_URL       the address students open                     default http://:8000
 #     OSKIT_HUB_PORT_HUB  the hub's own port, behind the proxy          default 8081
 #     OSKIT_HUB_PORT_API  the proxy's REST API port (loopback only)     default 8001
-#     OSKIT_HUB_MEM       memory limit per student (see MEM_LIMIT)      default 2G
+#     OSKIT_HUB_MEM       memory limit per student (see MEM_LIMIT)      default 1G
 #     OSKIT_HUB_IDLE_S    stop a server idle this long (idle culler)    default 3600
 #     OSKIT_BOOK          the chapters copied into a new student's home default this checkout's notebooks/
 #     OSKIT_HUB_USERS     the students' Unix user names, comma-separated (PAM mode)
@@ -66,12 +66,12 @@ else:
 
 # -- what each student gets ----------------------------------------------------------------------
 # MEM_LIMIT, sized from measurements on this project's machine (docs/instructors.md, "Memory"):
-# after chapter 0 a student's server and kernel hold 557 MiB (server 172, kernel 385;
-# tests/class/test_hub.py); a kernel's peak over a whole chapter is 107-710 MiB for chapters
-# 0-9 and 1.4 GiB for chapter 10 (confused deputy). 2 GiB lets any chapter run with the server
-# beside it. SystemdSpawner and Kubernetes enforce it; the plain local spawner only tells the
+# after chapter 0 a student's server and kernel hold 301 MiB (server 171, kernel 130;
+# tests/class/test_hub.py); a kernel's peak over a whole chapter is 126-337 MiB (chapter 4 the
+# most). 1 GiB runs any chapter with the server beside it and leaves room for a second open
+# notebook. SystemdSpawner and Kubernetes enforce it; the plain local spawner only tells the
 # server (MEM_LIMIT, shown by jupyter-resource-usage).
-c.Spawner.mem_limit = os.environ.get("OSKIT_HUB_MEM", "2G")
+c.Spawner.mem_limit = os.environ.get("OSKIT_HUB_MEM", "1G")
 c.Spawner.cpu_limit = 1.0                            # the emulator is one busy thread
 c.Spawner.default_url = "/lab/tree/oskit/00-start-here.ipynb"
 c.Spawner.args = ["--LabApp.news_url=",              # no news popup, no update check in class

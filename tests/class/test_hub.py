@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = REPO / "tests" / "artifacts"
 STUDENTS = ("ada", "ken")
 CHAPTER = "oskit/00-start-here.ipynb"
-MEM_LIMIT = 2 << 30          # what deploy/jupyterhub_config.py gives a student (OSKIT_HUB_MEM=2G)
+MEM_LIMIT = 1 << 30          # what deploy/jupyterhub_config.py gives a student (OSKIT_HUB_MEM=1G)
 
 
 @pytest.fixture

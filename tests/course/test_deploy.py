@@ -18,12 +18,12 @@ def hub_config(monkeypatch, tmp_path, **env):
 
 
 def test_lab_room_mode_uses_pam_and_the_measured_limits(monkeypatch, tmp_path):
-    """Without the test switch: PAM, the room's users, 2G and one CPU, the culler at an hour."""
+    """Without the test switch: PAM, the room's users, 1G and one CPU, the culler at an hour."""
     monkeypatch.delenv("OSKIT_HUB_TEST", raising=False)
     c = hub_config(monkeypatch, tmp_path, OSKIT_HUB_USERS="ann,bob")
     assert c.JupyterHub.authenticator_class == "pam"
     assert c.Authenticator.allowed_users == {"ann", "bob"}
-    assert (c.Spawner.mem_limit, c.Spawner.cpu_limit) == ("2G", 1.0)
+    assert (c.Spawner.mem_limit, c.Spawner.cpu_limit) == ("1G", 1.0)
     [culler] = c.JupyterHub.services
     assert "--timeout=3600" in culler["command"]
     assert (tmp_path / "state").is_dir()
@@ -41,7 +41,7 @@ def test_test_mode_uses_the_dummy_authenticator_and_its_password(monkeypatch, tm
 
 
 def test_kubernetes_values_agree_with_the_lab_room(monkeypatch, tmp_path):
-    """z2jh-values.yaml: the same 2G limit, one CPU and one hour of idleness as the lab room."""
+    """z2jh-values.yaml: the same 1G limit, one CPU and one hour of idleness as the lab room."""
     monkeypatch.delenv("OSKIT_HUB_TEST", raising=False)
     c = hub_config(monkeypatch, tmp_path)
     values = yaml.safe_load((DEPLOY / "z2jh-values.yaml").read_text())
