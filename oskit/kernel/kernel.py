@@ -697,12 +697,7 @@ class Kernel:
 
     def step(self, n: int = 1) -> KernelRunResult:
         """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""
-        result = None
-        for _ in range(n):
-            result = self.history.do(lambda: self.run(max_instructions=1))
-            if result.reason != "limit":
-                break
-        return result
+        return self.history.step(n)
 
     def step_back(self, n: int = 1) -> int:
         """Undo the last n logged steps (step(), a TrapStepper's buttons); returns how many were undone."""

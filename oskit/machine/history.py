@@ -6,6 +6,7 @@ except the last. A History keeps that log:
 
     h = History(owner)          # owner: a Machine or a Kernel (snapshot(), restore(), machine)
     h.do(step)                  # run step() (a function that moves the owner forward) and log it
+    h.step(n)                   # n single instructions of the owner, each logged
     h.back(n=1)                 # undo the last n logged steps
     h.steps                     # how many logged steps could be undone
 
@@ -51,6 +52,19 @@ class History:
     def notes(self) -> list:
         """The note given to do() with each step that can still be undone, oldest first."""
         return [e[2] for e in self._entries if e[0] == "step"]
+
+    def step(self, n: int = 1):
+        """The owner's step(n): n single instructions (run(max_instructions=1)), each logged.
+
+        Stops early when a run ends for another reason than the limit (a breakpoint, an exit).
+        Returns the last run's result.
+        """
+        result = None
+        for _ in range(n):
+            result = self.do(lambda: self.owner.run(max_instructions=1))
+            if result.reason != "limit":
+                break
+        return result
 
     def do(self, fn: Callable[[], object], note=None):
         """Run fn() and log it as one step; a snapshot goes first when one is due. Returns fn's result.

@@ -315,12 +315,7 @@ class Machine:
 
     def step(self, n: int = 1) -> RunResult:
         """Run n instructions, one run(max_instructions=1) each, logged so that step_back() undoes them."""
-        result = None
-        for _ in range(n):
-            result = self.history.do(lambda: self.run(max_instructions=1))
-            if result.reason != "limit":
-                break
-        return result
+        return self.history.step(n)
 
     def step_back(self, n: int = 1) -> int:
         """Undo the last n steps (step(), or a view's): restore a snapshot, replay; returns how many."""
