@@ -34,10 +34,12 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.warnings import DuplicateCellId, MissingIDFieldWarning
 
 from oskit.book import variant
 from oskit.course import solutions
@@ -281,7 +283,12 @@ def build(course_dir, seed: int | None = None, book: Path = BOOK, only: list[str
     built = []
     try:
         for path in chapters:
-            nb = nbformat.read(path, as_version=4)
+            with warnings.catch_warnings():
+                # Every cell of the assignment is made anew, with a new id: ids that nbformat
+                # would repair in the chapter (duplicated, missing) do not reach the course.
+                warnings.simplefilter("ignore", DuplicateCellId)
+                warnings.simplefilter("ignore", MissingIDFieldWarning)
+                nb = nbformat.read(path, as_version=4)
             if not any("exercise" in _oskit(c) or "answer_for" in _oskit(c) for c in nb.cells):
                 continue
             out, exercises = assignment_notebook(nb, path.name, seed)
