@@ -19,7 +19,19 @@ VIEWS = {"who saves what": compare.summary_html, "every step": compare.steps_htm
 
 
 class ISACompare(View):
-    """The trap records of three ISAs for one example, as a table."""
+    """The trap records of three ISAs for one example, as a table.
+
+    ``real`` is the record of the real RISC-V path, taken from the machine
+    (oskit.models.riscv.record_riscv()); MIPS32 and x86-64 come from their
+    models. The toggles choose the example (a system call, a page fault) and
+    the view (who saves what, or the steps in order).
+
+    Example::
+
+        from oskit.models import riscv
+        from widgets import ISACompare
+        ISACompare(riscv.record_riscv())          # display it; click the toggles
+    """
 
     def __init__(self, real, example: str = "system call", view: str = "who saves what"):
         self.real = real
