@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labdriver import Lab, LabError, LabServer, launch_chromium
+from labdriver import Lab, LabError, LabServer, headless_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -38,18 +38,12 @@ def lab_server():
 def browser():
     """Debian's headless chromium driven by playwright (fails, never skips, when missing)."""
     try:
-        from playwright.sync_api import sync_playwright
+        with headless_chromium() as chromium:
+            yield chromium
     except ImportError as exc:
         pytest.fail(f"the browser test needs playwright ({exc}): pip install -e '.[test]'")
-    playwright = sync_playwright().start()
-    try:
-        chromium = launch_chromium(playwright)
     except LabError as exc:
-        playwright.stop()
         pytest.fail(str(exc))
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.hookimpl(wrapper=True)

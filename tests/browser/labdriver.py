@@ -7,7 +7,8 @@ The map:
                    config, data, runtime and checkpoint directories. launch() starts one (on a
                    new port if its port was taken), trust() signs notebooks, stop() shuts the
                    kernels down, sends SIGTERM to the server's pid and kills what is left.
-    launch_chromium()  playwright driving /usr/bin/chromium (never a downloaded browser).
+    headless_chromium()  playwright driving /usr/bin/chromium (never a downloaded browser), closed
+                   after the with block; launch_chromium(playwright) underneath it.
     Lab            one browser tab on that server: open_notebook(), run_all(), then read what
                    a reader would see: errors(), widget_problems(), text(), click(), screenshot().
 
@@ -42,6 +43,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -238,6 +240,28 @@ class LabServer:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+
+
+@contextmanager
+def headless_chromium():
+    """Debian's chromium, headless, driven by playwright; closed on the way out.
+
+    Raises LabError (with what to install) when chromium is missing, ImportError when
+    playwright is. The browser tests and the JupyterHub test both start theirs here.
+    """
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = launch_chromium(playwright)
+    except BaseException:
+        playwright.stop()
+        raise
+    try:
+        yield browser
+    finally:
+        browser.close()
+        playwright.stop()
 
 
 def launch_chromium(playwright):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hubdriver import REPO, Hub, UserServer, log_in
 
-from labdriver import Lab, LabError, launch_chromium
+from labdriver import Lab, LabError, headless_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -18,17 +18,12 @@ MEM_LIMIT = 1 << 30          # what deploy/jupyterhub_config.py gives a student 
 
 @pytest.fixture
 def chromium():
-    """Debian's headless chromium through playwright."""
-    from playwright.sync_api import sync_playwright
-    playwright = sync_playwright().start()
+    """Debian's headless chromium through playwright (labdriver.headless_chromium)."""
     try:
-        browser = launch_chromium(playwright)
+        with headless_chromium() as browser:
+            yield browser
     except LabError as exc:
-        playwright.stop()
         pytest.fail(str(exc))
-    yield browser
-    browser.close()
-    playwright.stop()
 
 
 def stream_text(state) -> str:
